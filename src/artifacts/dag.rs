@@ -1,0 +1,221 @@
+//! `dags/run_sequential.py` and `dags/run_sequential_mock_io.py` (`artifacts.md` §2).
+//!
+//! The module is emitted already formatted the way `ruff format` + `ruff check --fix`
+//! (isort, unused-import removal) would leave it, using the layout engine in [`crate::pyfmt`].
+
+use crate::artifacts::HEADER;
+use crate::pyfmt::{Arg, Chain, ChainCall, Expr, Import, assign_chain, import_block, py_float, py_int, py_str};
+use crate::resolve::ResolvedTask;
+use crate::spec::model::{Reference, Value};
+use std::fmt::Write;
+
+/// Which DAG module to render.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DagKind {
+    Production,
+    MockIo,
+}
+
+const TEST_MARK: &str = "# 🧪";
+
+/// Render a DAG module for the resolved tasks (flat-workflow order).
+pub fn render(tasks: &[ResolvedTask], kind: DagKind) -> String {
+    let mock = kind == DagKind::MockIo;
+    let mut imports = vec![
+        Import::module("typing", "Any"),
+        Import::aliased("wt_contracts", "validate", "_validate"),
+        Import::aliased("..", "metadata", "_metadata"),
+    ];
+    if tasks.iter().any(|t| t.instance.uses_env()) {
+        imports.push(Import::plain("os"));
+    }
+    if !tasks.is_empty() {
+        imports.push(Import::module("wt_task", "task"));
+    }
+    let mut mocks: Vec<(String, String, String)> = Vec::new();
+    for t in tasks {
+        for k in std::iter::once(&t.known).chain(&t.conditions) {
+            let alias = k.safe_reference();
+            if mock && k.is_io {
+                let m = (alias, k.anchor.clone(), k.function_name.clone());
+                if !mocks.contains(&m) {
+                    mocks.push(m);
+                }
+            } else {
+                imports.push(Import::aliased(&k.anchor, &k.function_name, &alias));
+            }
+        }
+    }
+    if mock {
+        imports.push(Import::plain("warnings").with_comment(TEST_MARK));
+        if !mocks.is_empty() {
+            imports.push(Import::module("wt_task.testing", "create_func_magicmock").with_comment(TEST_MARK));
+        }
+    }
+
+    let mut out = String::with_capacity(4096 + tasks.len() * 512);
+    out.push_str(HEADER);
+    out.push('\n');
+    if mock {
+        out.push_str(concat!(
+            "\n\n\"\"\"WARNING: generated for testing; do not use this module in production.\n",
+            "\n",
+            "Tasks tagged `io` are replaced by mocks that return example data. Lines that exist\n",
+            "only in this testing variant are marked with a test tube emoji (🧪).\n",
+            "\"\"\"\n\n",
+        ));
+    }
+    out.push_str(&import_block(&imports));
+    for (alias, anchor, func) in &mocks {
+        let _ = write!(
+            out,
+            "\n{alias} = create_func_magicmock(  {TEST_MARK}\n    anchor={},  {TEST_MARK}\n    func_name={},  {TEST_MARK}\n)  {TEST_MARK}\n",
+            py_str(anchor),
+            py_str(func),
+        );
+    }
+    out.push_str("\n\ndef main(params: dict[str, Any], validate_params_schema: bool = True):\n");
+    if mock {
+        let _ = writeln!(
+            out,
+            "    warnings.warn(\"This test script should not be used in production!\")  {TEST_MARK}\n"
+        );
+    }
+    out.push_str("    if validate_params_schema:\n        _validate(params, _metadata.load_params_schema())\n");
+    let used: std::collections::HashSet<&str> =
+        tasks.iter().flat_map(|t| t.instance.task_refs()).map(|r| r.task_id).collect();
+    for (i, t) in tasks.iter().enumerate() {
+        out.push('\n');
+        let id = &t.instance.id.value;
+        let code = assign_chain(id, &task_chain(t, mock), 4);
+        if used.contains(id.as_str()) || i + 1 == tasks.len() {
+            out.push_str(&code);
+        } else {
+            // No later task uses this result: the task runs for its effects. Say so, rather
+            // than leave an "unused variable" (F841) for linters to flag.
+            let (first, rest) = code.split_once('\n').unwrap_or((&code, ""));
+            let _ = write!(out, "{first}  # noqa: F841 (result not used by later tasks)\n{rest}");
+        }
+    }
+    if let Some(last) = tasks.last() {
+        let _ = write!(out, "\n    return {}\n", last.instance.id.value);
+    }
+    out
+}
+
+fn task_chain(t: &ResolvedTask, mock: bool) -> Chain {
+    let inst = &t.instance;
+    let call = |name: &str, args: Vec<Arg>| ChainCall::Call {
+        name: name.to_string(),
+        args,
+        magic_trailing_comma: false,
+    };
+    let mut calls = Vec::new();
+    if mock && t.known.is_io {
+        calls.push(ChainCall::Comment(format!(
+            "{TEST_MARK} no .validate(): this mocked IO task returns example data"
+        )));
+    } else {
+        calls.push(call("validate", vec![]));
+    }
+    calls.push(call(
+        "set_task_instance_id",
+        vec![Arg::Positional(Expr::Atom(py_str(&inst.id.value)))],
+    ));
+    calls.push(call("handle_errors", vec![]));
+    calls.push(call("with_tracing", vec![]));
+    if let Some(skipif) = &inst.skipif {
+        calls.push(ChainCall::Call {
+            name: "skipif".into(),
+            args: vec![
+                Arg::Keyword(
+                    "conditions".into(),
+                    Expr::List {
+                        items: t.conditions.iter().map(|c| Expr::Atom(c.safe_reference())).collect(),
+                        magic_trailing_comma: !t.conditions.is_empty(),
+                    },
+                ),
+                Arg::Keyword("unpack_depth".into(), Expr::Atom(skipif.unpack_depth.to_string())),
+            ],
+            magic_trailing_comma: true,
+        });
+    }
+    let mut partial: Vec<Arg> = inst
+        .partial
+        .iter()
+        .map(|(k, v)| Arg::Keyword(k.value.clone(), value_expr(v)))
+        .collect();
+    partial.push(Arg::DoubleStar(Expr::Atom(format!(
+        "(params.get({}) or {{}})",
+        py_str(&inst.id.value)
+    ))));
+    calls.push(call("partial", partial));
+    match inst.map_block() {
+        None => calls.push(call("call", vec![])),
+        Some(block) => {
+            let names = Expr::List {
+                items: block.argnames.iter().map(|n| Expr::Atom(py_str(&n.value))).collect(),
+                magic_trailing_comma: false,
+            };
+            let refs: Vec<Expr> = block.argvalues.iter().map(|r| reference_expr(&r.value)).collect();
+            let values = if block.single_argvalue && refs.len() == 1 {
+                refs.into_iter().next().unwrap_or(Expr::Atom("None".into()))
+            } else {
+                Expr::List {
+                    items: refs,
+                    magic_trailing_comma: false,
+                }
+            };
+            calls.push(call(
+                inst.method().as_str(),
+                vec![Arg::Keyword("argnames".into(), names), Arg::Keyword("argvalues".into(), values)],
+            ));
+        }
+    }
+    Chain {
+        head: Expr::Atom(format!("task({})", t.known.safe_reference())),
+        calls,
+    }
+}
+
+fn reference_expr(r: &Reference) -> Expr {
+    match r {
+        Reference::Task(id) => Expr::Atom(id.clone()),
+        Reference::Env(name) => Expr::Atom(format!("os.environ[{}]", py_str(name))),
+    }
+}
+
+/// A partial value as a Python expression.
+pub fn value_expr(v: &Value) -> Expr {
+    match v {
+        Value::Ref(r) => reference_expr(&r.value),
+        Value::Str(s) => Expr::Atom(py_str(s)),
+        Value::Int(i) => Expr::Atom(py_int(*i)),
+        Value::Float(f) => Expr::Atom(py_float(f.0)),
+        Value::Bool(b) => Expr::Atom(if *b { "True" } else { "False" }.into()),
+        Value::Null => Expr::Atom("None".into()),
+        Value::List(items) => Expr::List {
+            items: items.iter().map(value_expr).collect(),
+            magic_trailing_comma: false,
+        },
+        Value::Dict(items) => Expr::Dict {
+            items: items
+                .iter()
+                .map(|(k, v)| (Expr::Atom(py_str(k)), value_expr(v)))
+                .collect(),
+            magic_trailing_comma: false,
+        },
+    }
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn run_sequential_py(db: &dyn crate::db::Db, wf: crate::db::Workflow) -> std::sync::Arc<str> {
+    let tasks = &crate::db::resolution(db, wf).tasks;
+    std::sync::Arc::from(render(tasks, DagKind::Production))
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn run_sequential_mock_io_py(db: &dyn crate::db::Db, wf: crate::db::Workflow) -> std::sync::Arc<str> {
+    let tasks = &crate::db::resolution(db, wf).tasks;
+    std::sync::Arc::from(render(tasks, DagKind::MockIo))
+}

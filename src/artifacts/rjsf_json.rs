@@ -1,0 +1,18 @@
+//! `<pkg>/rjsf.json`: the grouped form schema with `rjsf-overrides` applied (`artifacts.md` §1.3).
+
+use crate::artifacts::params_json::{ordered_fragments, render_checked};
+use crate::db::{Db, Workflow, spec_model};
+use crate::diagnostics::Diagnostic;
+use crate::schema::{Fragments, rjsf_schema};
+use std::sync::Arc;
+
+#[salsa::tracked(returns(ref))]
+pub fn rjsf_json(db: &dyn Db, wf: Workflow) -> Result<Arc<str>, Vec<Diagnostic>> {
+    let frags = ordered_fragments(db, wf).clone()?;
+    let by_id: Fragments = frags
+        .iter()
+        .filter_map(|(id, f)| f.clone().map(|f| (id.clone(), f)))
+        .collect();
+    let value = rjsf_schema(spec_model(db, wf), &by_id)?;
+    render_checked("rjsf.json", &value)
+}

@@ -1,0 +1,144 @@
+//! Typed diagnostics produced by the library.
+//!
+//! Every problem found in user input becomes a [`Diagnostic`]: a severity, a stable code,
+//! a one-line message, an optional primary label pointing into the spec text, secondary
+//! labels, and an optional `help` line (a suggestion such as "did you mean ...?").
+//! Rendering with source snippets happens at the CLI edge (`cli::render`).
+
+use crate::syntax::yaml::Span;
+
+/// How bad a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A span with a short message, shown under the source snippet.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Which input a diagnostic points into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Source {
+    /// The spec.yaml text being compiled.
+    #[default]
+    Spec,
+    /// No source text (registry document, file system, ...).
+    None,
+}
+
+/// One problem found while compiling a spec.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable, kebab-case identifier such as `unknown-key` (shown as `error[unknown-key]`).
+    pub code: &'static str,
+    pub message: String,
+    pub source: Source,
+    pub primary: Option<Label>,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            source: Source::Spec,
+            primary: None,
+            secondary: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, message)
+        }
+    }
+
+    /// Attach the primary span (with an optional label text).
+    pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.primary = Some(Label {
+            span,
+            message: label.into(),
+        });
+        self
+    }
+
+    pub fn with_secondary(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.secondary.push(Label {
+            span,
+            message: label.into(),
+        });
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_help_opt(mut self, help: Option<String>) -> Self {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn without_source(mut self) -> Self {
+        self.source = Source::None;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// A list of diagnostics, in the order they were found.
+pub type Diagnostics = Vec<Diagnostic>;
+
+/// True when any diagnostic is an error (or, with `deny_warnings`, a warning).
+pub fn has_errors(diags: &[Diagnostic], deny_warnings: bool) -> bool {
+    diags
+        .iter()
+        .any(|d| d.is_error() || (deny_warnings && d.severity == Severity::Warning))
+}
+
+/// "did you mean `x`?" for the closest candidate (Jaro-Winkler, like rustc's suggestions).
+pub fn did_you_mean<'a>(
+    needle: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    closest(needle, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// The closest candidate to `needle`, if any is reasonably close.
+pub fn closest<'a>(needle: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        if c == needle {
+            continue;
+        }
+        let score = strsim::jaro_winkler(needle, c);
+        if score >= 0.8 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}

@@ -1,0 +1,280 @@
+//! Parameter schemas: per-task fragments and their assembly into `params.json` (flat) and
+//! `rjsf.json` (grouped, with `rjsf-overrides` applied). See `artifacts.md` §1.
+
+pub mod metaschema;
+
+use crate::diagnostics::Diagnostic;
+use crate::registry::KnownTask;
+use crate::spec::model::{Override, Spec, WorkflowEntry};
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The user-facing parameter schema of one task instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fragment {
+    /// The task's schema minus omitted args, with `title` = instance name and no `$defs`.
+    pub schema: Map<String, Value>,
+    /// Remaining property names, in order.
+    pub property_names: Vec<String>,
+    /// Definitions referenced from the remaining properties, in the schema's `$defs` order.
+    pub defs: Vec<(String, Value)>,
+}
+
+/// Build the fragment of one task instance (`name` = its title, `omit` = its omitted
+/// arguments); `Ok(None)` when no user-facing argument remains. Errors name the task.
+pub fn task_fragment(name: &str, omit: &[String], known: &KnownTask) -> Result<Option<Fragment>, String> {
+    let Value::Object(mut schema) = known.json_schema.0.clone() else {
+        return Err(format!(
+            "the registry schema of `{}` is not a JSON object",
+            known.importable_reference
+        ));
+    };
+    if let Some(desc) = &known.description
+        && !schema.contains_key("description")
+    {
+        schema.insert("description".into(), Value::String(desc.clone()));
+    }
+    if let Some(Value::Object(props)) = schema.get("properties") {
+        let kept: Map<String, Value> = props
+            .iter()
+            .filter(|(k, _)| !omit.iter().any(|o| o == *k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let required: Vec<Value> = match schema.get("required") {
+            Some(Value::Array(r)) => r
+                .iter()
+                .filter(|v| !v.as_str().is_some_and(|s| omit.iter().any(|o| o == s)))
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        };
+        schema.insert("properties".into(), Value::Object(kept));
+        schema.insert("required".into(), Value::Array(required));
+    }
+    schema.insert("title".into(), Value::String(name.to_string()));
+
+    let mut defs = Vec::new();
+    if let Some(all_defs) = schema.shift_remove("$defs") {
+        let all_defs = all_defs.as_object().cloned().unwrap_or_default();
+        let mut referenced = Vec::new();
+        if let Some(props) = schema.get("properties") {
+            collect_refs(props, &all_defs, &mut referenced, known)?;
+        }
+        defs = all_defs
+            .iter()
+            .filter(|(k, _)| referenced.contains(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+    }
+    let property_names: Vec<String> = match schema.get("properties") {
+        Some(Value::Object(p)) if !p.is_empty() => p.keys().cloned().collect(),
+        _ => return Ok(None),
+    };
+    Ok(Some(Fragment { schema, property_names, defs }))
+}
+
+/// Walk `v` for `$ref`s into `#/$defs/`; a referenced definition's `properties` is walked too.
+fn collect_refs(
+    v: &Value,
+    defs: &Map<String, Value>,
+    out: &mut Vec<String>,
+    known: &KnownTask,
+) -> Result<(), String> {
+    match v {
+        Value::Object(m) => {
+            if let Some(r) = m.get("$ref") {
+                let name = r.as_str().unwrap_or_default().trim_start_matches("#/$defs/").to_string();
+                if out.contains(&name) {
+                    return Ok(());
+                }
+                let Some(def) = defs.get(&name) else {
+                    return Err(format!(
+                        "the registry schema of `{}` refers to `{}`, which is not in its `$defs`",
+                        known.importable_reference,
+                        r.as_str().unwrap_or_default()
+                    ));
+                };
+                out.push(name);
+                if let Some(props @ Value::Object(_)) = def.get("properties") {
+                    collect_refs(props, defs, out, known)?;
+                }
+                return Ok(());
+            }
+            for v in m.values() {
+                collect_refs(v, defs, out, known)?;
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                collect_refs(v, defs, out, known)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Fragments of the included tasks, by task id.
+pub type Fragments = HashMap<String, Arc<Fragment>>;
+
+fn merge_defs(target: &mut Map<String, Value>, frag: &Fragment) {
+    for (k, v) in &frag.defs {
+        target.insert(k.clone(), v.clone());
+    }
+}
+
+fn ui_order(names: &[String]) -> Value {
+    json!({ "ui:order": names })
+}
+
+/// `params.json`: the flat schema, tasks in flat-workflow order.
+pub fn params_schema(ordered: &[(String, Option<Arc<Fragment>>)]) -> Value {
+    let mut props = Map::new();
+    let mut defs = Map::new();
+    let mut ui = Map::new();
+    let mut order = Vec::new();
+    for (id, frag) in ordered {
+        let Some(frag) = frag else { continue };
+        props.insert(id.clone(), Value::Object(frag.schema.clone()));
+        merge_defs(&mut defs, frag);
+        if frag.property_names.len() > 1 {
+            ui.insert(id.clone(), ui_order(&frag.property_names));
+        }
+        order.push(id.clone());
+    }
+    ui.insert("ui:order".into(), json!(order));
+    json!({
+        "properties": props,
+        "$defs": defs,
+        "uiSchema": ui,
+        "additionalProperties": false,
+    })
+}
+
+/// `rjsf.json`: grouped like `workflow:`, with overrides applied.
+pub fn rjsf_schema(spec: &Spec, fragments: &Fragments) -> Result<Value, Vec<Diagnostic>> {
+    let mut props = Map::new();
+    let mut defs = Map::new();
+    let mut ui = Map::new();
+    let mut order = Vec::new();
+    for entry in &spec.workflow {
+        match entry {
+            WorkflowEntry::Task(t) => {
+                let Some(frag) = fragments.get(&t.id.value) else { continue };
+                props.insert(t.id.value.clone(), Value::Object(frag.schema.clone()));
+                merge_defs(&mut defs, frag);
+                if frag.property_names.len() > 1 {
+                    ui.insert(t.id.value.clone(), ui_order(&frag.property_names));
+                }
+                order.push(t.id.value.clone());
+            }
+            WorkflowEntry::Group(g) => {
+                let mut members = Map::new();
+                let mut member_ui = Map::new();
+                let mut ids = Vec::new();
+                for t in &g.tasks {
+                    let Some(frag) = fragments.get(&t.id.value) else { continue };
+                    members.insert(t.id.value.clone(), Value::Object(frag.schema.clone()));
+                    merge_defs(&mut defs, frag);
+                    if frag.property_names.len() > 1 {
+                        member_ui.insert(t.id.value.clone(), ui_order(&frag.property_names));
+                    }
+                    ids.push(t.id.value.clone());
+                }
+                if ids.is_empty() {
+                    continue;
+                }
+                let title = g.title.value.clone();
+                props.insert(
+                    title.clone(),
+                    json!({
+                        "type": "object",
+                        "description": g.description,
+                        "ecoscope:task_group": true,
+                        "properties": members,
+                    }),
+                );
+                let mut group_ui = Map::new();
+                if ids.len() > 1 {
+                    group_ui.insert("ui:order".into(), json!(ids));
+                }
+                group_ui.extend(member_ui);
+                if !group_ui.is_empty() {
+                    ui.insert(title.clone(), Value::Object(group_ui));
+                }
+                order.push(title);
+            }
+        }
+    }
+    ui.insert("ui:order".into(), json!(order));
+    let mut props = Value::Object(props);
+    let mut defs = Value::Object(defs);
+    let mut ui = Value::Object(ui);
+    let mut errors = Vec::new();
+    let o = &spec.rjsf_overrides;
+    for (section, target, list) in [
+        ("properties", &mut props, &o.properties),
+        ("$defs", &mut defs, &o.defs),
+        ("uiSchema", &mut ui, &o.ui_schema),
+    ] {
+        for ov in list {
+            if let Err(d) = apply_override(section, target, ov) {
+                errors.push(d);
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(json!({
+        "properties": props,
+        "$defs": defs,
+        "uiSchema": ui,
+        "additionalProperties": false,
+    }))
+}
+
+fn apply_override(section: &str, target: &mut Value, ov: &Override) -> Result<(), Diagnostic> {
+    let parts: Vec<&str> = ov.path.value.split('.').collect();
+    let (last, parents) = parts.split_last().expect("split yields at least one part");
+    let mut cur = target;
+    for (depth, p) in parents.iter().enumerate() {
+        let Value::Object(m) = cur else {
+            return Err(not_a_mapping(section, ov, &parts[..depth]));
+        };
+        cur = m.entry(p.to_string()).or_insert_with(|| Value::Object(Map::new()));
+    }
+    let Value::Object(m) = cur else {
+        return Err(not_a_mapping(section, ov, parents));
+    };
+    m.insert(last.to_string(), ov.value.clone());
+    Ok(())
+}
+
+fn not_a_mapping(section: &str, ov: &Override, prefix: &[&str]) -> Diagnostic {
+    Diagnostic::error(
+        "invalid-override",
+        format!(
+            "cannot apply override `{}`: `{section}.{}` is not a mapping",
+            ov.path.value,
+            prefix.join(".")
+        ),
+    )
+    .at(ov.path.span, "path goes through a non-mapping value")
+    .with_help("an override path can only descend through mappings (objects)")
+}
+
+/// Strip `title`, `description`, `default` and `uiSchema` keys at any depth (for `params_sha256`).
+pub fn strip_for_params_hash(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "title" | "description" | "default" | "uiSchema"))
+                .map(|(k, v)| (k.clone(), strip_for_params_hash(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(strip_for_params_hash).collect()),
+        other => other.clone(),
+    }
+}

@@ -1,0 +1,3 @@
+//! Syntax: the spanned YAML tree.
+
+pub mod yaml;
