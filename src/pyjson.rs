@@ -384,7 +384,7 @@ mod tests {
     use super::*;
 
     /// `(repr(f), pydantic)`: `repr(f)` and `RootModel[float](f).model_dump_json()` as printed by
-    /// CPython 3.11.7 / pydantic 2.13.4. The float itself is `repr(f)` parsed back (Rust's parser
+    /// Python 3.11.7 / pydantic 2.13.4. The float itself is `repr(f)` parsed back (Rust's parser
     /// rounds correctly, like Python's `float()`), e.g. `1504879709210378.2` is the exact binary
     /// value `1504879709210378.25`, a tie between two 17-digit candidates.
     const FLOATS: &[(&str, &str)] = &[
@@ -509,7 +509,7 @@ mod tests {
 
     /// `(input, indent=2, sort_keys=True, pydantic)`: the input is `json.dumps(doc)`, the others
     /// are `json.dumps(doc, indent=2)`, `json.dumps(doc, sort_keys=True)` and
-    /// `RootModel[Any](doc).model_dump_json()` as printed by CPython 3.11.7 / pydantic 2.13.4.
+    /// `RootModel[Any](doc).model_dump_json()` as printed by Python 3.11.7 / pydantic 2.13.4.
     const DOCUMENTS: &[(&str, &str, &str, &str)] = &[
         (
             "{\"b\": 1, \"a\": [1, 2.0, {\"z\": null, \"y\": true, \"x\": false}], \"\": {}, \"e\": []}",

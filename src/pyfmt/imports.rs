@@ -93,10 +93,11 @@ impl Import {
 /// Not modelled: ruff's `UP` rewrites of deprecated imports (e.g. `typing.Callable`
 /// or obsolete `__future__` features) and `F401`, which deletes unused imports.
 pub fn import_block(imports: &[Import]) -> String {
-    let mut unique: Vec<&Import> = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
     for import in imports {
-        if !unique.iter().any(|seen| same_import(seen, import)) {
-            unique.push(import);
+        let entry = Entry::new(import);
+        if !entries.iter().any(|seen| seen.same_import(&entry)) {
+            entries.push(entry);
         }
     }
 
@@ -108,11 +109,10 @@ pub fn import_block(imports: &[Import]) -> String {
         Section::FirstParty,
         Section::LocalFolder,
     ] {
-        let members: Vec<(usize, &Import)> = unique
+        let members: Vec<(usize, &Entry)> = entries
             .iter()
-            .copied()
             .enumerate()
-            .filter(|(_, import)| categorize(&import.module) == section)
+            .filter(|(_, entry)| categorize(&entry.module) == section)
             .collect();
         if !members.is_empty() {
             sections.push(format_section(&members, section == Section::Future));
@@ -121,8 +121,52 @@ pub fn import_block(imports: &[Import]) -> String {
     sections.join("\n")
 }
 
-fn same_import(a: &Import, b: &Import) -> bool {
-    a.module == b.module && a.name == b.name && a.alias == b.alias
+/// An import statement as isort sees it, after `ruff format` and the other
+/// fixes of `ruff check` have touched it.
+struct Entry {
+    module: String,
+    name: Option<String>,
+    alias: Option<String>,
+    comment: Option<String>,
+    /// `ruff format` wrapped the statement in parentheses, see [`formatter_wraps`].
+    wrapped: bool,
+}
+
+impl Entry {
+    fn new(import: &Import) -> Self {
+        let mut entry = Entry {
+            module: import.module.clone(),
+            name: import.name.clone(),
+            alias: import.alias.clone(),
+            comment: import.comment.clone(),
+            wrapped: import.name.is_some() && formatter_wraps(import),
+        };
+        // PLR0402 (`manual-from-import`) turns `import a.b as b` into
+        // `from a import b` (after the formatter ran: never wrapped).
+        if entry.name.is_none()
+            && let Some((parent, last)) = import.module.rsplit_once('.')
+            && import.alias.as_deref() == Some(last)
+        {
+            entry.name = entry.alias.take();
+            entry.module = parent.to_string();
+        }
+        entry
+    }
+
+    /// Exact duplicates: ruff's `F811` fix deletes all but the first.
+    fn same_import(&self, other: &Entry) -> bool {
+        self.module == other.module && self.name == other.name && self.alias == other.alias
+    }
+
+    fn to_statement(&self) -> String {
+        Import {
+            module: self.module.clone(),
+            name: self.name.clone(),
+            alias: self.alias.clone(),
+            comment: self.comment.clone(),
+        }
+        .to_statement()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,9 +250,9 @@ fn is_pragma_comment(comment: &str) -> bool {
     })
 }
 
-fn format_section(members: &[(usize, &Import)], future: bool) -> String {
+fn format_section(members: &[(usize, &Entry)], future: bool) -> String {
     // `import x [as y]`
-    let mut straight: Vec<(usize, &Import)> = members
+    let mut straight: Vec<(usize, &Entry)> = members
         .iter()
         .copied()
         .filter(|(_, import)| import.name.is_none())
@@ -224,7 +268,7 @@ fn format_section(members: &[(usize, &Import)], future: bool) -> String {
         let Some(name) = import.name.as_deref() else {
             continue;
         };
-        let wrapped = formatter_wraps(import);
+        let wrapped = import.wrapped;
         let comment = import.comment.as_deref();
         let member = Member {
             name,

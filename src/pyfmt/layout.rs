@@ -246,6 +246,55 @@ fn expr_is_call_like(expr: &Expr) -> bool {
     }
 }
 
+/// The text inside the outer parentheses of a fully parenthesized atom such as
+/// `(a or b)` (but not `(a)(b)` or `(a, b)`), with all redundant levels removed.
+fn strip_parentheses(text: &str) -> Option<&str> {
+    let mut result = None;
+    let mut current = text;
+    while let Some(inner) = current.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        // The opening parenthesis must close at the very end, with no top-level comma
+        // (a tuple) in between; string literals may contain any bracket.
+        let mut depth = 0usize;
+        let mut quote: Option<char> = None;
+        let mut escaped = false;
+        let mut ok = true;
+        for c in inner.chars() {
+            if let Some(q) = quote {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+                continue;
+            }
+            match c {
+                '"' | '\'' => quote = Some(c),
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => {
+                    if depth == 0 {
+                        ok = false;
+                        break;
+                    }
+                    depth -= 1;
+                }
+                ',' if depth == 0 => {
+                    ok = false;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if !ok || depth != 0 || quote.is_some() || inner.trim().is_empty() {
+            break;
+        }
+        result = Some(inner);
+        current = inner;
+    }
+    result
+}
+
 /// `a`, `a.b.c`: identifiers separated by dots.
 fn is_dotted_name(text: &str) -> bool {
     !text.is_empty()
@@ -389,6 +438,16 @@ impl Builder {
         if args.is_empty() {
             return vec![Doc::text("()")];
         }
+        if let [Arg::Positional(Expr::Atom(text))] = args
+            && !magic_trailing_comma
+            && let Some(inner) = strip_parentheses(text)
+        {
+            // `ruff format` keeps `f((a or b))`, then `ruff check --fix` (UP034)
+            // deletes the inner parentheses without re-formatting: lay out with
+            // them, print without.
+            let entry = vec![Doc::Text(inner.to_string(), str_width(text))];
+            return self.parenthesized_arguments(vec![entry], false);
+        }
         let entries: Vec<Vec<Doc>> = args
             .iter()
             .map(|arg| match arg {
@@ -405,6 +464,14 @@ impl Builder {
                 }
             })
             .collect();
+        self.parenthesized_arguments(entries, magic_trailing_comma)
+    }
+
+    fn parenthesized_arguments(
+        &mut self,
+        entries: Vec<Vec<Doc>>,
+        magic_trailing_comma: bool,
+    ) -> Vec<Doc> {
         let inner = Doc::group(None, comma_separated(entries, magic_trailing_comma));
         vec![
             Doc::text("("),

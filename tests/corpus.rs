@@ -1,0 +1,155 @@
+//! Conformance with wt-compiler 0.10.3 over the real-world corpus (`WTC_CORPUS`).
+//!
+//! For every corpus spec: compile with its fixture registry and compile-args; where the
+//! reference produced `params.json`/`rjsf.json`, ours must be byte-identical; where it
+//! failed (`error.txt`), we must fail for the same reason. The DAG module must equal the
+//! reference's committed one for the current-format (`wt`) specs, modulo our `noqa` notes.
+
+mod common;
+
+use camino::Utf8PathBuf;
+use common::*;
+use wtc::db::{Database, SolvedRecord};
+
+struct Case {
+    name: String,
+    dir: Utf8PathBuf,
+}
+
+fn cases() -> Option<Vec<Case>> {
+    let Some(corpus) = corpus_dir() else {
+        eprintln!("skipped: set WTC_CORPUS to the corpus directory (../shared/corpus) to run the corpus conformance test");
+        return None;
+    };
+    let mut out: Vec<Case> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("spec.yaml").is_file())
+        .map(|e| {
+            let dir = Utf8PathBuf::from_path_buf(e.path()).unwrap();
+            Case {
+                name: dir.file_name().unwrap().to_string(),
+                dir,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    assert!(out.len() >= 41, "expected the 41 corpus specs, found {}", out.len());
+    Some(out)
+}
+
+fn compile_case(db: &Database, case: &Case) -> (String, std::sync::Arc<wtc::artifacts::Compiled>) {
+    let spec_path = case.dir.join("spec.yaml");
+    let text = std::fs::read_to_string(&spec_path).unwrap();
+    let registry = std::fs::read_to_string(case.dir.join("fixture/registry.json")).unwrap();
+    let solved: Vec<SolvedRecord> = std::fs::read_to_string(case.dir.join("fixture/solved.json"))
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap_or_default();
+    let args = CompileArgs::parse(&std::fs::read_to_string(case.dir.join("compile-args")).unwrap_or_default());
+    let (_, compiled) = compile(db, &spec_path, &text, &registry, solved, &args);
+    (text, compiled)
+}
+
+/// What the reference's error says, mapped to our diagnostic code and a phrase our message must contain.
+fn expected_reason(error: &str) -> (&'static str, &'static str) {
+    if error.contains("is a built-in python function") {
+        ("invalid-id", "built-in")
+    } else if error.contains("is not a valid JSON Schema") && error.contains("should be non-empty") {
+        ("invalid-schema", "should be non-empty")
+    } else {
+        panic!("unmapped reference error: {error}")
+    }
+}
+
+#[test]
+fn corpus_params_and_rjsf_match_the_reference() {
+    let Some(cases) = cases() else { return };
+    let db = Database::default();
+    let mut failures = Vec::new();
+    let (mut ok, mut rejected) = (0, 0);
+    for case in &cases {
+        let (text, compiled) = compile_case(&db, case);
+        let expected = case.dir.join("expected-0.10.3");
+        let rendered = rendered_diagnostics(&compiled, "spec.yaml", &text);
+        if let Ok(error) = std::fs::read_to_string(expected.join("error.txt")) {
+            let (code, phrase) = expected_reason(&error);
+            let hit = compiled
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.code == code && d.message.contains(phrase));
+            if compiled.package.is_some() || !hit {
+                failures.push(format!("{}: expected rejection ({code}: {phrase}), got:\n{rendered}", case.name));
+            } else {
+                rejected += 1;
+            }
+            continue;
+        }
+        if compiled.package.is_none() {
+            failures.push(format!("{}: failed to compile:\n{rendered}", case.name));
+            continue;
+        }
+        for name in ["params.json", "rjsf.json"] {
+            let want = std::fs::read_to_string(expected.join(name)).unwrap();
+            let got = file(&compiled, &format!("/{name}"));
+            if got != want {
+                let line = got.lines().zip(want.lines()).position(|(a, b)| a != b).unwrap_or(0);
+                failures.push(format!(
+                    "{}: {name} differs at line {}:\n  got:  {:?}\n  want: {:?}",
+                    case.name,
+                    line + 1,
+                    got.lines().nth(line),
+                    want.lines().nth(line)
+                ));
+            }
+        }
+        ok += 1;
+    }
+    eprintln!("corpus: {ok} compiled and matched, {rejected} rejected as expected, {} failures", failures.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Strip our `# noqa: F841 (...)` notes so the text can be compared with the reference.
+fn without_noqa(s: &str) -> String {
+    s.lines()
+        .map(|l| l.split("  # noqa: F841").next().unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn corpus_dags_match_committed_reference_output() {
+    let Some(cases) = cases() else { return };
+    let db = Database::default();
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for case in &cases {
+        let source: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(case.dir.join("SOURCE.json")).unwrap()).unwrap();
+        if source["class"] != "wt" {
+            continue;
+        }
+        let (_, compiled) = compile_case(&db, case);
+        let Some(pkg) = &compiled.package else {
+            failures.push(format!("{}: did not compile", case.name));
+            continue;
+        };
+        let release = &pkg.release_name;
+        let pkg_name = release.replace('-', "_");
+        let reference = case.dir.join(format!("reference-output/{release}/{pkg_name}/dags/run_sequential.py"));
+        let want = std::fs::read_to_string(&reference).unwrap_or_else(|e| panic!("{reference}: {e}"));
+        let got = without_noqa(file(&compiled, "dags/run_sequential.py"));
+        compared += 1;
+        if got.trim_end() != want.trim_end() {
+            let line = got.lines().zip(want.lines()).position(|(a, b)| a != b).unwrap_or(0);
+            failures.push(format!(
+                "{}: run_sequential.py differs at line {}:\n  got:  {:?}\n  want: {:?}",
+                case.name,
+                line + 1,
+                got.lines().nth(line),
+                want.lines().nth(line)
+            ));
+        }
+    }
+    eprintln!("compared {compared} DAG modules with the committed reference output");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
