@@ -176,10 +176,15 @@ fn gen_expr(rng: &mut Rng, depth: usize) -> Expr {
             items: (0..n)
                 .map(|_| {
                     // Keys stay short enough that a bracketed value always fits.
-                    let key = if rng.percent(80) {
-                        Expr::Atom(py_str(&name(rng, 20)))
-                    } else {
-                        simple_atom(rng, 22)
+                    let key = loop {
+                        let key = if rng.percent(80) {
+                            Expr::Atom(py_str(&name(rng, 20)))
+                        } else {
+                            simple_atom(rng, 22)
+                        };
+                        if matches!(&key, Expr::Atom(text) if text.chars().count() <= 22) {
+                            break key;
+                        }
                     };
                     (key, gen_expr(rng, depth + 1))
                 })
@@ -876,8 +881,11 @@ fn expressions_match_ruff() {
                     expr => expr,
                 },
             };
+            let is_string = matches!(&expr, Expr::Atom(text) if text.ends_with(['"', '\'']));
             let prefix = match rng.below(5) {
-                0 => String::new(),
+                // A bare string statement would be a docstring; the first
+                // statement of a batch must not be one either.
+                0 if !is_string && !cases.is_empty() => String::new(),
                 1 if indent == 4 => "return ".to_string(),
                 2 => format!("self.{} = ", name(&mut rng, 30)),
                 _ => format!("{} = ", name(&mut rng, 80)),

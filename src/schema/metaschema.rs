@@ -7,8 +7,11 @@
 //! [`check`] pays only for the validation itself: a valid document is checked with the fast
 //! boolean path, and errors are collected only when it fails.
 //!
-//! Like the reference (Python `jsonschema` without a format checker), `format` is an annotation
-//! only: `"pattern": "("` passes, since the meta-schema's `"format": "regex"` is not asserted.
+//! `format` is an annotation only: `"pattern": "("` passes, since the meta-schema's
+//! `"format": "regex"` is not asserted. This agrees with Python `jsonschema`'s
+//! `Draft202012Validator(META_SCHEMA).iter_errors(schema)` (same validity and error paths on every
+//! corpus artifact and on 3,000 randomly broken variants of them); Python's stricter
+//! `Draft202012Validator.check_schema` would also reject an invalid `pattern` regex.
 //! Non-standard keywords such as `uiSchema` or `ecoscope:task_group` are allowed, as the
 //! meta-schema allows any unknown keyword.
 
@@ -205,6 +208,8 @@ mod tests {
         });
         assert_eq!(check("params.json", &schema), Ok(()));
         assert_eq!(check("params.json", &json!({})), Ok(()));
+        // `format: regex` is not asserted (see the module docs).
+        assert_eq!(check("params.json", &json!({"pattern": "("})), Ok(()));
         assert_eq!(check("params.json", &json!(true)), Ok(()));
     }
 

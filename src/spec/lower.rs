@@ -411,8 +411,8 @@ fn lower_map(sink: &mut Sink, node: &Node, key: &str) -> Option<MapBlock> {
     let mut f = sink.map(node, &what)?;
     let names_node = f.take("argnames");
     let values_node = f.take("argvalues");
-    f.finish(sink, &what, MAP_KEYS);
     let errors_before = sink.diags.len();
+    f.finish(sink, &what, MAP_KEYS);
 
     let mut argnames = Vec::new();
     if let Some(n) = names_node {
