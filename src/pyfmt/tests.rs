@@ -65,10 +65,10 @@ impl Rng {
 }
 
 const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
-    "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
-    "while", "with", "yield", "print",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield", "print",
 ];
 
 /// A random identifier of `len` characters (never a keyword or builtin we use).
@@ -115,7 +115,7 @@ fn string_content(rng: &mut Rng, max: usize) -> String {
         if rng.percent(75) {
             s.push((b'a' + rng.below(26) as u8) as char);
         } else {
-            s.push_str(*rng.pick(PIECES));
+            s.push_str(rng.pick::<&str>(PIECES));
         }
     }
     s
@@ -129,7 +129,7 @@ fn comment(rng: &mut Rng, max: usize) -> String {
         if rng.percent(80) {
             text.push((b'a' + rng.below(26) as u8) as char);
         } else {
-            text.push_str(*rng.pick(PIECES));
+            text.push_str(rng.pick::<&str>(PIECES));
         }
     }
     format!("# {}", text.trim_end())
@@ -532,8 +532,14 @@ fn string_literals() {
     assert_eq!(py_str(r#"a'b"c"#), r#""a'b\"c""#);
     assert_eq!(py_str(r#""'""#), r#"'"\'"'"#);
     assert_eq!(py_str("a\\b\n\r\t"), r#""a\\b\n\r\t""#);
-    assert_eq!(py_str("\x00\x1f\x7f\u{80}\u{a0}"), r#""\x00\x1f\x7f\x80\xa0""#);
-    assert_eq!(py_str("\u{200b}\u{2028}\u{feff}"), r#""\u200b\u2028\ufeff""#);
+    assert_eq!(
+        py_str("\x00\x1f\x7f\u{80}\u{a0}"),
+        r#""\x00\x1f\x7f\x80\xa0""#
+    );
+    assert_eq!(
+        py_str("\u{200b}\u{2028}\u{feff}"),
+        r#""\u200b\u2028\ufeff""#
+    );
     assert_eq!(py_str("\u{e0001}\u{10ffff}"), r#""\U000e0001\U0010ffff""#);
     assert_eq!(py_str("é日🧪"), "\"é日🧪\"");
 }
@@ -542,7 +548,10 @@ fn string_literals() {
 fn number_literals() {
     assert_eq!(py_int(0), "0");
     assert_eq!(py_int(-42), "-42");
-    assert_eq!(py_int(i128::MIN), "-170141183460469231731687303715884105728");
+    assert_eq!(
+        py_int(i128::MIN),
+        "-170141183460469231731687303715884105728"
+    );
     assert_eq!(py_float(1.5), "1.5");
     assert_eq!(py_float(100.0), "100.0");
     assert_eq!(py_float(0.1), "0.1");
@@ -620,7 +629,10 @@ fn chain_layout() {
         .call()
     )
 "#;
-    assert_eq!(assign_chain("workflow_details", &example_chain(), 4), expected);
+    assert_eq!(
+        assign_chain("workflow_details", &example_chain(), 4),
+        expected
+    );
 }
 
 #[test]
@@ -636,7 +648,10 @@ fn chain_with_nested_arguments_and_comment() {
         head: Expr::call("task", vec![Arg::Positional(atom("draw_summary"))]),
         calls: vec![
             ChainCall::Comment("# 🧪 mocked".into()),
-            call("set_task_instance_id", vec![Arg::Positional(atom(r#""summary""#))]),
+            call(
+                "set_task_instance_id",
+                vec![Arg::Positional(atom(r#""summary""#))],
+            ),
             call("handle_errors", vec![]),
             call("with_tracing", vec![]),
             call(
@@ -718,11 +733,20 @@ fn expressions() {
     ]))];
     assert_eq!(
         format_expr(&Expr::call("f", single), 0, "", ""),
-        format!("f(\n    [\n        {},\n        {},\n    ]\n)\n", "a".repeat(41), "b".repeat(41))
+        format!(
+            "f(\n    [\n        {},\n        {},\n    ]\n)\n",
+            "a".repeat(41),
+            "b".repeat(41)
+        )
     );
     let target = "x".repeat(79);
     assert_eq!(
-        format_expr(&Expr::call("ffffffff", vec![Arg::Positional(atom("a"))]), 0, &format!("{target} = "), ""),
+        format_expr(
+            &Expr::call("ffffffff", vec![Arg::Positional(atom("a"))]),
+            0,
+            &format!("{target} = "),
+            ""
+        ),
         format!("{target} = (\n    ffffffff(a)\n)\n")
     );
     let magic = Expr::Call {
@@ -730,7 +754,10 @@ fn expressions() {
         args: vec![Arg::DoubleStar(atom("k"))],
         magic_trailing_comma: true,
     };
-    assert_eq!(format_expr(&magic, 4, "", ""), "    f(\n        **k,\n    )\n");
+    assert_eq!(
+        format_expr(&magic, 4, "", ""),
+        "    f(\n        **k,\n    )\n"
+    );
     assert_eq!(format_expr(&Expr::list(vec![]), 0, "x = ", ""), "x = []\n");
 }
 
@@ -838,7 +865,11 @@ fn chains_match_ruff() {
             let expected = assign_chain(&target, &chain, 4);
             let input = flat_chain(&target, &chain);
             cases.push(Case {
-                expected: if i == 0 { expected } else { format!("\n{expected}") },
+                expected: if i == 0 {
+                    expected
+                } else {
+                    format!("\n{expected}")
+                },
                 input,
             });
         }
@@ -863,8 +894,16 @@ fn expressions_match_ruff() {
     let mut done = 0;
     while done < scaled(EXPR_CASES) {
         // Alternate between module level and function bodies.
-        let indent = if (done / BATCH) % 2 == 0 { 4 } else { 0 };
-        let header = if indent == 4 { "def main(params):\n" } else { "" };
+        let indent = if (done / BATCH).is_multiple_of(2) {
+            4
+        } else {
+            0
+        };
+        let header = if indent == 4 {
+            "def main(params):\n"
+        } else {
+            ""
+        };
         let mut cases = Vec::new();
         for _ in 0..BATCH.min(scaled(EXPR_CASES) - done) {
             let expr = match rng.below(4) {
@@ -907,13 +946,48 @@ fn expressions_match_ruff() {
 /// or relative.
 fn gen_module(rng: &mut Rng) -> String {
     const STDLIB: &[&str] = &[
-        "os", "typing", "warnings", "json", "importlib", "traceback", "pathlib", "sys",
-        "functools", "collections", "dataclasses", "enum", "uuid", "datetime", "tempfile",
-        "subprocess", "re", "logging", "os.path", "collections.abc", "importlib.metadata",
+        "os",
+        "typing",
+        "warnings",
+        "json",
+        "importlib",
+        "traceback",
+        "pathlib",
+        "sys",
+        "functools",
+        "collections",
+        "dataclasses",
+        "enum",
+        "uuid",
+        "datetime",
+        "tempfile",
+        "subprocess",
+        "re",
+        "logging",
+        "os.path",
+        "collections.abc",
+        "importlib.metadata",
     ];
     const THIRD: &[&str] = &[
-        "a", "A", "a.b", "a_b", "ab", "a0", "mod2", "mod10", "mod010", "Mod1", "yaml", "wt_task",
-        "wt_task.testing", "wt_contracts", "numpy", "pandas", "x1y2", "x1y10", "Zeta",
+        "a",
+        "A",
+        "a.b",
+        "a_b",
+        "ab",
+        "a0",
+        "mod2",
+        "mod10",
+        "mod010",
+        "Mod1",
+        "yaml",
+        "wt_task",
+        "wt_task.testing",
+        "wt_contracts",
+        "numpy",
+        "pandas",
+        "x1y2",
+        "x1y10",
+        "Zeta",
     ];
     match rng.below(10) {
         0..=2 => rng.pick(STDLIB).to_string(),
@@ -930,15 +1004,17 @@ fn gen_module(rng: &mut Rng) -> String {
         _ => {
             let parts = rng.range(1, 4);
             (0..parts)
-                .map(|_| loop {
-                    let len = rng.range(1, 14);
-                    let mut part = ident(rng, len);
-                    if rng.percent(70) {
-                        part = part.to_lowercase();
-                    }
-                    let part = part.replace("__", "_x");
-                    if !KEYWORDS.contains(&part.as_str()) {
-                        break part;
+                .map(|_| {
+                    loop {
+                        let len = rng.range(1, 14);
+                        let mut part = ident(rng, len);
+                        if rng.percent(70) {
+                            part = part.to_lowercase();
+                        }
+                        let part = part.replace("__", "_x");
+                        if !KEYWORDS.contains(&part.as_str()) {
+                            break part;
+                        }
                     }
                 })
                 .collect::<Vec<_>>()
@@ -1137,7 +1213,11 @@ fn literals_match_ruff_and_python() {
         floats.push(f);
     }
     source.push_str(&format!("i = {}\n", py_int(i128::MAX)));
-    assert_eq!(ruff_pipeline(&ruff, &source), source, "ruff changed a literal");
+    assert_eq!(
+        ruff_pipeline(&ruff, &source),
+        source,
+        "ruff changed a literal"
+    );
 
     // Compare with Python's own repr when the venv's Python is available.
     let Some(python) = tool("WTC_PYTHON", "python") else {

@@ -1,0 +1,32 @@
+//! Snapshots of every generated artifact of the examples (`UPDATE_EXPECT=1` to update).
+
+mod common;
+
+use common::*;
+use wtc::db::Database;
+
+#[test]
+fn example_artifacts() {
+    let db = Database::default();
+    let registry = std::fs::read_to_string(repo().join("examples/registry.json")).unwrap();
+    for example in ["chain", "map-reduce", "groups"] {
+        let spec = repo().join("examples").join(example).join("spec.yaml");
+        let text = std::fs::read_to_string(&spec).unwrap();
+        let (_, compiled) = compile(&db, &spec, &text, &registry, vec![], &CompileArgs::default());
+        assert!(
+            compiled.diagnostics.is_empty(),
+            "{example}:\n{}",
+            rendered_diagnostics(&compiled, "spec.yaml", &text)
+        );
+        let pkg = compiled.package.as_ref().unwrap();
+        for (rel, bytes) in &pkg.files {
+            // Snapshot paths use the package-independent part of the path.
+            let rel = rel.split_once('/').map_or(rel.as_str(), |(_, r)| r);
+            let path = repo().join("tests/snapshots").join(example).join(format!("{rel}.snap"));
+            if std::env::var_os("UPDATE_EXPECT").is_some() {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            }
+            expect_test::expect_file![path.as_std_path()].assert_eq(bytes);
+        }
+    }
+}
