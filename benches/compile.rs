@@ -22,7 +22,11 @@ struct Input {
 fn inputs() -> Vec<Input> {
     let root = Utf8PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
-    if let Some(corpus) = std::env::var("WTC_CORPUS").ok().map(Utf8PathBuf::from).filter(|p| p.is_dir()) {
+    if let Some(corpus) = std::env::var("WTC_CORPUS")
+        .ok()
+        .map(Utf8PathBuf::from)
+        .filter(|p| p.is_dir())
+    {
         for name in ["ew-mnc-overall-report", "ops-dashboard"] {
             let dir = corpus.join(name);
             let registry = std::fs::read_to_string(dir.join("fixture/registry.json")).unwrap();
@@ -69,7 +73,9 @@ fn bench(c: &mut Criterion) {
         // comment and in one task's name (a user-facing title), so every iteration recompiles.
         let mut db = Database::default();
         let wf = setup(&db, &input);
-        let edited = input.text.replacen("\nworkflow:", "\n# edited\nworkflow:", 1);
+        let edited = input
+            .text
+            .replacen("\nworkflow:", "\n# edited\nworkflow:", 1);
         let texts = [input.text.clone(), edited];
         let mut i = 0;
         c.bench_function(&format!("warm recompile {}", input.name), |b| {

@@ -139,7 +139,8 @@ pub fn lowered(db: &dyn Db, wf: Workflow) -> Arc<Lowered> {
             requirements: Vec::new(),
             has_requirements: true,
             diagnostics: vec![
-                Diagnostic::error("yaml-syntax", format!("invalid YAML: {}", e.message)).at(e.span, "here"),
+                Diagnostic::error("yaml-syntax", format!("invalid YAML: {}", e.message))
+                    .at(e.span, "here"),
             ],
         },
     })
@@ -193,7 +194,12 @@ pub fn task_nodes(db: &dyn Db, wf: Workflow) -> Vec<TaskNode<'_>> {
         .map(|t| {
             let input = FragmentInput {
                 name: t.instance.name.clone(),
-                omit: t.instance.omit_args().into_iter().map(str::to_string).collect(),
+                omit: t
+                    .instance
+                    .omit_args()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
                 known: t.known.clone(),
             };
             TaskNode::new(db, t.instance.id.value.clone(), Arc::new(input))
@@ -203,7 +209,10 @@ pub fn task_nodes(db: &dyn Db, wf: Workflow) -> Vec<TaskNode<'_>> {
 
 /// The parameter-schema fragment of one task.
 #[salsa::tracked(returns(ref))]
-pub fn task_fragment<'db>(db: &'db dyn Db, node: TaskNode<'db>) -> Result<Option<Arc<Fragment>>, String> {
+pub fn task_fragment<'db>(
+    db: &'db dyn Db,
+    node: TaskNode<'db>,
+) -> Result<Option<Arc<Fragment>>, String> {
     let input = node.fragment_input(db);
     build_fragment(&input.name, &input.omit, &input.known).map(|f| f.map(Arc::new))
 }

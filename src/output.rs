@@ -58,7 +58,11 @@ fn is_safe_relative(rel: &str) -> bool {
 }
 
 /// Write `package` into `parent/<release name>`.
-pub fn write_package(parent: &Utf8Path, package: &Package, clobber: bool) -> Result<WriteReport, OutputError> {
+pub fn write_package(
+    parent: &Utf8Path,
+    package: &Package,
+    clobber: bool,
+) -> Result<WriteReport, OutputError> {
     let dir = parent.join(&package.release_name);
     for (rel, _) in &package.files {
         if !is_safe_relative(rel) {
@@ -85,7 +89,11 @@ pub fn write_package(parent: &Utf8Path, package: &Package, clobber: bool) -> Res
         dir: dir.clone(),
         ..Default::default()
     };
-    let old_files = if exists { list_files(&dir).map_err(io_err(&dir))? } else { BTreeSet::new() };
+    let old_files = if exists {
+        list_files(&dir).map_err(io_err(&dir))?
+    } else {
+        BTreeSet::new()
+    };
     let new_files: BTreeSet<&str> = package.files.iter().map(|(p, _)| p.as_str()).collect();
     for (rel, bytes) in &package.files {
         let same = exists && fs::read(dir.join(rel)).is_ok_and(|old| old == bytes.as_bytes());
@@ -167,7 +175,10 @@ mod tests {
     fn pkg(files: &[(&str, &str)]) -> Package {
         Package {
             release_name: "wt-x-workflow".into(),
-            files: files.iter().map(|(p, c)| (p.to_string(), Arc::from(*c))).collect(),
+            files: files
+                .iter()
+                .map(|(p, c)| (p.to_string(), Arc::from(*c)))
+                .collect(),
         }
     }
 

@@ -58,7 +58,11 @@ pub struct Registry {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RegistryError {
     #[error("the registry document is not valid JSON (line {line}, column {column}): {message}")]
-    Json { line: usize, column: usize, message: String },
+    Json {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("the registry document does not match the wt-registry contract: {0}")]
     Shape(String),
     #[error(
@@ -149,8 +153,7 @@ impl Registry {
 
     /// Resolve a `task:` / skipif condition reference.
     pub fn lookup(&self, reference: &str) -> Result<&Arc<KnownTask>, LookupError> {
-        let qualified = reference.contains('.')
-            && reference.split('.').all(is_identifier);
+        let qualified = reference.contains('.') && reference.split('.').all(is_identifier);
         if qualified {
             let (module, func) = reference.rsplit_once('.').unwrap_or(("", reference));
             let modules = self
@@ -170,7 +173,10 @@ impl Registry {
         if modules.len() > 1 {
             return Err(LookupError::Ambiguous {
                 function: reference.to_string(),
-                candidates: modules.values().map(|t| t.importable_reference.clone()).collect(),
+                candidates: modules
+                    .values()
+                    .map(|t| t.importable_reference.clone())
+                    .collect(),
             });
         }
         modules
@@ -184,8 +190,15 @@ impl Registry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LookupError {
     NotFound(String),
-    WrongModule { function: String, module: String, available: Vec<String> },
-    Ambiguous { function: String, candidates: Vec<String> },
+    WrongModule {
+        function: String,
+        module: String,
+        available: Vec<String>,
+    },
+    Ambiguous {
+        function: String,
+        candidates: Vec<String>,
+    },
 }
 
 #[cfg(test)]
@@ -203,18 +216,33 @@ mod tests {
         let a = r.lookup("a.add").unwrap();
         let b = r.lookup("b.x.add").unwrap();
         assert_eq!((a.registry_ref, a.safe_reference()), (0, "add".to_string()));
-        assert_eq!((b.registry_ref, b.safe_reference()), (1, "add_1".to_string()));
+        assert_eq!(
+            (b.registry_ref, b.safe_reference()),
+            (1, "add_1".to_string())
+        );
         assert!(a.is_io && !b.is_io);
         assert_eq!(a.description, None);
         assert_eq!(b.description.as_deref(), Some("Adds."));
-        assert!(matches!(r.lookup("add"), Err(LookupError::Ambiguous { .. })));
-        assert!(matches!(r.lookup("c.add"), Err(LookupError::WrongModule { .. })));
+        assert!(matches!(
+            r.lookup("add"),
+            Err(LookupError::Ambiguous { .. })
+        ));
+        assert!(matches!(
+            r.lookup("c.add"),
+            Err(LookupError::WrongModule { .. })
+        ));
         assert!(matches!(r.lookup("nope"), Err(LookupError::NotFound(_))));
     }
 
     #[test]
     fn errors() {
-        assert!(matches!(Registry::from_json("{"), Err(RegistryError::Json { .. })));
-        assert!(matches!(Registry::from_json("{}"), Err(RegistryError::Shape(_))));
+        assert!(matches!(
+            Registry::from_json("{"),
+            Err(RegistryError::Json { .. })
+        ));
+        assert!(matches!(
+            Registry::from_json("{}"),
+            Err(RegistryError::Shape(_))
+        ));
     }
 }

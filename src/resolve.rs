@@ -31,15 +31,28 @@ pub fn resolve(spec: &Spec, registry: &Registry) -> Resolution {
     let mut diags = Vec::new();
     let mut tasks = Vec::new();
     for inst in spec.flat_tasks() {
-        if let Some(known) = registry.by_name.get(&inst.id.value).and_then(|m| m.values().next()) {
+        if let Some(known) = registry
+            .by_name
+            .get(&inst.id.value)
+            .and_then(|m| m.values().next())
+        {
             diags.push(
                 Diagnostic::error(
                     "invalid-id",
-                    format!("task instance id `{}` is the name of a registered task function", inst.id.value),
+                    format!(
+                        "task instance id `{}` is the name of a registered task function",
+                        inst.id.value
+                    ),
                 )
                 .at(inst.id.span, "shadows a task function")
-                .with_note(format!("`{}` is registered as `{}`", inst.id.value, known.importable_reference))
-                .with_help(format!("rename the instance, e.g. `{}_result`", inst.id.value)),
+                .with_note(format!(
+                    "`{}` is registered as `{}`",
+                    inst.id.value, known.importable_reference
+                ))
+                .with_help(format!(
+                    "rename the instance, e.g. `{}_result`",
+                    inst.id.value
+                )),
             );
         }
         let known = lookup(registry, &inst.task, "task", &mut diags);
@@ -65,7 +78,10 @@ pub fn resolve(spec: &Spec, registry: &Registry) -> Resolution {
         }
     }
     check_workflow(spec, &mut diags);
-    Resolution { tasks, diagnostics: diags }
+    Resolution {
+        tasks,
+        diagnostics: diags,
+    }
 }
 
 fn lookup(
@@ -83,7 +99,12 @@ fn lookup(
     }
 }
 
-fn lookup_diagnostic(registry: &Registry, r: &Spanned<String>, what: &str, e: LookupError) -> Diagnostic {
+fn lookup_diagnostic(
+    registry: &Registry,
+    r: &Spanned<String>,
+    what: &str,
+    e: LookupError,
+) -> Diagnostic {
     match e {
         LookupError::NotFound(name) => {
             let func = name.rsplit('.').next().unwrap_or(&name);
@@ -95,32 +116,50 @@ fn lookup_diagnostic(registry: &Registry, r: &Spanned<String>, what: &str, e: Lo
             } else {
                 did_you_mean(&name, registry.by_name.keys().map(String::as_str))
             };
-            let mut d = Diagnostic::error("unknown-task", format!("{what} `{name}` is not a known task"))
-                .at(r.span, "not found in the task registry")
-                .with_help_opt(help);
+            let mut d = Diagnostic::error(
+                "unknown-task",
+                format!("{what} `{name}` is not a known task"),
+            )
+            .at(r.span, "not found in the task registry")
+            .with_help_opt(help);
             if registry.is_empty() {
                 d = d.with_note("the task registry is empty: no task package declared a `wt_registry` entry point");
             }
             d
         }
-        LookupError::WrongModule { function, module, available } => Diagnostic::error(
+        LookupError::WrongModule {
+            function,
+            module,
+            available,
+        } => Diagnostic::error(
             "unknown-task",
             format!("{what} `{function}` is not found in module `{module}`"),
         )
         .at(r.span, "no such task in this module")
         .with_help(format!(
             "`{function}` is available from: {}",
-            available.iter().map(|m| format!("`{m}.{function}`")).collect::<Vec<_>>().join(", ")
+            available
+                .iter()
+                .map(|m| format!("`{m}.{function}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ))
         .with_note("use the public module path that wt-registry reports, not the private one"),
-        LookupError::Ambiguous { function, candidates } => Diagnostic::error(
+        LookupError::Ambiguous {
+            function,
+            candidates,
+        } => Diagnostic::error(
             "ambiguous-task",
             format!("{what} `{function}` is defined in more than one module"),
         )
         .at(r.span, "ambiguous")
         .with_help(format!(
             "qualify it with its module path: {}",
-            candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" or ")
+            candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
         )),
     }
 }
@@ -143,19 +182,29 @@ fn check_partial_keys(inst: &TaskInstance, known: &KnownTask, diags: &mut Vec<Di
         if props.contains_key(&key.value) {
             continue;
         }
-        let help = did_you_mean(&key.value, props.keys().map(String::as_str)).unwrap_or_else(|| {
-            let mut args: Vec<&str> = props.keys().map(String::as_str).collect();
-            args.truncate(12);
-            if args.is_empty() {
-                "the task takes no arguments".to_string()
-            } else {
-                format!("its arguments are: {}", args.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))
-            }
-        });
+        let help =
+            did_you_mean(&key.value, props.keys().map(String::as_str)).unwrap_or_else(|| {
+                let mut args: Vec<&str> = props.keys().map(String::as_str).collect();
+                args.truncate(12);
+                if args.is_empty() {
+                    "the task takes no arguments".to_string()
+                } else {
+                    format!(
+                        "its arguments are: {}",
+                        args.iter()
+                            .map(|a| format!("`{a}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            });
         diags.push(
             Diagnostic::warning(
                 "unknown-argument",
-                format!("task `{}` has no argument `{}`", known.importable_reference, key.value),
+                format!(
+                    "task `{}` has no argument `{}`",
+                    known.importable_reference, key.value
+                ),
             )
             .at(key.span, "not accepted by the task's schema")
             .with_help(help)
@@ -171,10 +220,16 @@ fn check_workflow(spec: &Spec, diags: &mut Vec<Diagnostic>) {
     for t in &flat {
         if t.id.value == spec.id.value && !spec.id.value.is_empty() {
             diags.push(
-                Diagnostic::error("id-clash", format!("task instance id `{}` is the same as the workflow id", t.id.value))
-                    .at(t.id.span, "same as the workflow id")
-                    .with_secondary(spec.id.span, "workflow id defined here")
-                    .with_help("task ids and the workflow id must differ"),
+                Diagnostic::error(
+                    "id-clash",
+                    format!(
+                        "task instance id `{}` is the same as the workflow id",
+                        t.id.value
+                    ),
+                )
+                .at(t.id.span, "same as the workflow id")
+                .with_secondary(spec.id.span, "workflow id defined here")
+                .with_help("task ids and the workflow id must differ"),
             );
         }
     }
@@ -183,10 +238,15 @@ fn check_workflow(spec: &Spec, diags: &mut Vec<Diagnostic>) {
     for t in &flat {
         if let Some(prev) = first.get(t.id.value.as_str()) {
             diags.push(
-                Diagnostic::error("duplicate-id", format!("task instance id `{}` is used more than once", t.id.value))
-                    .at(t.id.span, "duplicate id")
-                    .with_secondary(*prev, "first used here")
-                    .with_help("every task instance id must be unique in the workflow (groups included)"),
+                Diagnostic::error(
+                    "duplicate-id",
+                    format!("task instance id `{}` is used more than once", t.id.value),
+                )
+                .at(t.id.span, "duplicate id")
+                .with_secondary(*prev, "first used here")
+                .with_help(
+                    "every task instance id must be unique in the workflow (groups included)",
+                ),
             );
         } else {
             first.insert(&t.id.value, t.id.span);

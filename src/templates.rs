@@ -6,10 +6,22 @@ use std::sync::LazyLock;
 
 /// Embedded templates: (name, source).
 const TEMPLATES: &[(&str, &str)] = &[
-    ("package/cli.py.j2", include_str!("../templates/package/cli.py.j2")),
-    ("package/dispatch.py.j2", include_str!("../templates/package/dispatch.py.j2")),
-    ("package/metadata.py.j2", include_str!("../templates/package/metadata.py.j2")),
-    ("package/response.py.j2", include_str!("../templates/package/response.py.j2")),
+    (
+        "package/cli.py.j2",
+        include_str!("../templates/package/cli.py.j2"),
+    ),
+    (
+        "package/dispatch.py.j2",
+        include_str!("../templates/package/dispatch.py.j2"),
+    ),
+    (
+        "package/metadata.py.j2",
+        include_str!("../templates/package/metadata.py.j2"),
+    ),
+    (
+        "package/response.py.j2",
+        include_str!("../templates/package/response.py.j2"),
+    ),
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {

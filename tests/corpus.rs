@@ -18,7 +18,9 @@ struct Case {
 
 fn cases() -> Option<Vec<Case>> {
     let Some(corpus) = corpus_dir() else {
-        eprintln!("skipped: set WTC_CORPUS to the corpus directory (../shared/corpus) to run the corpus conformance test");
+        eprintln!(
+            "skipped: set WTC_CORPUS to the corpus directory (../shared/corpus) to run the corpus conformance test"
+        );
         return None;
     };
     let mut out: Vec<Case> = std::fs::read_dir(&corpus)
@@ -34,7 +36,11 @@ fn cases() -> Option<Vec<Case>> {
         })
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
-    assert!(out.len() >= 41, "expected the 41 corpus specs, found {}", out.len());
+    assert!(
+        out.len() >= 41,
+        "expected the 41 corpus specs, found {}",
+        out.len()
+    );
     Some(out)
 }
 
@@ -45,7 +51,9 @@ fn compile_case(db: &Database, case: &Case) -> (String, std::sync::Arc<wtc::arti
     let solved: Vec<SolvedRecord> = std::fs::read_to_string(case.dir.join("fixture/solved.json"))
         .map(|t| serde_json::from_str(&t).unwrap())
         .unwrap_or_default();
-    let args = CompileArgs::parse(&std::fs::read_to_string(case.dir.join("compile-args")).unwrap_or_default());
+    let args = CompileArgs::parse(
+        &std::fs::read_to_string(case.dir.join("compile-args")).unwrap_or_default(),
+    );
     let (_, compiled) = compile(db, &spec_path, &text, &registry, solved, &args);
     (text, compiled)
 }
@@ -54,7 +62,8 @@ fn compile_case(db: &Database, case: &Case) -> (String, std::sync::Arc<wtc::arti
 fn expected_reason(error: &str) -> (&'static str, &'static str) {
     if error.contains("is a built-in python function") {
         ("invalid-id", "built-in")
-    } else if error.contains("is not a valid JSON Schema") && error.contains("should be non-empty") {
+    } else if error.contains("is not a valid JSON Schema") && error.contains("should be non-empty")
+    {
         ("invalid-schema", "should be non-empty")
     } else {
         panic!("unmapped reference error: {error}")
@@ -78,7 +87,10 @@ fn corpus_params_and_rjsf_match_the_reference() {
                 .iter()
                 .any(|d| d.is_error() && d.code == code && d.message.contains(phrase));
             if compiled.package.is_some() || !hit {
-                failures.push(format!("{}: expected rejection ({code}: {phrase}), got:\n{rendered}", case.name));
+                failures.push(format!(
+                    "{}: expected rejection ({code}: {phrase}), got:\n{rendered}",
+                    case.name
+                ));
             } else {
                 rejected += 1;
             }
@@ -92,7 +104,11 @@ fn corpus_params_and_rjsf_match_the_reference() {
             let want = std::fs::read_to_string(expected.join(name)).unwrap();
             let got = file(&compiled, &format!("/{name}"));
             if got != want {
-                let line = got.lines().zip(want.lines()).position(|(a, b)| a != b).unwrap_or(0);
+                let line = got
+                    .lines()
+                    .zip(want.lines())
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(0);
                 failures.push(format!(
                     "{}: {name} differs at line {}:\n  got:  {:?}\n  want: {:?}",
                     case.name,
@@ -104,7 +120,10 @@ fn corpus_params_and_rjsf_match_the_reference() {
         }
         ok += 1;
     }
-    eprintln!("corpus: {ok} compiled and matched, {rejected} rejected as expected, {} failures", failures.len());
+    eprintln!(
+        "corpus: {ok} compiled and matched, {rejected} rejected as expected, {} failures",
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
@@ -124,14 +143,25 @@ fn dag_body(s: &str) -> String {
 fn imported(s: &str) -> std::collections::BTreeSet<(String, String, String)> {
     let head = &s[..s.find("\ndef main(").unwrap_or(s.len())];
     let mut out = std::collections::BTreeSet::new();
-    let flat = head.replace("(\n", "").replace(",\n)", "").replace(",\n", ",");
+    let flat = head
+        .replace("(\n", "")
+        .replace(",\n)", "")
+        .replace(",\n", ",");
     for line in flat.lines() {
         let line = line.split('#').next().unwrap_or("").trim();
-        let Some(rest) = line.strip_prefix("from ") else { continue };
-        let Some((module, names)) = rest.split_once(" import ") else { continue };
+        let Some(rest) = line.strip_prefix("from ") else {
+            continue;
+        };
+        let Some((module, names)) = rest.split_once(" import ") else {
+            continue;
+        };
         for item in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             let (name, alias) = item.split_once(" as ").unwrap_or((item, item));
-            out.insert((module.trim().to_string(), name.trim().to_string(), alias.trim().to_string()));
+            out.insert((
+                module.trim().to_string(),
+                name.trim().to_string(),
+                alias.trim().to_string(),
+            ));
         }
     }
     out
@@ -145,7 +175,8 @@ fn corpus_dags_match_committed_reference_output() {
     let mut compared = 0;
     for case in &cases {
         let source: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(case.dir.join("SOURCE.json")).unwrap()).unwrap();
+            serde_json::from_str(&std::fs::read_to_string(case.dir.join("SOURCE.json")).unwrap())
+                .unwrap();
         if source["class"] != "wt" {
             continue;
         }
@@ -156,21 +187,32 @@ fn corpus_dags_match_committed_reference_output() {
         };
         let release = &pkg.release_name;
         let pkg_name = release.replace('-', "_");
-        let reference = case.dir.join(format!("reference-output/{release}/{pkg_name}/dags/run_sequential.py"));
-        let want = std::fs::read_to_string(&reference).unwrap_or_else(|e| panic!("{reference}: {e}"));
+        let reference = case.dir.join(format!(
+            "reference-output/{release}/{pkg_name}/dags/run_sequential.py"
+        ));
+        let want =
+            std::fs::read_to_string(&reference).unwrap_or_else(|e| panic!("{reference}: {e}"));
         let got_text = file(&compiled, "dags/run_sequential.py");
         compared += 1;
         if imported(got_text) != imported(&want) {
             failures.push(format!(
                 "{}: imports differ:\n  got:  {:?}\n  want: {:?}",
                 case.name,
-                imported(got_text).difference(&imported(&want)).collect::<Vec<_>>(),
-                imported(&want).difference(&imported(got_text)).collect::<Vec<_>>()
+                imported(got_text)
+                    .difference(&imported(&want))
+                    .collect::<Vec<_>>(),
+                imported(&want)
+                    .difference(&imported(got_text))
+                    .collect::<Vec<_>>()
             ));
         }
         let (got, want) = (dag_body(got_text), dag_body(&want));
         if got.trim_end() != want.trim_end() {
-            let line = got.lines().zip(want.lines()).position(|(a, b)| a != b).unwrap_or(0);
+            let line = got
+                .lines()
+                .zip(want.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
             failures.push(format!(
                 "{}: run_sequential.py differs at line {}:\n  got:  {:?}\n  want: {:?}",
                 case.name,

@@ -8,7 +8,9 @@ use wtc::db::Database;
 #[test]
 fn golden_vectors_params_and_rjsf() {
     let Some(golden) = golden_dir() else {
-        eprintln!("skipped: set WTC_GOLDEN to ../shared/reference/golden to run the golden-vector test");
+        eprintln!(
+            "skipped: set WTC_GOLDEN to ../shared/reference/golden to run the golden-vector test"
+        );
         return;
     };
     let db = Database::default();
@@ -34,8 +36,13 @@ fn golden_vectors_params_and_rjsf() {
             rendered_diagnostics(&compiled, "spec.yaml", &text)
         );
         for name in ["params.json", "rjsf.json"] {
-            let want = std::fs::read_to_string(golden.join(vector).join("expected").join(name)).unwrap();
-            assert_eq!(file(&compiled, &format!("/{name}")), want, "{vector} {name}");
+            let want =
+                std::fs::read_to_string(golden.join(vector).join("expected").join(name)).unwrap();
+            assert_eq!(
+                file(&compiled, &format!("/{name}")),
+                want,
+                "{vector} {name}"
+            );
         }
     }
 }

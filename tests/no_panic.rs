@@ -22,9 +22,43 @@ impl Rng {
 }
 
 const PIECES: &[&str] = &[
-    "\n", " ", "  ", "- ", ": ", "{", "}", "[", "]", ",", "\"", "'", "${{ workflow.", ".return }}", "${{ env.X }}",
-    "id: ", "task: ", "partial:", "map:", "mapvalues:", "argnames: ", "argvalues: ", "skipif:", "conditions: ",
-    "type: task-group", "2020-01-01", "null", "~", "&a ", "*a", "!!str ", "1e3", ".inf", "class", "sum", "é", "🧪",
+    "\n",
+    " ",
+    "  ",
+    "- ",
+    ": ",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "\"",
+    "'",
+    "${{ workflow.",
+    ".return }}",
+    "${{ env.X }}",
+    "id: ",
+    "task: ",
+    "partial:",
+    "map:",
+    "mapvalues:",
+    "argnames: ",
+    "argvalues: ",
+    "skipif:",
+    "conditions: ",
+    "type: task-group",
+    "2020-01-01",
+    "null",
+    "~",
+    "&a ",
+    "*a",
+    "!!str ",
+    "1e3",
+    ".inf",
+    "class",
+    "sum",
+    "é",
+    "🧪",
 ];
 
 #[test]
@@ -34,7 +68,10 @@ fn mutated_specs_never_panic() {
     let mut rng = Rng(0x9e3779b97f4a7c15);
     let mut seeds = Vec::new();
     for example in ["chain", "map-reduce", "groups"] {
-        seeds.push(std::fs::read_to_string(repo().join("examples").join(example).join("spec.yaml")).unwrap());
+        seeds.push(
+            std::fs::read_to_string(repo().join("examples").join(example).join("spec.yaml"))
+                .unwrap(),
+        );
     }
     let mut outcomes = [0usize; 2];
     for i in 0..1500 {
@@ -59,7 +96,14 @@ fn mutated_specs_never_panic() {
                 }
             }
         }
-        let (_, compiled) = compile(&db, Utf8Path::new("spec.yaml"), &text, &registry, vec![], &CompileArgs::default());
+        let (_, compiled) = compile(
+            &db,
+            Utf8Path::new("spec.yaml"),
+            &text,
+            &registry,
+            vec![],
+            &CompileArgs::default(),
+        );
         outcomes[usize::from(compiled.package.is_some())] += 1;
         // Rendering must not panic either (spans stay within the text).
         let _ = rendered_diagnostics(&compiled, "spec.yaml", &text);

@@ -26,7 +26,15 @@ fn write_python_files(compiled: &wtc::artifacts::Compiled, root: &Utf8Path, name
 fn run_ruff(ruff: &Utf8Path, root: &Utf8Path, args: &[&str]) {
     let out = Command::new(ruff)
         .args(args)
-        .args(["--isolated", "--line-length", "88", "--target-version", "py310", "--no-cache", "."])
+        .args([
+            "--isolated",
+            "--line-length",
+            "88",
+            "--target-version",
+            "py310",
+            "--no-cache",
+            ".",
+        ])
         .current_dir(root)
         .output()
         .expect("ruff runs");
@@ -52,7 +60,14 @@ fn generated_python_is_ruff_clean() {
     for example in ["chain", "map-reduce", "groups"] {
         let spec = repo().join("examples").join(example).join("spec.yaml");
         let text = std::fs::read_to_string(&spec).unwrap();
-        let (_, compiled) = compile(&db, &spec, &text, &registry, vec![], &CompileArgs::default());
+        let (_, compiled) = compile(
+            &db,
+            &spec,
+            &text,
+            &registry,
+            vec![],
+            &CompileArgs::default(),
+        );
         files += write_python_files(&compiled, root, example);
     }
     if let Some(corpus) = corpus_dir() {
@@ -64,7 +79,9 @@ fn generated_python_is_ruff_clean() {
             }
             let text = std::fs::read_to_string(&spec).unwrap();
             let registry = std::fs::read_to_string(dir.join("fixture/registry.json")).unwrap();
-            let args = CompileArgs::parse(&std::fs::read_to_string(dir.join("compile-args")).unwrap_or_default());
+            let args = CompileArgs::parse(
+                &std::fs::read_to_string(dir.join("compile-args")).unwrap_or_default(),
+            );
             let (_, compiled) = compile(&db, &spec, &text, &registry, vec![], &args);
             if compiled.package.is_some() {
                 files += write_python_files(&compiled, root, dir.file_name().unwrap());

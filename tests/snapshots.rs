@@ -12,7 +12,14 @@ fn example_artifacts() {
     for example in ["chain", "map-reduce", "groups"] {
         let spec = repo().join("examples").join(example).join("spec.yaml");
         let text = std::fs::read_to_string(&spec).unwrap();
-        let (_, compiled) = compile(&db, &spec, &text, &registry, vec![], &CompileArgs::default());
+        let (_, compiled) = compile(
+            &db,
+            &spec,
+            &text,
+            &registry,
+            vec![],
+            &CompileArgs::default(),
+        );
         assert!(
             compiled.diagnostics.is_empty(),
             "{example}:\n{}",
@@ -22,7 +29,10 @@ fn example_artifacts() {
         for (rel, bytes) in &pkg.files {
             // Snapshot paths use the package-independent part of the path.
             let rel = rel.split_once('/').map_or(rel.as_str(), |(_, r)| r);
-            let path = repo().join("tests/snapshots").join(example).join(format!("{rel}.snap"));
+            let path = repo()
+                .join("tests/snapshots")
+                .join(example)
+                .join(format!("{rel}.snap"));
             if std::env::var_os("UPDATE_EXPECT").is_some() {
                 std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             }

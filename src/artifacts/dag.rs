@@ -4,7 +4,9 @@
 //! (isort, unused-import removal) would leave it, using the layout engine in [`crate::pyfmt`].
 
 use crate::artifacts::HEADER;
-use crate::pyfmt::{Arg, Chain, ChainCall, Expr, Import, assign_chain, import_block, py_float, py_int, py_str};
+use crate::pyfmt::{
+    Arg, Chain, ChainCall, Expr, Import, assign_chain, import_block, py_float, py_int, py_str,
+};
 use crate::resolve::ResolvedTask;
 use crate::spec::model::{Reference, Value};
 use std::fmt::Write;
@@ -51,7 +53,9 @@ pub fn render(tasks: &[ResolvedTask], kind: DagKind) -> String {
     if mock {
         imports.push(Import::plain("warnings").with_comment(TEST_MARK));
         if !mocks.is_empty() {
-            imports.push(Import::module("wt_task.testing", "create_func_magicmock").with_comment(TEST_MARK));
+            imports.push(
+                Import::module("wt_task.testing", "create_func_magicmock").with_comment(TEST_MARK),
+            );
         }
     }
 
@@ -80,8 +84,11 @@ pub fn render(tasks: &[ResolvedTask], kind: DagKind) -> String {
         );
     }
     out.push_str("    if validate_params_schema:\n        _validate(params, _metadata.load_params_schema())\n");
-    let used: std::collections::HashSet<&str> =
-        tasks.iter().flat_map(|t| t.instance.task_refs()).map(|r| r.task_id).collect();
+    let used: std::collections::HashSet<&str> = tasks
+        .iter()
+        .flat_map(|t| t.instance.task_refs())
+        .map(|r| r.task_id)
+        .collect();
     for (i, t) in tasks.iter().enumerate() {
         out.push('\n');
         let id = &t.instance.id.value;
@@ -92,7 +99,10 @@ pub fn render(tasks: &[ResolvedTask], kind: DagKind) -> String {
             // No later task uses this result: the task runs for its effects. Say so, rather
             // than leave an "unused variable" (F841) for linters to flag.
             let (first, rest) = code.split_once('\n').unwrap_or((&code, ""));
-            let _ = write!(out, "{first}  # noqa: F841 (result not used by later tasks)\n{rest}");
+            let _ = write!(
+                out,
+                "{first}  # noqa: F841 (result not used by later tasks)\n{rest}"
+            );
         }
     }
     if let Some(last) = tasks.last() {
@@ -104,7 +114,10 @@ pub fn render(tasks: &[ResolvedTask], kind: DagKind) -> String {
 /// Lines longer than 88 columns can only come from atoms the formatter cannot break (long
 /// strings or names from the spec). Mark them `# noqa: E501` so the module stays lint-clean.
 fn allow_unbreakable_long_lines(text: &str) -> String {
-    if !text.lines().any(|l| unicode_width::UnicodeWidthStr::width(l) > 88) {
+    if !text
+        .lines()
+        .any(|l| unicode_width::UnicodeWidthStr::width(l) > 88)
+    {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + 256);
@@ -168,11 +181,18 @@ fn task_chain(t: &ResolvedTask, mock: bool) -> Chain {
                 Arg::Keyword(
                     "conditions".into(),
                     Expr::List {
-                        items: t.conditions.iter().map(|c| Expr::Atom(c.safe_reference())).collect(),
+                        items: t
+                            .conditions
+                            .iter()
+                            .map(|c| Expr::Atom(c.safe_reference()))
+                            .collect(),
                         magic_trailing_comma: !t.conditions.is_empty(),
                     },
                 ),
-                Arg::Keyword("unpack_depth".into(), Expr::Atom(skipif.unpack_depth.to_string())),
+                Arg::Keyword(
+                    "unpack_depth".into(),
+                    Expr::Atom(skipif.unpack_depth.to_string()),
+                ),
             ],
             magic_trailing_comma: true,
         });
@@ -191,10 +211,18 @@ fn task_chain(t: &ResolvedTask, mock: bool) -> Chain {
         None => calls.push(call("call", vec![])),
         Some(block) => {
             let names = Expr::List {
-                items: block.argnames.iter().map(|n| Expr::Atom(py_str(&n.value))).collect(),
+                items: block
+                    .argnames
+                    .iter()
+                    .map(|n| Expr::Atom(py_str(&n.value)))
+                    .collect(),
                 magic_trailing_comma: false,
             };
-            let refs: Vec<Expr> = block.argvalues.iter().map(|r| reference_expr(&r.value)).collect();
+            let refs: Vec<Expr> = block
+                .argvalues
+                .iter()
+                .map(|r| reference_expr(&r.value))
+                .collect();
             let values = if block.single_argvalue && refs.len() == 1 {
                 refs.into_iter().next().unwrap_or(Expr::Atom("None".into()))
             } else {
@@ -205,7 +233,10 @@ fn task_chain(t: &ResolvedTask, mock: bool) -> Chain {
             };
             calls.push(call(
                 inst.method().as_str(),
-                vec![Arg::Keyword("argnames".into(), names), Arg::Keyword("argvalues".into(), values)],
+                vec![
+                    Arg::Keyword("argnames".into(), names),
+                    Arg::Keyword("argvalues".into(), values),
+                ],
             ));
         }
     }
@@ -252,7 +283,10 @@ pub fn run_sequential_py(db: &dyn crate::db::Db, wf: crate::db::Workflow) -> std
 }
 
 #[salsa::tracked(returns(ref))]
-pub fn run_sequential_mock_io_py(db: &dyn crate::db::Db, wf: crate::db::Workflow) -> std::sync::Arc<str> {
+pub fn run_sequential_mock_io_py(
+    db: &dyn crate::db::Db,
+    wf: crate::db::Workflow,
+) -> std::sync::Arc<str> {
     let tasks = &crate::db::resolution(db, wf).tasks;
     std::sync::Arc::from(render(tasks, DagKind::MockIo))
 }

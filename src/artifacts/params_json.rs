@@ -5,9 +5,12 @@ use crate::diagnostics::Diagnostic;
 use crate::schema::{Fragment, metaschema, params_schema};
 use std::sync::Arc;
 
+/// `(task id, fragment)` in flat-workflow order.
+pub type OrderedFragments = Arc<Vec<(String, Option<Arc<Fragment>>)>>;
+
 /// Each resolved task's fragment, in flat-workflow order (`None` = no user-facing args).
 #[salsa::tracked(returns(ref))]
-pub fn ordered_fragments(db: &dyn Db, wf: Workflow) -> Result<Arc<Vec<(String, Option<Arc<Fragment>>)>>, Vec<Diagnostic>> {
+pub fn ordered_fragments(db: &dyn Db, wf: Workflow) -> Result<OrderedFragments, Vec<Diagnostic>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let resolution = crate::db::resolution(db, wf);
@@ -15,11 +18,16 @@ pub fn ordered_fragments(db: &dyn Db, wf: Workflow) -> Result<Arc<Vec<(String, O
         match task_fragment(db, *node) {
             Ok(f) => out.push((node.id(db).clone(), f.clone())),
             Err(msg) => errors.push(
-                Diagnostic::error("invalid-registry", msg.clone()).at(task.instance.task.span, "this task"),
+                Diagnostic::error("invalid-registry", msg.clone())
+                    .at(task.instance.task.span, "this task"),
             ),
         }
     }
-    if errors.is_empty() { Ok(Arc::new(out)) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(Arc::new(out))
+    } else {
+        Err(errors)
+    }
 }
 
 /// The params schema as a JSON value (also the input of `params_sha256`).
@@ -36,7 +44,10 @@ pub fn params_json(db: &dyn Db, wf: Workflow) -> Result<Arc<str>, Vec<Diagnostic
 }
 
 /// Meta-schema check, then Python-compatible `json.dump(indent=2)` + newline.
-pub fn render_checked(artifact: &str, value: &serde_json::Value) -> Result<Arc<str>, Vec<Diagnostic>> {
+pub fn render_checked(
+    artifact: &str,
+    value: &serde_json::Value,
+) -> Result<Arc<str>, Vec<Diagnostic>> {
     if let Err(e) = metaschema::check(artifact, value) {
         return Err(vec![
             Diagnostic::error("invalid-schema", e.to_string())

@@ -112,7 +112,11 @@ pub fn main() -> ExitCode {
 /// Print an error line (`error: ...`) to stderr.
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
     let styled = std::io::stderr().is_terminal();
-    let prefix = if styled { "\x1b[1;31merror\x1b[0m" } else { "error" };
+    let prefix = if styled {
+        "\x1b[1;31merror\x1b[0m"
+    } else {
+        "error"
+    };
     eprintln!("{prefix}: {msg}");
     ExitCode::from(1)
 }
@@ -120,7 +124,14 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
 fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
     let specs = check.specs.all();
     if specs.is_empty() {
-        eprintln!("error: no spec given\n\nUsage: wtc {} [--spec] <SPEC>...", if compile.is_some() { "compile" } else { "check" });
+        eprintln!(
+            "error: no spec given\n\nUsage: wtc {} [--spec] <SPEC>...",
+            if compile.is_some() {
+                "compile"
+            } else {
+                "check"
+            }
+        );
         return ExitCode::from(2);
     }
     let Some(registry_path) = &check.discovery.registry else {
@@ -140,14 +151,20 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
         None => Vec::new(),
         Some(p) => match std::fs::read_to_string(p).map(|t| serde_json::from_str(&t)) {
             Ok(Ok(s)) => s,
-            Ok(Err(e)) => return fail(format!("{p}: not a JSON list of {{name, version, channel}} records: {e}")),
+            Ok(Err(e)) => {
+                return fail(format!(
+                    "{p}: not a JSON list of {{name, version, channel}} records: {e}"
+                ));
+            }
             Err(e) => return fail(format!("cannot read solved records `{p}`: {e}")),
         },
     };
 
     let db = Database::default();
     let registry = RegistryInput::new(&db, Arc::new(registry), Arc::new(solved));
-    let (prefix, results_env_var) = compile.map_or(("wt", "WT_RESULTS"), |c| (c.pkg_name_prefix.as_str(), c.results_env_var.as_str()));
+    let (prefix, results_env_var) = compile.map_or(("wt", "WT_RESULTS"), |c| {
+        (c.pkg_name_prefix.as_str(), c.results_env_var.as_str())
+    });
     let options = Options::new(
         &db,
         prefix.to_string(),
@@ -155,7 +172,9 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
         std::env::var("WT_CONDA_CHANNEL").unwrap_or_default(),
     );
 
-    let cwd = std::env::current_dir().ok().and_then(|p| Utf8PathBuf::from_path_buf(p).ok());
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|p| Utf8PathBuf::from_path_buf(p).ok());
     let mut units = Vec::new();
     let mut failed = false;
     for spec in &specs {
@@ -185,7 +204,11 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
             }
         };
         let file = SpecFile::new(&db, abs.clone(), text);
-        units.push((spec.clone(), abs, Workflow::new(&db, file, registry, options)));
+        units.push((
+            spec.clone(),
+            abs,
+            Workflow::new(&db, file, registry, options),
+        ));
     }
 
     // Compile every spec in parallel; each thread gets its own handle on the shared storage.
@@ -201,7 +224,11 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
         let mut stderr = std::io::stderr().lock();
         for d in &compiled.diagnostics {
             let d = promote(d, check.deny_warnings);
-            let _ = writeln!(stderr, "{}", render::render(&d, shown.as_str(), text, styled));
+            let _ = writeln!(
+                stderr,
+                "{}",
+                render::render(&d, shown.as_str(), text, styled)
+            );
         }
         if has_errors(&compiled.diagnostics, check.deny_warnings) {
             let n = compiled
@@ -209,11 +236,22 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
                 .iter()
                 .filter(|d| d.is_error() || check.deny_warnings)
                 .count();
-            let _ = writeln!(stderr, "{}: could not compile `{shown}` due to {n} previous error{}", if styled { "\x1b[1;31merror\x1b[0m" } else { "error" }, if n == 1 { "" } else { "s" });
+            let _ = writeln!(
+                stderr,
+                "{}: could not compile `{shown}` due to {n} previous error{}",
+                if styled {
+                    "\x1b[1;31merror\x1b[0m"
+                } else {
+                    "error"
+                },
+                if n == 1 { "" } else { "s" }
+            );
             failed = true;
             continue;
         }
-        let Some(pkg) = &compiled.package else { continue };
+        let Some(pkg) = &compiled.package else {
+            continue;
+        };
         let Some(compile) = compile else {
             if !check.quiet {
                 let _ = writeln!(stdout, "{shown}: ok");
@@ -229,7 +267,9 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
             }
             Err(e @ OutputError::Exists(_)) => {
                 failed = true;
-                let _ = fail(format!("{e}\n  help: use --clobber to overwrite the existing directory"));
+                let _ = fail(format!(
+                    "{e}\n  help: use --clobber to overwrite the existing directory"
+                ));
             }
             Err(e) => {
                 failed = true;
@@ -237,7 +277,11 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
             }
         }
     }
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// With `--deny-warnings`, warnings are shown as errors.

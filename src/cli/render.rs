@@ -44,6 +44,10 @@ pub fn render(diag: &Diagnostic, path: &str, source: &str, styled: bool) -> Stri
     }
     title = title.id(diag.code);
     let group: Group<'_> = title.elements(elements);
-    let renderer = if styled { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if styled {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     renderer.render(&[group])
 }

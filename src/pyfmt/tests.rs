@@ -141,7 +141,11 @@ fn simple_atom(rng: &mut Rng, max: usize) -> Expr {
         0..=3 => Expr::Atom(name(rng, max.max(1))),
         4..=6 => Expr::Atom(py_str(&string_content(rng, max.saturating_sub(2)))),
         7 => Expr::Atom(py_int((rng.next() >> rng.below(64)) as i128 - (1 << 20))),
-        8 => Expr::Atom(py_float(f64::from_bits(rng.next()) % 1e6)),
+        8 => {
+            // Finite only: `float("nan")` is a call ruff could break.
+            let f = f64::from_bits(rng.next()) % 1e6;
+            Expr::Atom(py_float(if f.is_finite() { f } else { 0.5 }))
+        }
         _ => Expr::Atom(rng.pick(&["True", "False", "None"]).to_string()),
     }
 }
@@ -149,9 +153,14 @@ fn simple_atom(rng: &mut Rng, max: usize) -> Expr {
 /// A short atom with brackets (ruff could break it, but it always fits).
 fn bracket_atom(rng: &mut Rng) -> Expr {
     let key = name(rng, 10);
-    match rng.below(3) {
+    match rng.below(4) {
         0 => Expr::Atom(format!("os.environ[{}]", py_str(&key.to_uppercase()))),
         1 => Expr::Atom(format!("(params.get({}) or {{}})", py_str(&key))),
+        2 => Expr::Atom(py_float(*rng.pick(&[
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ]))),
         _ => Expr::Atom(format!("{key}(1)")),
     }
 }

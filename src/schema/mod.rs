@@ -23,7 +23,11 @@ pub struct Fragment {
 
 /// Build the fragment of one task instance (`name` = its title, `omit` = its omitted
 /// arguments); `Ok(None)` when no user-facing argument remains. Errors name the task.
-pub fn task_fragment(name: &str, omit: &[String], known: &KnownTask) -> Result<Option<Fragment>, String> {
+pub fn task_fragment(
+    name: &str,
+    omit: &[String],
+    known: &KnownTask,
+) -> Result<Option<Fragment>, String> {
     let Value::Object(mut schema) = known.json_schema.0.clone() else {
         return Err(format!(
             "the registry schema of `{}` is not a JSON object",
@@ -71,7 +75,11 @@ pub fn task_fragment(name: &str, omit: &[String], known: &KnownTask) -> Result<O
         Some(Value::Object(p)) if !p.is_empty() => p.keys().cloned().collect(),
         _ => return Ok(None),
     };
-    Ok(Some(Fragment { schema, property_names, defs }))
+    Ok(Some(Fragment {
+        schema,
+        property_names,
+        defs,
+    }))
 }
 
 /// Walk `v` for `$ref`s into `#/$defs/`; a referenced definition's `properties` is walked too.
@@ -84,7 +92,11 @@ fn collect_refs(
     match v {
         Value::Object(m) => {
             if let Some(r) = m.get("$ref") {
-                let name = r.as_str().unwrap_or_default().trim_start_matches("#/$defs/").to_string();
+                let name = r
+                    .as_str()
+                    .unwrap_or_default()
+                    .trim_start_matches("#/$defs/")
+                    .to_string();
                 if out.contains(&name) {
                     return Ok(());
                 }
@@ -161,7 +173,9 @@ pub fn rjsf_schema(spec: &Spec, fragments: &Fragments) -> Result<Value, Vec<Diag
     for entry in &spec.workflow {
         match entry {
             WorkflowEntry::Task(t) => {
-                let Some(frag) = fragments.get(&t.id.value) else { continue };
+                let Some(frag) = fragments.get(&t.id.value) else {
+                    continue;
+                };
                 props.insert(t.id.value.clone(), Value::Object(frag.schema.clone()));
                 merge_defs(&mut defs, frag);
                 if frag.property_names.len() > 1 {
@@ -174,7 +188,9 @@ pub fn rjsf_schema(spec: &Spec, fragments: &Fragments) -> Result<Value, Vec<Diag
                 let mut member_ui = Map::new();
                 let mut ids = Vec::new();
                 for t in &g.tasks {
-                    let Some(frag) = fragments.get(&t.id.value) else { continue };
+                    let Some(frag) = fragments.get(&t.id.value) else {
+                        continue;
+                    };
                     members.insert(t.id.value.clone(), Value::Object(frag.schema.clone()));
                     merge_defs(&mut defs, frag);
                     if frag.property_names.len() > 1 {
@@ -220,7 +236,7 @@ pub fn rjsf_schema(spec: &Spec, fragments: &Fragments) -> Result<Value, Vec<Diag
     ] {
         for ov in list {
             if let Err(d) = apply_override(section, target, ov) {
-                errors.push(d);
+                errors.push(*d);
             }
         }
     }
@@ -235,18 +251,20 @@ pub fn rjsf_schema(spec: &Spec, fragments: &Fragments) -> Result<Value, Vec<Diag
     }))
 }
 
-fn apply_override(section: &str, target: &mut Value, ov: &Override) -> Result<(), Diagnostic> {
+fn apply_override(section: &str, target: &mut Value, ov: &Override) -> Result<(), Box<Diagnostic>> {
     let parts: Vec<&str> = ov.path.value.split('.').collect();
     let (last, parents) = parts.split_last().expect("split yields at least one part");
     let mut cur = target;
     for (depth, p) in parents.iter().enumerate() {
         let Value::Object(m) = cur else {
-            return Err(not_a_mapping(section, ov, &parts[..depth]));
+            return Err(Box::new(not_a_mapping(section, ov, &parts[..depth])));
         };
-        cur = m.entry(p.to_string()).or_insert_with(|| Value::Object(Map::new()));
+        cur = m
+            .entry(p.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
     }
     let Value::Object(m) = cur else {
-        return Err(not_a_mapping(section, ov, parents));
+        return Err(Box::new(not_a_mapping(section, ov, parents)));
     };
     m.insert(last.to_string(), ov.value.clone());
     Ok(())
@@ -270,7 +288,9 @@ pub fn strip_for_params_hash(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "title" | "description" | "default" | "uiSchema"))
+                .filter(|(k, _)| {
+                    !matches!(k.as_str(), "title" | "description" | "default" | "uiSchema")
+                })
                 .map(|(k, v)| (k.clone(), strip_for_params_hash(v)))
                 .collect(),
         ),

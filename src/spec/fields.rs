@@ -142,8 +142,11 @@ impl<'a> Fields<'a> {
         let v = self.take(key);
         if v.is_none() {
             sink.push(
-                Diagnostic::error("missing-key", format!("{what} is missing required key `{key}`"))
-                    .at(self.first_line_span(), format!("`{key}` is required here")),
+                Diagnostic::error(
+                    "missing-key",
+                    format!("{what} is missing required key `{key}`"),
+                )
+                .at(self.first_line_span(), format!("`{key}` is required here")),
             );
         }
         v
@@ -174,13 +177,19 @@ impl<'a> Fields<'a> {
             if help.is_none() {
                 let alt = name.replace('_', "-");
                 if allowed.contains(&alt.as_str()) {
-                    help = Some(format!("did you mean `{alt}`? (this key is spelled with hyphens)"));
+                    help = Some(format!(
+                        "did you mean `{alt}`? (this key is spelled with hyphens)"
+                    ));
                 }
             }
             let help = help.unwrap_or_else(|| {
                 format!(
                     "{what} accepts: {}",
-                    allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+                    allowed
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             });
             sink.push(

@@ -4,7 +4,9 @@
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::spec::fields::{Fields, Sink, scalar_text};
 use crate::spec::model::*;
-use crate::spec::python_names::{NameProblem, check_variable_name, identifier_suggestion, is_identifier, is_keyword};
+use crate::spec::python_names::{
+    NameProblem, check_variable_name, identifier_suggestion, is_identifier, is_keyword,
+};
 use crate::spec::requirements::{Requirement, lower_requirements};
 use crate::syntax::yaml::{Node, NodeKind, Scalar, Span};
 use std::sync::Arc;
@@ -17,7 +19,15 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "task-instance-defaults",
     "workflow",
 ];
-const TASK_KEYS: &[&str] = &["id", "name", "task", "partial", "map", "mapvalues", "skipif"];
+const TASK_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "task",
+    "partial",
+    "map",
+    "mapvalues",
+    "skipif",
+];
 const GROUP_KEYS: &[&str] = &["type", "title", "description", "tasks"];
 const SKIPIF_KEYS: &[&str] = &["conditions", "unpack_depth"];
 const MAP_KEYS: &[&str] = &["argnames", "argvalues"];
@@ -52,17 +62,28 @@ pub fn lower(root: &Node, wt_conda_channel: &str) -> Lowered {
         _ => None,
     }) else {
         sink.push(
-            Diagnostic::error("invalid-type", format!("a spec must be a mapping, found {}", root.kind_name()))
-                .at(root.span, "expected keys such as `id`, `requirements` and `workflow`"),
+            Diagnostic::error(
+                "invalid-type",
+                format!("a spec must be a mapping, found {}", root.kind_name()),
+            )
+            .at(
+                root.span,
+                "expected keys such as `id`, `requirements` and `workflow`",
+            ),
         );
-        return Lowered { spec, requirements, has_requirements, diagnostics: sink.diags };
+        return Lowered {
+            spec,
+            requirements,
+            has_requirements,
+            diagnostics: sink.diags,
+        };
     };
 
-    if let Some(id) = top.require(&mut sink, "id", "the spec") {
-        if let Some(id) = sink.str(id, "`id`") {
-            check_name(&mut sink, &id, NameKind::Spec);
-            spec.id = id;
-        }
+    if let Some(id) = top.require(&mut sink, "id", "the spec")
+        && let Some(id) = sink.str(id, "`id`")
+    {
+        check_name(&mut sink, &id, NameKind::Spec);
+        spec.id = id;
     }
     if let Some(reqs) = top.take("requirements") {
         has_requirements = true;
@@ -99,7 +120,12 @@ pub fn lower(root: &Node, wt_conda_channel: &str) -> Lowered {
         }
     }
     top.finish(&mut sink, "the spec", TOP_LEVEL_KEYS);
-    Lowered { spec, requirements, has_requirements, diagnostics: sink.diags }
+    Lowered {
+        spec,
+        requirements,
+        has_requirements,
+        diagnostics: sink.diags,
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -117,9 +143,15 @@ fn check_name(sink: &mut Sink, id: &Spanned<String>, kind: NameKind) {
     let problem = check_variable_name(v);
     let d = match problem {
         Some(NameProblem::NotIdentifier) => Some(
-            Diagnostic::error("invalid-id", format!("{what} `{v}` is not a valid Python identifier"))
-                .at(id.span, "not an identifier")
-                .with_help_opt(identifier_suggestion(v).map(|s| format!("use letters, digits and `_` only, e.g. `{s}`"))),
+            Diagnostic::error(
+                "invalid-id",
+                format!("{what} `{v}` is not a valid Python identifier"),
+            )
+            .at(id.span, "not an identifier")
+            .with_help_opt(
+                identifier_suggestion(v)
+                    .map(|s| format!("use letters, digits and `_` only, e.g. `{s}`")),
+            ),
         ),
         Some(NameProblem::Keyword) => Some(
             Diagnostic::error("invalid-id", format!("{what} `{v}` is a Python keyword"))
@@ -127,14 +159,20 @@ fn check_name(sink: &mut Sink, id: &Spanned<String>, kind: NameKind) {
                 .with_help(format!("choose another name, e.g. `{v}_`")),
         ),
         Some(NameProblem::Builtin) => Some(
-            Diagnostic::error("invalid-id", format!("{what} `{v}` is a built-in Python name"))
-                .at(id.span, "shadows a Python built-in")
-                .with_help(format!("choose another name, e.g. `{v}_value`")),
+            Diagnostic::error(
+                "invalid-id",
+                format!("{what} `{v}` is a built-in Python name"),
+            )
+            .at(id.span, "shadows a Python built-in")
+            .with_help(format!("choose another name, e.g. `{v}_value`")),
         ),
         None if v.chars().count() > max => Some(
             Diagnostic::error(
                 "invalid-id",
-                format!("{what} `{v}` is too long: {} characters, the maximum is {max}", v.chars().count()),
+                format!(
+                    "{what} `{v}` is too long: {} characters, the maximum is {max}",
+                    v.chars().count()
+                ),
             )
             .at(id.span, "too long"),
         ),
@@ -153,10 +191,15 @@ fn lower_entry(
         sink.push(
             Diagnostic::error(
                 "invalid-workflow-entry",
-                format!("a workflow entry must be a task instance or a task group, found {}", node.kind_name()),
+                format!(
+                    "a workflow entry must be a task instance or a task group, found {}",
+                    node.kind_name()
+                ),
             )
             .at(node.span, "expected a mapping")
-            .with_help("a task instance is a mapping with `id` and `task`; a group has `type: task-group`"),
+            .with_help(
+                "a task instance is a mapping with `id` and `task`; a group has `type: task-group`",
+            ),
         );
         return None;
     };
@@ -201,9 +244,15 @@ fn lower_entry(
     lower_task(sink, fields, default_skipif).map(|t| WorkflowEntry::Task(Arc::new(t)))
 }
 
-fn lower_group(sink: &mut Sink, mut f: Fields<'_>, default_skipif: Option<&SkipIf>) -> Option<TaskGroup> {
+fn lower_group(
+    sink: &mut Sink,
+    mut f: Fields<'_>,
+    default_skipif: Option<&SkipIf>,
+) -> Option<TaskGroup> {
     f.take("type");
-    let title = f.require(sink, "title", "a task group").and_then(|n| sink.str(n, "`title`"));
+    let title = f
+        .require(sink, "title", "a task group")
+        .and_then(|n| sink.str(n, "`title`"));
     let description = f
         .require(sink, "description", "a task group")
         .and_then(|n| sink.str(n, "`description`"));
@@ -226,7 +275,11 @@ fn lower_group(sink: &mut Sink, mut f: Fields<'_>, default_skipif: Option<&SkipI
     })
 }
 
-fn lower_task(sink: &mut Sink, mut f: Fields<'_>, default_skipif: Option<&SkipIf>) -> Option<TaskInstance> {
+fn lower_task(
+    sink: &mut Sink,
+    mut f: Fields<'_>,
+    default_skipif: Option<&SkipIf>,
+) -> Option<TaskInstance> {
     let span = f.span;
     let id = f.take("id").and_then(|n| sink.str(n, "task instance `id`"));
     if let Some(id) = &id {
@@ -244,12 +297,17 @@ fn lower_task(sink: &mut Sink, mut f: Fields<'_>, default_skipif: Option<&SkipIf
         && let Some(pf) = sink.map(p, "`partial`")
     {
         for (k, v) in pf.rest() {
-            let Some(key) = sink.str(k, "an argument name") else { continue };
+            let Some(key) = sink.str(k, "an argument name") else {
+                continue;
+            };
             if !is_identifier(&key.value) {
                 sink.push(
                     Diagnostic::error(
                         "invalid-argument-name",
-                        format!("argument name `{}` is not a valid Python identifier", key.value),
+                        format!(
+                            "argument name `{}` is not a valid Python identifier",
+                            key.value
+                        ),
                     )
                     .at(key.span, "not an identifier"),
                 );
@@ -271,7 +329,9 @@ fn lower_task(sink: &mut Sink, mut f: Fields<'_>, default_skipif: Option<&SkipIf
         }
     }
     let map = f.take("map").and_then(|n| lower_map(sink, n, "map"));
-    let mapvalues = f.take("mapvalues").and_then(|n| lower_map(sink, n, "mapvalues"));
+    let mapvalues = f
+        .take("mapvalues")
+        .and_then(|n| lower_map(sink, n, "mapvalues"));
     let skipif = match f.take("skipif") {
         Some(n) if !n.is_null() => lower_skipif(sink, n),
         _ => default_skipif.cloned(),
@@ -305,7 +365,10 @@ fn lower_task(sink: &mut Sink, mut f: Fields<'_>, default_skipif: Option<&SkipIf
             sink.push(
                 Diagnostic::error(
                     "self-reference",
-                    format!("task `{}` depends on its own return value", instance.id.value),
+                    format!(
+                        "task `{}` depends on its own return value",
+                        instance.id.value
+                    ),
                 )
                 .at(r.span, "refers to the task itself")
                 .with_help("a task instance cannot use `${{ workflow.<its own id>.return }}`"),
@@ -339,9 +402,12 @@ fn lower_ref_str(sink: &mut Sink, node: &Node, s: &str) -> Option<Option<Spanned
         None => Some(None),
         Some(Ok(r)) => Some(Some(Spanned::new(r, node.span))),
         Some(Err(msg)) => {
-            let mut d = Diagnostic::error("invalid-reference", msg).at(node.span, "invalid reference");
+            let mut d =
+                Diagnostic::error("invalid-reference", msg).at(node.span, "invalid reference");
             if s.matches("${{").count() > 1 {
-                d = d.with_help("a value holds exactly one reference; there is no string interpolation");
+                d = d.with_help(
+                    "a value holds exactly one reference; there is no string interpolation",
+                );
             }
             sink.push(d);
             None
@@ -361,9 +427,12 @@ fn lower_value(sink: &mut Sink, node: &Node) -> Option<Value> {
         NodeKind::Scalar(Scalar::Null) => Value::Null,
         NodeKind::Scalar(Scalar::Timestamp(t)) => {
             sink.push(
-                Diagnostic::error("unquoted-date", format!("unquoted date `{t}` is not a valid argument value"))
-                    .at(node.span, "YAML reads this as a date")
-                    .with_help(format!("quote it to pass a string: \"{t}\"")),
+                Diagnostic::error(
+                    "unquoted-date",
+                    format!("unquoted date `{t}` is not a valid argument value"),
+                )
+                .at(node.span, "YAML reads this as a date")
+                .with_help(format!("quote it to pass a string: \"{t}\"")),
             );
             return None;
         }
@@ -425,8 +494,11 @@ fn lower_map(sink: &mut Sink, node: &Node, key: &str) -> Option<MapBlock> {
             if let Some(s) = sink.str(i, "an argname") {
                 if !is_identifier(&s.value) || is_keyword(&s.value) {
                     sink.push(
-                        Diagnostic::error("invalid-argument-name", format!("argname `{}` is not a valid Python identifier", s.value))
-                            .at(s.span, "not an identifier"),
+                        Diagnostic::error(
+                            "invalid-argument-name",
+                            format!("argname `{}` is not a valid Python identifier", s.value),
+                        )
+                        .at(s.span, "not an identifier"),
                     );
                 } else {
                     argnames.push(s);
@@ -478,9 +550,17 @@ fn lower_map(sink: &mut Sink, node: &Node, key: &str) -> Option<MapBlock> {
     }
     match (argnames.is_empty(), argvalues.is_empty()) {
         (true, true) => None,
-        (false, false) => Some(MapBlock { argnames, argvalues, single_argvalue }),
+        (false, false) => Some(MapBlock {
+            argnames,
+            argvalues,
+            single_argvalue,
+        }),
         (names_missing, _) => {
-            let (missing, present) = if names_missing { ("argnames", "argvalues") } else { ("argvalues", "argnames") };
+            let (missing, present) = if names_missing {
+                ("argnames", "argvalues")
+            } else {
+                ("argvalues", "argnames")
+            };
             sink.push(
                 Diagnostic::error(
                     "incomplete-map",
@@ -503,14 +583,20 @@ fn lower_skipif(sink: &mut Sink, node: &Node) -> Option<SkipIf> {
         && !c.is_null()
         && let Some(items) = sink.seq(c, "`skipif.conditions`")
     {
-        conditions = items.iter().filter_map(|i| sink.str(i, "a skipif condition")).collect();
+        conditions = items
+            .iter()
+            .filter_map(|i| sink.str(i, "a skipif condition"))
+            .collect();
     }
     let unpack_depth = f
         .take("unpack_depth")
         .and_then(|n| sink.int(n, "`skipif.unpack_depth`"))
         .unwrap_or(1);
     f.finish(sink, "`skipif`", SKIPIF_KEYS);
-    Some(SkipIf { conditions, unpack_depth })
+    Some(SkipIf {
+        conditions,
+        unpack_depth,
+    })
 }
 
 fn lower_overrides(sink: &mut Sink, node: &Node) -> RjsfOverrides {
@@ -518,7 +604,9 @@ fn lower_overrides(sink: &mut Sink, node: &Node) -> RjsfOverrides {
     if node.is_null() {
         return out;
     }
-    let Some(f) = sink.map(node, "`rjsf-overrides`") else { return out };
+    let Some(f) = sink.map(node, "`rjsf-overrides`") else {
+        return out;
+    };
     for (k, v) in f.rest() {
         let section = match k.as_str() {
             Some("properties") => &mut out.properties,
@@ -543,9 +631,13 @@ fn lower_overrides(sink: &mut Sink, node: &Node) -> RjsfOverrides {
         if v.is_null() {
             continue;
         }
-        let Some(entries) = sink.map(v, "an rjsf-overrides section") else { continue };
+        let Some(entries) = sink.map(v, "an rjsf-overrides section") else {
+            continue;
+        };
         for (path, value) in entries.rest() {
-            let Some(path) = sink.str(path, "an override path") else { continue };
+            let Some(path) = sink.str(path, "an override path") else {
+                continue;
+            };
             if let Some(value) = yaml_to_json(sink, value) {
                 section.push(Override { path, value });
             }
@@ -567,7 +659,13 @@ pub fn yaml_to_json(sink: &mut Sink, node: &Node) -> Option<serde_json::Value> {
             } else if let Ok(v) = u64::try_from(*i) {
                 J::from(v)
             } else {
-                sink.push(Diagnostic::error("invalid-value", format!("integer {i} is too large for JSON")).at(node.span, "too large"));
+                sink.push(
+                    Diagnostic::error(
+                        "invalid-value",
+                        format!("integer {i} is too large for JSON"),
+                    )
+                    .at(node.span, "too large"),
+                );
                 return None;
             }
         }
@@ -575,21 +673,32 @@ pub fn yaml_to_json(sink: &mut Sink, node: &Node) -> Option<serde_json::Value> {
             Some(n) => J::Number(n),
             None => {
                 sink.push(
-                    Diagnostic::error("invalid-value", "infinite or NaN numbers cannot be written to JSON")
-                        .at(node.span, "not valid JSON"),
+                    Diagnostic::error(
+                        "invalid-value",
+                        "infinite or NaN numbers cannot be written to JSON",
+                    )
+                    .at(node.span, "not valid JSON"),
                 );
                 return None;
             }
         },
         NodeKind::Scalar(Scalar::Timestamp(t)) => {
             sink.push(
-                Diagnostic::error("unquoted-date", format!("unquoted date `{t}` cannot be written to JSON"))
-                    .at(node.span, "YAML reads this as a date")
-                    .with_help(format!("quote it: \"{t}\"")),
+                Diagnostic::error(
+                    "unquoted-date",
+                    format!("unquoted date `{t}` cannot be written to JSON"),
+                )
+                .at(node.span, "YAML reads this as a date")
+                .with_help(format!("quote it: \"{t}\"")),
             );
             return None;
         }
-        NodeKind::Seq(items) => J::Array(items.iter().map(|i| yaml_to_json(sink, i)).collect::<Option<_>>()?),
+        NodeKind::Seq(items) => J::Array(
+            items
+                .iter()
+                .map(|i| yaml_to_json(sink, i))
+                .collect::<Option<_>>()?,
+        ),
         NodeKind::Map(entries) => {
             let mut m = serde_json::Map::new();
             for (k, v) in entries {
@@ -613,7 +722,9 @@ fn check_metadata(sink: &mut Sink, node: &Node) {
     if node.is_null() {
         return;
     }
-    let Some(mut f) = sink.map(node, "`metadata`") else { return };
+    let Some(mut f) = sink.map(node, "`metadata`") else {
+        return;
+    };
     for key in ["name", "description", "license"] {
         if let Some(n) = f.require(sink, key, "`metadata`") {
             sink.str(n, &format!("`metadata.{key}`"));
@@ -638,8 +749,11 @@ fn check_metadata(sink: &mut Sink, node: &Node) {
     {
         if items.is_empty() {
             sink.push(
-                Diagnostic::error("invalid-metadata", "`metadata.maintainers` must list at least one maintainer")
-                    .at(m.span, "empty list"),
+                Diagnostic::error(
+                    "invalid-metadata",
+                    "`metadata.maintainers` must list at least one maintainer",
+                )
+                .at(m.span, "empty list"),
             );
         }
         for i in items {

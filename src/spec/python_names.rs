@@ -82,7 +82,13 @@ pub fn check_variable_name(s: &str) -> Option<NameProblem> {
 pub fn identifier_suggestion(s: &str) -> Option<String> {
     let mut out: String = s
         .chars()
-        .map(|c| if unicode_ident::is_xid_continue(c) { c } else { '_' })
+        .map(|c| {
+            if unicode_ident::is_xid_continue(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if out.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         out.insert(0, '_');
@@ -106,6 +112,9 @@ mod tests {
         assert_eq!(check_variable_name("sum"), Some(NameProblem::Builtin));
         assert_eq!(check_variable_name("ok"), None);
         assert_eq!(identifier_suggestion("my-flow").as_deref(), Some("my_flow"));
-        assert_eq!(identifier_suggestion("2024-report").as_deref(), Some("_2024_report"));
+        assert_eq!(
+            identifier_suggestion("2024-report").as_deref(),
+            Some("_2024_report")
+        );
     }
 }

@@ -39,13 +39,19 @@ pub fn known_channels(wt_conda_channel: &str) -> Vec<Channel> {
     let local = local.trim_end_matches('/');
     let local_name = local.rsplit('/').next().unwrap_or(local);
     vec![
-        Channel::known("artifacts", "file:///tmp/ecoscope-workflows/release/artifacts/"),
+        Channel::known(
+            "artifacts",
+            "file:///tmp/ecoscope-workflows/release/artifacts/",
+        ),
         Channel::known(
             "ecoscope-workflows-custom/release/artifacts",
             "file:///tmp/ecoscope-workflows-custom/release/artifacts/",
         ),
         Channel::known(local_name, &format!("file://{local}/")),
-        Channel::known("ecoscope-workflows", "https://repo.prefix.dev/ecoscope-workflows/"),
+        Channel::known(
+            "ecoscope-workflows",
+            "https://repo.prefix.dev/ecoscope-workflows/",
+        ),
         Channel::known(
             "ecoscope-workflows-custom",
             "https://repo.prefix.dev/ecoscope-workflows-custom/",
@@ -93,7 +99,10 @@ fn has_url_scheme(s: &str) -> bool {
         return false;
     };
     !rest.is_empty()
-        && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
         && scheme
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
@@ -156,7 +165,11 @@ const PYPI_KEYS: &[&str] = &[
 ];
 
 /// Lower the `requirements:` list.
-pub fn lower_requirements(sink: &mut Sink, node: &Node, wt_conda_channel: &str) -> Vec<Requirement> {
+pub fn lower_requirements(
+    sink: &mut Sink,
+    node: &Node,
+    wt_conda_channel: &str,
+) -> Vec<Requirement> {
     let Some(items) = sink.seq(node, "`requirements`") else {
         return Vec::new();
     };
@@ -198,7 +211,9 @@ fn lower_conda(sink: &mut Sink, node: &Node, wt_conda_channel: &str) -> Option<C
     let name = f.take("name").and_then(|n| sink.str(n, "`name`"));
     let version_node = f.take("version");
     let channel = f.take("channel").and_then(|n| sink.str(n, "`channel`"));
-    let requirement = f.take("requirement").and_then(|n| sink.str(n, "`requirement`"));
+    let requirement = f
+        .take("requirement")
+        .and_then(|n| sink.str(n, "`requirement`"));
     f.finish(sink, "a conda requirement", CONDA_KEYS);
     let errors_before = sink.diags.len();
 
@@ -209,8 +224,13 @@ fn lower_conda(sink: &mut Sink, node: &Node, wt_conda_channel: &str) -> Option<C
             NodeKind::Map(_) => {
                 // Long form `{version: ..., channel: ...}`.
                 let mut vf = sink.map(v, "`version`")?;
-                version = vf.take("version").and_then(|n| sink.str(n, "`version.version`"));
-                if let Some(c) = vf.take("channel").and_then(|n| sink.str(n, "`version.channel`")) {
+                version = vf
+                    .take("version")
+                    .and_then(|n| sink.str(n, "`version.version`"));
+                if let Some(c) = vf
+                    .take("channel")
+                    .and_then(|n| sink.str(n, "`version.channel`"))
+                {
                     channel_text = Some(c);
                 }
                 vf.finish(sink, "`version`", &["version", "channel"]);
@@ -233,7 +253,9 @@ fn lower_conda(sink: &mut Sink, node: &Node, wt_conda_channel: &str) -> Option<C
                     );
                     return None;
                 };
-                let v = ms.version.map_or_else(|| "*".to_string(), |v| v.to_string());
+                let v = ms
+                    .version
+                    .map_or_else(|| "*".to_string(), |v| v.to_string());
                 let c = ms
                     .channel
                     .as_ref()
@@ -255,9 +277,14 @@ fn lower_conda(sink: &mut Sink, node: &Node, wt_conda_channel: &str) -> Option<C
     } else {
         let Some(name) = name else {
             sink.push(
-                Diagnostic::error("missing-key", "conda requirement is missing required key `name`")
-                    .at(node.span, "`name` is required here")
-                    .with_help("write `name:` and `version:`, or `requirement: \"channel::name>=1.0\"`"),
+                Diagnostic::error(
+                    "missing-key",
+                    "conda requirement is missing required key `name`",
+                )
+                .at(node.span, "`name` is required here")
+                .with_help(
+                    "write `name:` and `version:`, or `requirement: \"channel::name>=1.0\"`",
+                ),
             );
             return None;
         };
@@ -265,7 +292,10 @@ fn lower_conda(sink: &mut Sink, node: &Node, wt_conda_channel: &str) -> Option<C
             sink.push(
                 Diagnostic::error(
                     "missing-key",
-                    format!("conda requirement `{}` is missing required key `version`", name.value),
+                    format!(
+                        "conda requirement `{}` is missing required key `version`",
+                        name.value
+                    ),
                 )
                 .at(name.span, "`version` is required")
                 .with_help("use `version: \"*\"` to accept any version"),
@@ -324,7 +354,10 @@ fn lower_pypi(sink: &mut Sink, node: &Node) -> Option<PypiRequirement> {
     let editable = f.take("editable").and_then(|n| sink.bool(n, "`editable`"));
     let extras = f.take("extras").and_then(|n| {
         let items = sink.seq(n, "`extras`")?;
-        items.iter().map(|i| sink.str(i, "an extra").map(|s| s.value)).collect()
+        items
+            .iter()
+            .map(|i| sink.str(i, "an extra").map(|s| s.value))
+            .collect()
     });
     f.finish(sink, "a PyPI requirement", PYPI_KEYS);
     let name = name?;
@@ -345,7 +378,9 @@ fn lower_pypi(sink: &mut Sink, node: &Node) -> Option<PypiRequirement> {
         sink.push(
             Diagnostic::error(
                 "invalid-requirement",
-                format!("`rev`, `branch` and `tag` are only valid with `git` (PyPI requirement `{n}`)"),
+                format!(
+                    "`rev`, `branch` and `tag` are only valid with `git` (PyPI requirement `{n}`)"
+                ),
             )
             .at(refs[0].span, "needs `git`"),
         );
@@ -354,7 +389,9 @@ fn lower_pypi(sink: &mut Sink, node: &Node) -> Option<PypiRequirement> {
         sink.push(
             Diagnostic::error(
                 "invalid-requirement",
-                format!("at most one of `rev`, `branch` or `tag` may be set for PyPI requirement `{n}`"),
+                format!(
+                    "at most one of `rev`, `branch` or `tag` may be set for PyPI requirement `{n}`"
+                ),
             )
             .at(refs[1].span, "second git reference"),
         );
@@ -442,7 +479,9 @@ mod tests {
             "https://conda.anaconda.org/conda-forge/"
         );
         assert_eq!(
-            resolve_channel("https://repo.prefix.dev/x", "").unwrap().base_url,
+            resolve_channel("https://repo.prefix.dev/x", "")
+                .unwrap()
+                .base_url,
             "https://repo.prefix.dev/x/"
         );
         assert_eq!(

@@ -78,7 +78,12 @@ pub fn compile(
 ) -> (Workflow, Arc<Compiled>) {
     let registry = Registry::from_json(registry_json).expect("registry parses");
     let registry = RegistryInput::new(db, Arc::new(registry), Arc::new(solved));
-    let options = Options::new(db, args.prefix.clone(), args.results_env_var.clone(), String::new());
+    let options = Options::new(
+        db,
+        args.prefix.clone(),
+        args.results_env_var.clone(),
+        String::new(),
+    );
     let file = SpecFile::new(db, spec_path.to_owned(), spec_text.to_string());
     let wf = Workflow::new(db, file, registry, options);
     let compiled = package(db, wf).clone();
