@@ -90,8 +90,11 @@ impl Import {
 ///   A source statement that `ruff format` already wrapped (too wide including
 ///   its comment) keeps its comment after the `)` and stays wrapped.
 ///
+/// * `import a.b as b` becomes `from a import b` (`PLR0402`).
+///
 /// Not modelled: ruff's `UP` rewrites of deprecated imports (e.g. `typing.Callable`
-/// or obsolete `__future__` features) and `F401`, which deletes unused imports.
+/// or obsolete `__future__` features) and `F401`, which deletes unused imports;
+/// see the [module docs](super). Relative modules need a `name`.
 pub fn import_block(imports: &[Import]) -> String {
     let mut entries: Vec<Entry> = Vec::new();
     for import in imports {

@@ -1,55 +1,75 @@
-//! Emits Python source that is already in the exact form `ruff format` followed
-//! by `ruff check --fix` (isort and friends; ruff 0.16, line length 88, target
-//! Python 3.10) would leave it, without running ruff.
+//! Emits Python source that is already in the exact form that `ruff format`
+//! followed by `ruff check --fix --extend-select B006,I,UP` (ruff 0.16, line
+//! length 88, target Python 3.10, `--isolated`, run from an empty directory)
+//! leaves it in — without running ruff.
 //!
 //! Only the narrow set of constructs `wtc` generates is supported:
 //!
-//! * literals ([`py_str`], [`py_int`], [`py_float`], [`py_bool`], [`py_none`]),
+//! * literals: [`py_str`], [`py_int`], [`py_float`], [`py_bool`], [`py_none`];
 //! * expressions built from pre-rendered atoms, lists, dicts and calls
-//!   ([`Expr`], [`Arg`], laid out by [`format_expr`]),
-//! * assignments of fluent method chains ([`Chain`], [`assign_chain`]),
+//!   ([`Expr`], [`Arg`]), laid out as one statement by [`format_expr`];
+//! * assignments of fluent method chains ([`Chain`], [`assign_chain`]);
 //! * import blocks ([`Import`], [`import_block`]).
+//!
+//! The differential tests (`tests.rs`) run the real ruff on thousands of
+//! generated cases and require byte-identical output.
 //!
 //! # Printer model
 //!
 //! Ruff's formatter (`ruff_formatter`, derived from Prettier/Rome) turns the
 //! syntax tree into a document of text, line breaks (*soft*: nothing or a space
-//! when flat; *hard*: always) and nested *groups*, then prints it in one pass:
-//! each group is printed *flat* if its content, together with whatever follows
-//! it up to the next line break that is already decided to be a newline (in
-//! practice, the rest of the current line), fits in the remaining width;
-//! otherwise it is *expanded* and its soft line breaks become newlines, while
-//! the groups nested inside it are again measured one by one. Outer groups are
-//! therefore broken first. A group containing a hard line break, a comment or a
-//! magic trailing comma (ruff's `expand_parent`) is always expanded, and so are
-//! all groups enclosing it. Conditional content (`if_group_breaks`, e.g. the
-//! trailing comma added to a broken collection) and conditional indentation
-//! refer to a group's decided mode.
+//! when flat; *hard*: always a newline) and nested *groups*, and prints it in a
+//! single pass. Each group is printed *flat* if its content, together with what
+//! follows it up to the next line break that is already known to be a newline
+//! (in practice: the rest of the current line), fits in the remaining width;
+//! otherwise it is *expanded*: its own soft line breaks become newlines and the
+//! groups nested in it are measured again one by one. Outer groups therefore
+//! break first. A group containing a hard line break (a comment) or a magic
+//! trailing comma (ruff's `expand_parent`) is always expanded, and so are all
+//! groups around it. Conditional content (`if_group_breaks`, e.g. the trailing
+//! comma added to a broken collection of two or more elements) and conditional
+//! indentation refer to the mode chosen for a group.
 //!
-//! [`layout`] rebuilds exactly the document ruff builds for our constructs
-//! (`parenthesized` brackets with `soft_block_indent`, `join_comma_separated`,
-//! the extra inner group around call arguments, `group(key: value)` for dict
-//! entries, the fluent call-chain group inside `parenthesize_if_expands`) and
-//! prints it with the same algorithm. Two statement-level special cases of
-//! ruff's are handled directly in [`format_expr`]: *best fit parenthesize* for
-//! atoms and calls on the right of `=`/`return`.
+//! `layout.rs` builds the same document ruff builds for our constructs —
+//! `parenthesized` brackets around a `soft_block_indent`, the comma separated
+//! entries of `join_comma_separated`, the extra inner group around call
+//! arguments (so that a broken call may keep all its arguments on one indented
+//! line), `group(key: value)` for dict entries, the fluent call-chain group
+//! inside `parenthesize_if_expands` — and prints it with the same algorithm.
+//! Ruff's statement-level *best fit* rules for the value of `x = ...` /
+//! `return ...` are applied directly in [`format_expr`]. Widths are measured like
+//! ruff: per character with `unicode-width` (East Asian wide characters and
+//! emoji count 2, combining marks and control characters 0).
 //!
-//! Widths are measured like ruff: per character with `unicode-width`
-//! (East Asian wide characters and emoji count 2, combining marks 0).
+//! `ruff check --fix` runs after the formatter and its fixes are not
+//! re-formatted. Besides isort (`I001`, see [`import_block`]) the modelled fixes
+//! are `F811` (exact duplicate imports), `PLR0402` (`import a.b as b` becomes
+//! `from a import b`) and `UP034` (`f((a or b))` becomes `f(a or b)`, keeping the
+//! layout computed with the parentheses).
 //!
 //! # Known divergences from ruff
 //!
-//! * [`Expr::Atom`]s are never broken. Ruff would split an atom with brackets
-//!   (`os.environ["..."]`, `(a or b)`, `f(x)`) if its line is still too long
-//!   after everything else is broken; keep such atoms short. Names, number and
-//!   string literals match ruff exactly (ruff leaves overlong ones as they are).
-//! * Atoms must not contain newlines (no triple-quoted multi-line strings) and
-//!   comments must already be normalized (`# text`, no trailing whitespace).
-//! * [`format_expr`] supports only an empty prefix, `return `, or an assignment
-//!   to a name or dotted name (`x = `, `self.x = `); annotated assignments,
-//!   subscript or multiple targets use other ruff layouts.
-//! * [`import_block`] does not model `UP` rewrites of deprecated imports or the
-//!   removal of unused imports (`F401`): import only what the module uses.
+//! * [`Expr::Atom`]s are never broken. Ruff would split an atom containing
+//!   brackets (`os.environ["..."]`, `(a or b)`, `f(x)`, `float("nan")`) if its
+//!   line is still too long after everything around it is broken; keep such
+//!   atoms short. Names and number/string literals match ruff exactly (ruff
+//!   leaves overlong ones as they are).
+//! * Atoms and comments must be single-line, and comments normalized (`# text`,
+//!   no trailing whitespace, not empty: `PLR2044` deletes an empty `#`).
+//! * [`format_expr`] supports an empty prefix (expression statement), `return `,
+//!   or an assignment to a name or dotted name (`x = `, `self.x = `); other
+//!   statements (annotated or subscript targets, multiple targets) use other
+//!   ruff layouts. A top-level atom must not be parenthesized (ruff removes
+//!   redundant parentheses there), and a bare string statement would be a
+//!   docstring. Only an empty `suffix` is verified against ruff.
+//! * [`assign_chain`] requires a fluent chain (see there): at least two calls
+//!   after a call-like head, or three after a name.
+//! * ruff 0.16's default rule set is large and some of its fixes rewrite code we
+//!   do not model: e.g. `PIE804` (`f(**{"a": 1})`), `C408` (`dict(a=1)`),
+//!   `B009` (`getattr(x, "a")`), `UP018` (`str("a")`), `FURB167` (`from re import
+//!   A`), `UP035` (deprecated imports such as `typing.Callable`), `UP010`
+//!   (obsolete `__future__` features), `RUF100` (unused `# noqa` comments) and
+//!   `F401`, which deletes unused imports. Do not generate such code.
 
 mod imports;
 mod layout;
