@@ -15,3 +15,10 @@ pub mod schema;
 pub mod spec;
 pub mod syntax;
 pub mod templates;
+
+/// The corpus directory for tests (`WTC_CORPUS`), if set and present.
+#[cfg(test)]
+pub(crate) fn test_corpus_dir() -> Option<std::path::PathBuf> {
+    let dir = std::path::PathBuf::from(std::env::var_os("WTC_CORPUS")?);
+    dir.is_dir().then_some(dir)
+}

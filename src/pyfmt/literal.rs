@@ -65,8 +65,7 @@ pub fn py_float(f: f64) -> String {
     if f == 0.0 {
         return format!("{sign}0.0");
     }
-    // Rust's `{:e}` yields the shortest round-tripping digits, like Python's repr.
-    let sci = format!("{:e}", f.abs());
+    let sci = shortest_scientific(f.abs());
     let (mantissa, exponent) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
     let exponent: i64 = exponent.parse().unwrap_or(0);
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
@@ -93,6 +92,25 @@ pub fn py_float(f: f64) -> String {
         }
     };
     format!("{sign}{body}")
+}
+
+/// `f` (finite, positive) in scientific notation with the fewest significant
+/// digits that read back as `f`, and among those the closest to `f` — the digits
+/// of Python's `repr`. Rust's `{:e}` finds the fewest digits but, when several
+/// candidates are equally short, not always the closest one; the correctly
+/// rounded value with that many digits is.
+fn shortest_scientific(f: f64) -> String {
+    let shortest = format!("{f:e}");
+    let digits = shortest
+        .split('e')
+        .next()
+        .map_or(1, |mantissa| mantissa.chars().filter(char::is_ascii_digit).count());
+    let rounded = format!("{:.*e}", digits.saturating_sub(1), f);
+    if rounded.parse::<f64>() == Ok(f) {
+        rounded
+    } else {
+        shortest
+    }
 }
 
 /// `True` or `False`.

@@ -1209,7 +1209,7 @@ fn literals_match_ruff_and_python() {
     let mut strings = Vec::new();
     let mut floats = Vec::new();
     let mut source = String::new();
-    for i in 0..2000 {
+    for i in 0..scaled(2000) {
         let s = string_content(&mut rng, 30);
         let f = match i % 4 {
             0 => f64::from_bits(rng.next()),

@@ -362,18 +362,14 @@ mod tests {
     }
 
     /// Every `params.json` / `rjsf.json` the reference compiler produced from the shared corpus
-    /// must pass. Skipped (with a note) when the corpus is not beside the repository.
+    /// must pass. Skipped (with a note) when `WTC_CORPUS` is not set.
     #[test]
     fn reference_artifacts_in_corpus_pass() {
-        let candidates = [
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-            std::path::PathBuf::from("/work/shared/corpus"),
-        ];
-        let Some(corpus) = candidates.iter().find(|dir| dir.is_dir()) else {
-            eprintln!("note: shared corpus not found; skipping the corpus meta-schema check");
+        let Some(corpus) = crate::test_corpus_dir() else {
+            eprintln!("note: WTC_CORPUS not set; skipping the corpus meta-schema check");
             return;
         };
-        let mut entries: Vec<_> = std::fs::read_dir(corpus)
+        let mut entries: Vec<_> = std::fs::read_dir(&corpus)
             .expect("readable corpus")
             .filter_map(Result::ok)
             .map(|entry| entry.path().join("expected-0.10.3"))
