@@ -40,20 +40,82 @@ pub fn params_value(db: &dyn Db, wf: Workflow) -> Result<Arc<serde_json::Value>,
 #[salsa::tracked(returns(ref))]
 pub fn params_json(db: &dyn Db, wf: Workflow) -> Result<Arc<str>, Vec<Diagnostic>> {
     let value = params_value(db, wf).clone()?;
-    render_checked("params.json", &value)
+    render_checked(db, wf, "params.json", &value)
 }
 
 /// Meta-schema check, then Python-compatible `json.dump(indent=2)` + newline.
+///
+/// A meta-schema violation is attributed to the tasks whose registry schemas brought the
+/// offending value (found from the violation's path), so the error points into the spec.
 pub fn render_checked(
+    db: &dyn Db,
+    wf: Workflow,
     artifact: &str,
     value: &serde_json::Value,
 ) -> Result<Arc<str>, Vec<Diagnostic>> {
     if let Err(e) = metaschema::check(artifact, value) {
-        return Err(vec![
-            Diagnostic::error("invalid-schema", e.to_string())
-                .without_source()
-                .with_help("the offending value comes from a task's registry schema or from `rjsf-overrides`"),
-        ]);
+        let mut culprits: Vec<&str> = Vec::new();
+        if let Ok(frags) = ordered_fragments(db, wf) {
+            for v in &e.errors {
+                let path: Vec<&str> = v.instance_path.iter().map(String::as_str).collect();
+                for (id, frag) in frags.iter() {
+                    let Some(frag) = frag else { continue };
+                    let hit = match path.as_slice() {
+                        ["$defs", name, ..] => frag.defs.iter().any(|(d, _)| d == name),
+                        ["properties", first, rest @ ..] => {
+                            first == id
+                                || matches!(rest, ["properties", second, ..] if second == id)
+                        }
+                        _ => false,
+                    };
+                    if hit && !culprits.contains(&id.as_str()) {
+                        culprits.push(id);
+                    }
+                }
+            }
+        }
+        let resolution = crate::db::resolution(db, wf);
+        let span_of = |id: &str| {
+            resolution
+                .tasks
+                .iter()
+                .find(|t| t.instance.id.value == id)
+                .map(|t| (t.instance.task.span, t.known.importable_reference.clone()))
+        };
+        let mut d = Diagnostic::error("invalid-schema", e.to_string());
+        match culprits
+            .split_first()
+            .and_then(|(first, rest)| Some((span_of(first)?, rest)))
+        {
+            Some(((span, reference), rest)) => {
+                d = d.at(
+                    span,
+                    format!("the registry schema of `{reference}` contributes the invalid value"),
+                );
+                for id in rest {
+                    if let Some((span, _)) = span_of(id) {
+                        d = d.with_secondary(span, "also uses it");
+                    }
+                }
+                let empty_union = e.errors.iter().any(|v| {
+                    v.keyword == "minItems"
+                        && v.instance_path
+                            .last()
+                            .is_some_and(|k| matches!(k.as_str(), "oneOf" | "anyOf" | "allOf"))
+                });
+                d = d.with_help(if empty_union {
+                    "fix the task's parameter annotations in its package: an empty `oneOf`/`anyOf` comes from an empty union or enum"
+                } else {
+                    "fix the task's parameter annotations in its package, or the `rjsf-overrides` that produced this value"
+                });
+            }
+            None => {
+                d = d.without_source().with_help(
+                    "the offending value comes from a task's registry schema or from `rjsf-overrides`",
+                );
+            }
+        }
+        return Err(vec![d]);
     }
     let mut text = crate::pyjson::to_string_indent2(value);
     text.push('\n');

@@ -14,5 +14,5 @@ pub fn rjsf_json(db: &dyn Db, wf: Workflow) -> Result<Arc<str>, Vec<Diagnostic>>
         .filter_map(|(id, f)| f.clone().map(|f| (id.clone(), f)))
         .collect();
     let value = rjsf_schema(spec_model(db, wf), &by_id)?;
-    render_checked("rjsf.json", &value)
+    render_checked(db, wf, "rjsf.json", &value)
 }

@@ -101,10 +101,9 @@ pub fn py_float(f: f64) -> String {
 /// rounded value with that many digits is.
 fn shortest_scientific(f: f64) -> String {
     let shortest = format!("{f:e}");
-    let digits = shortest
-        .split('e')
-        .next()
-        .map_or(1, |mantissa| mantissa.chars().filter(char::is_ascii_digit).count());
+    let digits = shortest.split('e').next().map_or(1, |mantissa| {
+        mantissa.chars().filter(char::is_ascii_digit).count()
+    });
     let rounded = format!("{:.*e}", digits.saturating_sub(1), f);
     if rounded.parse::<f64>() == Ok(f) {
         rounded
