@@ -627,3 +627,34 @@ fn rendered_diagnostic_snapshot() {
           = help: did you mean `shout`?"#]]
     .assert_eq(&rendered_diagnostics(&compiled, "spec.yaml", &spec));
 }
+
+#[test]
+fn invalid_registry_schema_points_at_the_task() {
+    let mut doc: serde_json::Value = serde_json::from_str(&registry()).unwrap();
+    doc["entries"]["wtc_example_tasks.strings.shout"]["json_schema"]["properties"]["text"] =
+        serde_json::json!({"oneOf": []});
+    let spec = format!("{HEAD}workflow:\n  - id: a\n    task: shout\n");
+    let db = Database::default();
+    let (_, compiled) = compile(
+        &db,
+        Utf8Path::new("spec.yaml"),
+        &spec,
+        &doc.to_string(),
+        vec![],
+        &CompileArgs::default(),
+    );
+    assert!(compiled.package.is_none());
+    let d = &compiled.diagnostics[0];
+    assert_eq!(d.code, "invalid-schema");
+    assert!(
+        d.message.contains("'params.json'")
+            && d.message.contains("/properties/a/properties/text/oneOf"),
+        "{}",
+        d.message
+    );
+    let index = LineIndex::new(&spec);
+    assert_eq!(
+        index.line_col(d.primary.as_ref().unwrap().span.start),
+        (5, 11)
+    );
+}
