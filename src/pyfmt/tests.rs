@@ -833,6 +833,46 @@ fn import_member_with_comment_forces_wrapping() {
     );
 }
 
+#[test]
+fn imports_rewritten_by_other_fixes() {
+    // PLR0402: `import os.path as path` becomes `from os import path`.
+    let imports = vec![
+        Import {
+            module: "os.path".into(),
+            name: None,
+            alias: Some("path".into()),
+            comment: None,
+        },
+        Import::module("os", "sep"),
+    ];
+    assert_eq!(import_block(&imports), "from os import path, sep\n");
+    // Too wide with its comment: `ruff format` wraps it first, the comment ends
+    // up behind the parenthesis and the magic trailing comma keeps it wrapped.
+    let long = "a".repeat(60);
+    let imports = vec![Import::module("pkg", &long).with_comment("# a comment")];
+    assert_eq!(
+        import_block(&imports),
+        format!("from pkg import (\n    {long},\n)  # a comment\n")
+    );
+    // Pragma comments do not count for the formatter, but do for isort.
+    let imports = vec![Import::module("pkg", &long).with_comment("# type: ignore")];
+    assert_eq!(
+        import_block(&imports),
+        format!("from pkg import (\n    {long},  # type: ignore\n)\n")
+    );
+}
+
+#[test]
+fn sole_parenthesized_argument_loses_its_parentheses() {
+    // `ruff check --fix` (UP034) strips them after formatting.
+    let expr = Expr::call("f", vec![Arg::Positional(atom("(a or b)"))]);
+    assert_eq!(format_expr(&expr, 0, "", ""), "f(a or b)\n");
+    let expr = Expr::call("f", vec![Arg::Positional(atom("(a)(b)"))]);
+    assert_eq!(format_expr(&expr, 0, "", ""), "f((a)(b))\n");
+    let expr = Expr::call("f", vec![Arg::DoubleStar(atom("(a or b)"))]);
+    assert_eq!(format_expr(&expr, 0, "", ""), "f(**(a or b))\n");
+}
+
 // ---------------------------------------------------------------------------
 // Differential tests against ruff
 // ---------------------------------------------------------------------------
