@@ -58,6 +58,21 @@ fn compile_case(db: &Database, case: &Case) -> (String, std::sync::Arc<wtc::arti
     (text, compiled)
 }
 
+/// "differs at line N" with both lines, for a failure message.
+fn first_difference(got: &str, want: &str) -> String {
+    let line = got
+        .lines()
+        .zip(want.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or(0);
+    format!(
+        "differs at line {}:\n  got:  {:?}\n  want: {:?}",
+        line + 1,
+        got.lines().nth(line),
+        want.lines().nth(line)
+    )
+}
+
 /// What the reference's error says, mapped to our diagnostic code and a phrase our message must contain.
 fn expected_reason(error: &str) -> (&'static str, &'static str) {
     if error.contains("is a built-in python function") {
@@ -104,17 +119,10 @@ fn corpus_params_and_rjsf_match_the_reference() {
             let want = std::fs::read_to_string(expected.join(name)).unwrap();
             let got = file(&compiled, &format!("/{name}"));
             if got != want {
-                let line = got
-                    .lines()
-                    .zip(want.lines())
-                    .position(|(a, b)| a != b)
-                    .unwrap_or(0);
                 failures.push(format!(
-                    "{}: {name} differs at line {}:\n  got:  {:?}\n  want: {:?}",
+                    "{}: {name} {}",
                     case.name,
-                    line + 1,
-                    got.lines().nth(line),
-                    want.lines().nth(line)
+                    first_difference(got, &want)
                 ));
             }
         }
@@ -208,17 +216,10 @@ fn corpus_dags_match_committed_reference_output() {
         }
         let (got, want) = (dag_body(got_text), dag_body(&want));
         if got.trim_end() != want.trim_end() {
-            let line = got
-                .lines()
-                .zip(want.lines())
-                .position(|(a, b)| a != b)
-                .unwrap_or(0);
             failures.push(format!(
-                "{}: run_sequential.py differs at line {}:\n  got:  {:?}\n  want: {:?}",
+                "{}: run_sequential.py {}",
                 case.name,
-                line + 1,
-                got.lines().nth(line),
-                want.lines().nth(line)
+                first_difference(&got, &want)
             ));
         }
     }

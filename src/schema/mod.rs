@@ -140,22 +140,39 @@ fn ui_order(names: &[String]) -> Value {
     json!({ "ui:order": names })
 }
 
-/// `params.json`: the flat schema, tasks in flat-workflow order.
-pub fn params_schema(ordered: &[(String, Option<Arc<Fragment>>)]) -> Value {
-    let mut props = Map::new();
-    let mut defs = Map::new();
-    let mut ui = Map::new();
-    let mut order = Vec::new();
-    for (id, frag) in ordered {
-        let Some(frag) = frag else { continue };
-        props.insert(id.clone(), Value::Object(frag.schema.clone()));
-        merge_defs(&mut defs, frag);
+/// One level of a schema being assembled: properties, their `uiSchema` entries, their order.
+#[derive(Default)]
+struct Level {
+    props: Map<String, Value>,
+    ui: Map<String, Value>,
+    order: Vec<String>,
+}
+
+impl Level {
+    /// Add a task's fragment under its id (and its definitions to `defs`).
+    fn add_task(&mut self, id: &str, frag: &Fragment, defs: &mut Map<String, Value>) {
+        self.props
+            .insert(id.to_string(), Value::Object(frag.schema.clone()));
+        merge_defs(defs, frag);
         if frag.property_names.len() > 1 {
-            ui.insert(id.clone(), ui_order(&frag.property_names));
+            self.ui
+                .insert(id.to_string(), ui_order(&frag.property_names));
         }
-        order.push(id.clone());
+        self.order.push(id.to_string());
     }
-    ui.insert("ui:order".into(), json!(order));
+
+    /// The finished top level: `uiSchema` gets `ui:order` last.
+    fn into_schema(mut self, defs: Map<String, Value>) -> (Value, Value, Value) {
+        self.ui.insert("ui:order".into(), json!(self.order));
+        (
+            Value::Object(self.props),
+            Value::Object(defs),
+            Value::Object(self.ui),
+        )
+    }
+}
+
+fn document(props: Value, defs: Value, ui: Value) -> Value {
     json!({
         "properties": props,
         "$defs": defs,
@@ -164,69 +181,63 @@ pub fn params_schema(ordered: &[(String, Option<Arc<Fragment>>)]) -> Value {
     })
 }
 
+/// `params.json`: the flat schema, tasks in flat-workflow order.
+pub fn params_schema(ordered: &[(String, Option<Arc<Fragment>>)]) -> Value {
+    let mut level = Level::default();
+    let mut defs = Map::new();
+    for (id, frag) in ordered {
+        if let Some(frag) = frag {
+            level.add_task(id, frag, &mut defs);
+        }
+    }
+    let (props, defs, ui) = level.into_schema(defs);
+    document(props, defs, ui)
+}
+
 /// `rjsf.json`: grouped like `workflow:`, with overrides applied.
 pub fn rjsf_schema(spec: &Spec, fragments: &Fragments) -> Result<Value, Vec<Diagnostic>> {
-    let mut props = Map::new();
+    let mut top = Level::default();
     let mut defs = Map::new();
-    let mut ui = Map::new();
-    let mut order = Vec::new();
     for entry in &spec.workflow {
         match entry {
             WorkflowEntry::Task(t) => {
-                let Some(frag) = fragments.get(&t.id.value) else {
-                    continue;
-                };
-                props.insert(t.id.value.clone(), Value::Object(frag.schema.clone()));
-                merge_defs(&mut defs, frag);
-                if frag.property_names.len() > 1 {
-                    ui.insert(t.id.value.clone(), ui_order(&frag.property_names));
+                if let Some(frag) = fragments.get(&t.id.value) {
+                    top.add_task(&t.id.value, frag, &mut defs);
                 }
-                order.push(t.id.value.clone());
             }
             WorkflowEntry::Group(g) => {
-                let mut members = Map::new();
-                let mut member_ui = Map::new();
-                let mut ids = Vec::new();
+                let mut members = Level::default();
                 for t in &g.tasks {
-                    let Some(frag) = fragments.get(&t.id.value) else {
-                        continue;
-                    };
-                    members.insert(t.id.value.clone(), Value::Object(frag.schema.clone()));
-                    merge_defs(&mut defs, frag);
-                    if frag.property_names.len() > 1 {
-                        member_ui.insert(t.id.value.clone(), ui_order(&frag.property_names));
+                    if let Some(frag) = fragments.get(&t.id.value) {
+                        members.add_task(&t.id.value, frag, &mut defs);
                     }
-                    ids.push(t.id.value.clone());
                 }
-                if ids.is_empty() {
+                if members.order.is_empty() {
                     continue;
                 }
                 let title = g.title.value.clone();
-                props.insert(
+                let mut group_ui = Map::new();
+                if members.order.len() > 1 {
+                    group_ui.insert("ui:order".into(), json!(members.order));
+                }
+                group_ui.extend(members.ui);
+                if !group_ui.is_empty() {
+                    top.ui.insert(title.clone(), Value::Object(group_ui));
+                }
+                top.props.insert(
                     title.clone(),
                     json!({
                         "type": "object",
                         "description": g.description,
                         "ecoscope:task_group": true,
-                        "properties": members,
+                        "properties": members.props,
                     }),
                 );
-                let mut group_ui = Map::new();
-                if ids.len() > 1 {
-                    group_ui.insert("ui:order".into(), json!(ids));
-                }
-                group_ui.extend(member_ui);
-                if !group_ui.is_empty() {
-                    ui.insert(title.clone(), Value::Object(group_ui));
-                }
-                order.push(title);
+                top.order.push(title);
             }
         }
     }
-    ui.insert("ui:order".into(), json!(order));
-    let mut props = Value::Object(props);
-    let mut defs = Value::Object(defs);
-    let mut ui = Value::Object(ui);
+    let (mut props, mut defs, mut ui) = top.into_schema(defs);
     let mut errors = Vec::new();
     let o = &spec.rjsf_overrides;
     for (section, target, list) in [
@@ -243,12 +254,7 @@ pub fn rjsf_schema(spec: &Spec, fragments: &Fragments) -> Result<Value, Vec<Diag
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(json!({
-        "properties": props,
-        "$defs": defs,
-        "uiSchema": ui,
-        "additionalProperties": false,
-    }))
+    Ok(document(props, defs, ui))
 }
 
 fn apply_override(section: &str, target: &mut Value, ov: &Override) -> Result<(), Box<Diagnostic>> {

@@ -109,3 +109,15 @@ pub fn rendered_diagnostics(compiled: &Compiled, path: &str, text: &str) -> Stri
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// The example specs under `examples/`.
+pub const EXAMPLES: &[&str] = &["chain", "map-reduce", "groups"];
+
+/// Compile `examples/<name>/spec.yaml` against `examples/registry.json`; returns the spec text too.
+pub fn compile_example(db: &Database, name: &str) -> (String, Arc<Compiled>) {
+    let registry = std::fs::read_to_string(repo().join("examples/registry.json")).unwrap();
+    let spec = repo().join("examples").join(name).join("spec.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let (_, compiled) = compile(db, &spec, &text, &registry, vec![], &CompileArgs::default());
+    (text, compiled)
+}
