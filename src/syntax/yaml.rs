@@ -263,8 +263,13 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     // such a line, indent it (only blanks are inserted, at the start of lines inside a flow
     // collection, where indentation has no meaning) and parse again; spans are mapped back to
     // the original text.
+    // The common case (a closing bracket on its own line, at the indentation of its key) is
+    // fixed up front in one pass; anything else is repaired as saphyr reports it.
     let mut fixes = IndentFixes::default();
-    let mut patched: Option<String> = None;
+    for (offset, count) in under_indented_closers(text) {
+        fixes.insert(offset, count);
+    }
+    let mut patched: Option<String> = (!fixes.is_empty()).then(|| fixes.apply(text));
     let mut retries = 0usize;
     loop {
         let current = patched.as_deref().unwrap_or(text);
@@ -297,6 +302,82 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
             }
         }
     }
+}
+
+/// Lines that hold only a closing `]`/`}` (plus `,` or a comment) of a flow collection
+/// opened at the end of an earlier line, indented no deeper than that line's key: the
+/// `(line start offset, blanks to insert)` that make saphyr accept them. Inserting blanks
+/// there never changes the document (outside block scalars, which are skipped, leading
+/// blanks of such a line carry no meaning).
+fn under_indented_closers(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    // Open flow collections: key column of the line that opened each.
+    let mut open: Vec<usize> = Vec::new();
+    // Inside a block scalar: lines indented deeper than this (or blank) are its content.
+    let mut block_scalar: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        let content = body[indent..].trim_end();
+        if let Some(threshold) = block_scalar {
+            if content.is_empty() || indent > threshold {
+                continue;
+            }
+            block_scalar = None;
+        }
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        // Column of the key/value after any `- ` sequence indicators.
+        let mut key_col = indent;
+        let mut rest = content;
+        while let Some(r) = rest.strip_prefix("- ") {
+            let trimmed = r.trim_start_matches(' ');
+            key_col += rest.len() - trimmed.len();
+            rest = trimmed;
+        }
+        let without_comment = match rest.find(" #") {
+            Some(i) => rest[..i].trim_end(),
+            None => rest,
+        };
+        if matches!(rest.as_bytes().first(), Some(b']' | b'}')) {
+            let closes = without_comment.trim_end_matches(',');
+            if closes
+                .bytes()
+                .all(|b| matches!(b, b']' | b'}' | b' ' | b','))
+            {
+                for _ in closes.bytes().filter(|b| matches!(b, b']' | b'}')) {
+                    if let Some(col) = open.pop()
+                        && indent <= col
+                        && out.last().is_none_or(|&(o, _)| o != start)
+                    {
+                        out.push((start, col + 1 - indent));
+                    }
+                }
+                continue;
+            }
+        }
+        if without_comment.ends_with('[') || without_comment.ends_with('{') {
+            open.push(key_col);
+        } else if open.is_empty() {
+            // A block scalar header: `key: |`, `- >-`, `key: |2` ...
+            let value = without_comment
+                .rsplit_once(": ")
+                .map_or(without_comment, |(_, v)| v);
+            let value = value.trim();
+            if (value.starts_with('|') || value.starts_with('>'))
+                && value[1..]
+                    .bytes()
+                    .all(|b| matches!(b, b'+' | b'-' | b'0'..=b'9'))
+            {
+                block_scalar = Some(key_col.min(indent));
+            }
+        }
+    }
+    out
 }
 
 /// How many under-indented flow lines [`parse`] repairs before giving up.
@@ -2582,5 +2663,23 @@ workflow:
         }
         println!("parsed {count} corpus specs");
         assert!(count > 0, "no spec.yaml found under {}", dir.display());
+    }
+
+    #[test]
+    fn closers_are_fixed_up_front_but_block_scalars_are_left_alone() {
+        let text = "a:\n  b: [\n    1,\n  ]\n  c: |\n    x: [\n  ]\n";
+        // Only the `]` of `b` is moved; the block scalar under `c` is not scanned.
+        assert_eq!(
+            under_indented_closers(text),
+            vec![(text.find("  ]").unwrap(), 1)]
+        );
+        let text = "- k: {\n    a: 1\n  },\n";
+        assert_eq!(
+            under_indented_closers(text),
+            vec![(text.find("  },").unwrap(), 1)]
+        );
+        let node = parse("x:\n  l: [\n    \"a\",\n  ]\n").unwrap();
+        let l = node.get("x").and_then(|x| x.get("l")).unwrap();
+        assert_eq!(l.as_seq().map(<[Node]>::len), Some(1));
     }
 }
