@@ -4,24 +4,23 @@ use crate::artifacts::HEADER;
 use minijinja::{Environment, Value};
 use std::sync::LazyLock;
 
+/// `(name, source)` of a template under `templates/`, embedded at build time.
+macro_rules! embed {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../templates/", $name)))
+    };
+}
+
 /// Embedded templates: (name, source).
 const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "package/cli.py.j2",
-        include_str!("../templates/package/cli.py.j2"),
-    ),
-    (
-        "package/dispatch.py.j2",
-        include_str!("../templates/package/dispatch.py.j2"),
-    ),
-    (
-        "package/metadata.py.j2",
-        include_str!("../templates/package/metadata.py.j2"),
-    ),
-    (
-        "package/response.py.j2",
-        include_str!("../templates/package/response.py.j2"),
-    ),
+    embed!("package/cli.py.j2"),
+    embed!("package/dispatch.py.j2"),
+    embed!("package/metadata.py.j2"),
+    embed!("package/response.py.j2"),
+    embed!("packaging/Dockerfile.j2"),
+    embed!("packaging/dockerignore.j2"),
+    embed!("packaging/pyproject.toml.j2"),
+    embed!("packaging/hatch_build.py.j2"),
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
@@ -36,6 +35,8 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     );
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.add_filter("pystr", |s: String| crate::pyfmt::py_str(&s));
+    env.add_filter("tomlstr", |s: String| toml_basic_string(&s));
+    env.add_filter("tomlkey", |s: String| toml_key(&s));
     for (name, source) in TEMPLATES {
         env.add_template(name, source)
             .unwrap_or_else(|e| panic!("embedded template {name} is invalid: {e}"));
@@ -49,4 +50,48 @@ pub fn render(name: &str, ctx: Value) -> String {
     ENV.get_template(name)
         .and_then(|t| t.render(ctx))
         .unwrap_or_else(|e| panic!("embedded template {name} failed to render: {e:#}"))
+}
+
+/// A TOML key: bare when it only has `A-Za-z0-9_-`, else a basic string.
+pub fn toml_key(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        s.to_string()
+    } else {
+        toml_basic_string(s)
+    }
+}
+
+/// A TOML basic string (double-quoted, with escapes).
+pub fn toml_basic_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn toml_strings() {
+        assert_eq!(
+            super::toml_basic_string("a\"b\\c\nd\u{1}"),
+            "\"a\\\"b\\\\c\\nd\\u0001\""
+        );
+    }
 }

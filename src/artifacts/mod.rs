@@ -13,8 +13,10 @@
 pub mod dag;
 pub mod init_py;
 pub mod package_modules;
+pub mod packaging_files;
 pub mod params_json;
 pub mod rjsf_json;
+pub mod version_yaml;
 
 use crate::db::{Db, Workflow};
 use crate::diagnostics::{Diagnostic, Severity};
