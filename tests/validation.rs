@@ -599,10 +599,19 @@ fn yaml_errors_have_positions() {
 #[test]
 fn independent_errors_are_reported_together() {
     let spec = format!(
-        "{HEAD}workflow:\n  - id: sum\n    task: shout\n  - id: b\n    task: nope\n  - id: c\n    task: shout\n    partial:\n      text: 2020-01-01\n"
+        "{HEAD}workflow:\n  - id: sum\n    task: shout\n  - id: b\n    task: nope\n  - id: c\n    task: shout\n    partial:\n      text: 2020-01-01\n  - id: d\n    task: shout\n    partial:\n      text: ${{{{ workflow.e.return }}}}\n  - id: e\n    task: shout\n"
     );
+    // All of them, in source order; the order error is reported although lowering failed.
     let codes: Vec<_> = diagnose(&spec).into_iter().map(|d| d.1).collect();
-    assert_eq!(codes, ["invalid-id", "unquoted-date", "unknown-task"]);
+    assert_eq!(
+        codes,
+        [
+            "invalid-id",
+            "unknown-task",
+            "unquoted-date",
+            "topological-order"
+        ]
+    );
 }
 
 #[test]

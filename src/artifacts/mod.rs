@@ -19,7 +19,7 @@ pub mod rjsf_json;
 pub mod version_yaml;
 
 use crate::db::{Db, Workflow};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::Diagnostic;
 use std::sync::Arc;
 
 /// First line of every generated text file (kept for parity with the reference).
@@ -79,16 +79,17 @@ pub fn front_end_diagnostics(db: &dyn Db, wf: Workflow) -> Arc<Vec<Diagnostic>> 
     let mut diags = crate::db::lowered(db, wf).diagnostics.clone();
     let lowered_ok = !diags.iter().any(Diagnostic::is_error);
     let resolution = crate::db::resolution(db, wf);
-    for d in &resolution.diagnostics {
-        // Cross-reference errors are only trustworthy when lowering succeeded; resolution
-        // errors about individual tasks (unknown task, ...) are always independent.
-        if lowered_ok
-            || matches!(d.code, "unknown-task" | "ambiguous-task" | "invalid-id")
-            || d.severity == Severity::Warning
-        {
-            diags.push(d.clone());
-        }
-    }
+    // A task instance that failed to lower is missing from the workflow, so references to
+    // it would be reported as unknown: only trust those when lowering succeeded.
+    diags.extend(
+        resolution
+            .diagnostics
+            .iter()
+            .filter(|d| lowered_ok || d.code != "unknown-reference")
+            .cloned(),
+    );
+    // Report in source order; diagnostics without a location come last.
+    diags.sort_by_key(|d| d.primary.as_ref().map_or(usize::MAX, |p| p.span.start));
     Arc::new(diags)
 }
 
