@@ -20,6 +20,9 @@ pub struct KnownTask {
     pub function_name: String,
     /// Tagged `io` (mocked in the mock-io DAG). Other tags carry no meaning.
     pub is_io: bool,
+    /// The reported tags that the reference knows (only `io`), in order, duplicates kept
+    /// (serialized in the `spec_sha256` input).
+    pub tags: Vec<String>,
     pub registry_ref: usize,
     /// The parameter JSON schema, as reported.
     pub json_schema: JsonValue,
@@ -47,6 +50,9 @@ impl KnownTask {
         }
     }
 }
+
+/// The only task tag with a meaning (the reference's `TaskTag` enum); others are dropped.
+const KNOWN_TAG: &str = "io";
 
 /// All known tasks: function name → public module path → task.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -124,7 +130,14 @@ impl Registry {
                 anchor: anchor.to_string(),
                 function_name: function_name.to_string(),
                 importable_reference: reference.clone(),
-                is_io: entry.metadata.tags.iter().any(|t| t == "io"),
+                is_io: entry.metadata.tags.iter().any(|t| t == KNOWN_TAG),
+                tags: entry
+                    .metadata
+                    .tags
+                    .iter()
+                    .filter(|t| *t == KNOWN_TAG)
+                    .cloned()
+                    .collect(),
                 registry_ref: slot.len(),
                 json_schema: JsonValue(entry.json_schema),
                 description: entry.metadata.description.filter(|d| !d.is_empty()),

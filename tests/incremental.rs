@@ -40,6 +40,11 @@ fn editing_one_task_recomputes_only_its_fragment() {
     assert_eq!(count(&log, "cli_py"), 0, "{log:?}");
     assert_eq!(count(&log, "run_sequential_py"), 1, "{log:?}");
     assert!(file_text(&pkg, "run_sequential.py").contains("factor=4"));
+    // The README fingerprint: params_sha256 keeps its value (params.json did not change),
+    // spec_sha256 is recomputed.
+    assert_eq!(count(&log, "params_sha256"), 0, "{log:?}");
+    assert_eq!(count(&log, "spec_sha256"), 1, "{log:?}");
+    assert_eq!(count(&log, "readme_md"), 1, "{log:?}");
 
     // Dropping a partial key of one task (`sums` no longer fixes `label`) recomputes that
     // task's fragment only, and params.json (the user-facing params changed).
@@ -49,6 +54,7 @@ fn editing_one_task_recomputes_only_its_fragment() {
     let log = db.take_execution_log();
     assert_eq!(count(&log, "task_fragment"), 1, "{log:?}");
     assert_eq!(count(&log, "params_json"), 1, "{log:?}");
+    assert_eq!(count(&log, "params_sha256"), 1, "{log:?}");
     assert_eq!(count(&log, "cli_py"), 0, "{log:?}");
     assert!(file_text(&pkg, "params.json").contains("\"label\""));
 

@@ -7,6 +7,7 @@
 //! | `<pkg>/dags/run_sequential.py`, `run_sequential_mock_io.py` | [`dag`] | [`dag::run_sequential_py`], [`dag::run_sequential_mock_io_py`] |
 //! | `<pkg>/cli.py`, `dispatch.py`, `metadata.py`, `response.py` | [`package_modules`] | one query each |
 //! | `<pkg>/__init__.py`, `<pkg>/dags/__init__.py` | [`init_py`] | constants |
+//! | `README.md` (release root; the fingerprint) | [`readme_md`] | [`readme_md::readme_md`] (values from [`crate::fingerprint`]) |
 //!
 //! [`package`] gathers them into the ordered file list the output layer writes.
 
@@ -15,6 +16,7 @@ pub mod init_py;
 pub mod package_modules;
 pub mod packaging_files;
 pub mod params_json;
+pub mod readme_md;
 pub mod rjsf_json;
 pub mod version_yaml;
 
@@ -118,8 +120,19 @@ pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
             });
         }
     };
+    let readme = match readme_md::readme_md(db, wf) {
+        Ok(r) => r.clone(),
+        Err(e) => {
+            diagnostics.extend(e.iter().cloned());
+            return Arc::new(Compiled {
+                diagnostics,
+                package: None,
+            });
+        }
+    };
     let pkg = &names.package_name;
     let files = vec![
+        ("README.md".to_string(), readme),
         (
             format!("{pkg}/cli.py"),
             package_modules::cli_py(db, wf).clone(),

@@ -25,21 +25,56 @@ pub fn py_str(s: &str) -> String {
                 out.push(c);
             }
             c if is_printable(c) => out.push(c),
-            c => {
-                let cp = u32::from(c);
-                let escaped = if cp <= 0xFF {
-                    format!("\\x{cp:02x}")
-                } else if cp <= 0xFFFF {
-                    format!("\\u{cp:04x}")
-                } else {
-                    format!("\\U{cp:08x}")
-                };
-                out.push_str(&escaped);
-            }
+            c => push_escape(&mut out, c),
         }
     }
     out.push(quote);
     out
+}
+
+/// Python's own `repr(s)` for a `str` (not ruff-normalized): single quotes, unless
+/// the text contains `'` and no `"`, in which case double quotes; escapes as in
+/// [`py_str`] (`\\`, `\n`, `\r`, `\t`, `\xNN`/`\uNNNN`/`\UNNNNNNNN` for
+/// characters `str.isprintable()` rejects), and only the chosen quote is escaped.
+///
+/// Used where the reference embeds `repr()` text in data (the `spec_sha256` input).
+pub fn py_repr_str(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_printable(c) => out.push(c),
+            c => push_escape(&mut out, c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// `\xNN`, `\uNNNN` or `\UNNNNNNNN` (lowercase hex), as Python's `repr` escapes `c`.
+fn push_escape(out: &mut String, c: char) {
+    let cp = u32::from(c);
+    let escaped = if cp <= 0xFF {
+        format!("\\x{cp:02x}")
+    } else if cp <= 0xFFFF {
+        format!("\\u{cp:04x}")
+    } else {
+        format!("\\U{cp:08x}")
+    };
+    out.push_str(&escaped);
 }
 
 /// A Python integer literal.

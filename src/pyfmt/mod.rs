@@ -80,4 +80,4 @@ mod tests;
 
 pub use imports::{Import, import_block};
 pub use layout::{Arg, Chain, ChainCall, Expr, LINE_WIDTH, assign_chain, format_expr};
-pub use literal::{py_bool, py_float, py_int, py_none, py_str};
+pub use literal::{py_bool, py_float, py_int, py_none, py_repr_str, py_str};

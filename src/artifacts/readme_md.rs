@@ -1,0 +1,145 @@
+//! `README.md` (release-directory root) and the fingerprint it carries (`artifacts.md` §11).
+//!
+//! The values are computed by the pure functions of [`crate::fingerprint`]; the queries
+//! here feed them from the other artifacts:
+//!
+//! | query | from |
+//! |---|---|
+//! | [`params_sha256`] | [`params_value`] |
+//! | [`spec_sha256`] | [`spec_model`] × the registry |
+//! | [`installed_requirements`] | [`spec_requirements`] × the solved records |
+//! | [`artifact_hashes`] | every other generated file (informational, see [`ArtifactContainer`]) |
+//! | [`fingerprint`] → [`readme_md`] | all of the above |
+
+use crate::artifacts::params_json::params_value;
+use crate::artifacts::rjsf_json::rjsf_value;
+use crate::artifacts::{HEADER, dag, init_py, names, package_modules};
+use crate::db::{Db, Workflow, spec_model, spec_requirements};
+use crate::diagnostics::Diagnostic;
+use crate::fingerprint::{
+    ArtifactContainer, DagsArtifacts, Fingerprint, FingerprintError, InstalledRequirement,
+    PackageArtifacts,
+};
+use std::sync::Arc;
+
+/// `params_sha256` of the workflow's `params.json`.
+#[salsa::tracked(returns(ref))]
+pub fn params_sha256(db: &dyn Db, wf: Workflow) -> Result<Arc<str>, Vec<Diagnostic>> {
+    let params = params_value(db, wf).clone()?;
+    Ok(Arc::from(crate::fingerprint::params_sha256(&params)))
+}
+
+/// `spec_sha256` of the workflow's spec, resolved against its registry.
+#[salsa::tracked(returns(ref))]
+pub fn spec_sha256(db: &dyn Db, wf: Workflow) -> Result<Arc<str>, FingerprintError> {
+    let registry = wf.registry(db).registry(db);
+    crate::fingerprint::spec_sha256(spec_model(db, wf), registry).map(Arc::from)
+}
+
+/// The spec's conda requirements pinned to the solved versions (`--solved`).
+#[salsa::tracked(returns(ref))]
+pub fn installed_requirements(db: &dyn Db, wf: Workflow) -> Arc<Vec<InstalledRequirement>> {
+    Arc::new(crate::fingerprint::installed_requirements(
+        spec_requirements(db, wf),
+        wf.registry(db).solved(db),
+        wf.options(db).wt_conda_channel(db),
+    ))
+}
+
+/// `artifacts_sha256_basic` and `artifacts_sha256_strict`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ArtifactHashes {
+    pub basic: Arc<str>,
+    pub strict: Arc<str>,
+}
+
+/// The artifact hashes over the files wtc generates. Informational: they cannot equal the
+/// reference's (see [`ArtifactContainer`]); the packaging files and tests are `null` until
+/// wtc generates them.
+#[salsa::tracked(returns(ref))]
+pub fn artifact_hashes(db: &dyn Db, wf: Workflow) -> Result<ArtifactHashes, Vec<Diagnostic>> {
+    let n = names(db, wf);
+    let params = params_value(db, wf).clone()?;
+    let rjsf = rjsf_value(db, wf).clone()?;
+    let container = ArtifactContainer {
+        release_name: &n.release_name,
+        package_name: &n.package_name,
+        package: PackageArtifacts {
+            dags: DagsArtifacts {
+                init_dot_py: &init_py::dags_init_py(),
+                run_sequential_mock_io: dag::run_sequential_mock_io_py(db, wf),
+                run_sequential: dag::run_sequential_py(db, wf),
+            },
+            rjsf: &rjsf,
+            params_json: &params,
+            cli: package_modules::cli_py(db, wf),
+            dispatch: package_modules::dispatch_py(db, wf),
+            metadata: package_modules::metadata_py(db, wf),
+            response: package_modules::response_py(db, wf),
+            init_dot_py: &init_py::package_init_py(),
+        },
+        tests: None,
+        pixi_toml: None,
+        dockerfile: None,
+        dockerignore: None,
+        pyproject_toml: None,
+        hatch_build_py: None,
+    };
+    Ok(ArtifactHashes {
+        basic: Arc::from(container.sha256_basic()),
+        strict: Arc::from(container.sha256_strict()),
+    })
+}
+
+/// All fingerprint values.
+#[salsa::tracked(returns(ref))]
+pub fn fingerprint(db: &dyn Db, wf: Workflow) -> Result<Arc<Fingerprint>, Vec<Diagnostic>> {
+    let params = params_sha256(db, wf).clone()?;
+    let spec = spec_sha256(db, wf).clone().map_err(|e| {
+        vec![
+            Diagnostic::error("fingerprint", format!("cannot compute spec_sha256: {e}"))
+                .without_source(),
+        ]
+    })?;
+    let hashes = artifact_hashes(db, wf).clone()?;
+    Ok(Arc::new(Fingerprint {
+        artifacts_sha256_basic: hashes.basic.to_string(),
+        artifacts_sha256_strict: hashes.strict.to_string(),
+        installed_requirements: installed_requirements(db, wf).as_ref().clone(),
+        params_sha256: params.to_string(),
+        spec_sha256: spec.to_string(),
+    }))
+}
+
+/// `README.md`.
+#[salsa::tracked(returns(ref))]
+pub fn readme_md(db: &dyn Db, wf: Workflow) -> Result<Arc<str>, Vec<Diagnostic>> {
+    let fp = fingerprint(db, wf).clone()?;
+    Ok(Arc::from(render(
+        &fp.to_yaml(),
+        &names(db, wf).release_name,
+    )))
+}
+
+/// The README text: the header in a fence, the fingerprint YAML in a `yaml` fence (read
+/// back by `--update`), then the release name as a title and the graph image.
+#[must_use]
+pub fn render(fingerprint_yaml: &str, release_name: &str) -> String {
+    format!(
+        "```\n{HEADER}\n\n```\n\n```yaml\n# fingerprint:\n{fingerprint_yaml}\n```\n\n# {release_name}\n\n![](graph.png)\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout() {
+        let text = render("a: 1\n", "wt-x-workflow");
+        assert_eq!(
+            text,
+            "```\n# AUTOGENERATED BY ECOSCOPE-WORKFLOWS; see fingerprint in README.md for details\n\n```\n\n```yaml\n# fingerprint:\na: 1\n\n```\n\n# wt-x-workflow\n\n![](graph.png)\n"
+        );
+    }
+}
