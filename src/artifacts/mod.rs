@@ -7,6 +7,7 @@
 //! | `<pkg>/dags/run_sequential.py`, `run_sequential_mock_io.py` | [`dag`] | [`dag::run_sequential_py`], [`dag::run_sequential_mock_io_py`] |
 //! | `<pkg>/cli.py`, `dispatch.py`, `metadata.py`, `response.py` | [`package_modules`] | one query each |
 //! | `<pkg>/__init__.py`, `<pkg>/dags/__init__.py` | [`init_py`] | constants |
+//! | `pixi.toml` (release-dir root) | [`pixi_toml`] | [`pixi_toml::pixi_toml`] (over [`crate::dependencies::merge::layers`]) |
 //!
 //! [`package`] gathers them into the ordered file list the output layer writes.
 
@@ -14,6 +15,7 @@ pub mod dag;
 pub mod init_py;
 pub mod package_modules;
 pub mod params_json;
+pub mod pixi_toml;
 pub mod rjsf_json;
 
 use crate::db::{Db, Workflow};
@@ -94,6 +96,12 @@ pub fn front_end_diagnostics(db: &dyn Db, wf: Workflow) -> Arc<Vec<Diagnostic>> 
 #[salsa::tracked(returns(ref))]
 pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
     let mut diagnostics = front_end_diagnostics(db, wf).as_ref().clone();
+    diagnostics.extend(
+        crate::dependencies::merge::layers(db, wf)
+            .diagnostics
+            .iter()
+            .cloned(),
+    );
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Arc::new(Compiled {
             diagnostics,
@@ -117,6 +125,10 @@ pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
     };
     let pkg = &names.package_name;
     let files = vec![
+        (
+            "pixi.toml".to_string(),
+            pixi_toml::pixi_toml(db, wf).clone(),
+        ),
         (
             format!("{pkg}/cli.py"),
             package_modules::cli_py(db, wf).clone(),
