@@ -97,8 +97,7 @@ pub fn front_end_diagnostics(db: &dyn Db, wf: Workflow) -> Arc<Vec<Diagnostic>> 
 pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
     let mut diagnostics = front_end_diagnostics(db, wf).as_ref().clone();
     diagnostics.extend(
-        crate::dependencies::merge::layers(db, wf)
-            .diagnostics
+        crate::dependencies::merge::diagnostics(db, wf)
             .iter()
             .cloned(),
     );

@@ -479,9 +479,11 @@ impl Loader {
         }
         let at_key = |k: &str| spans.iter().find(|(n, _)| *n == k).map_or(at, |(_, s)| *s);
 
-        let sources: Vec<&str> = ["git", "path", "url"]
-            .into_iter()
-            .filter(|k| spans.iter().any(|(n, _)| n == k))
+        // In file order, so "second source" points at the one written second.
+        let sources: Vec<&str> = spans
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| matches!(*n, "git" | "path" | "url"))
             .collect();
         if sources.len() > 1 {
             self.error(
@@ -496,9 +498,10 @@ impl Loader {
                 .with_secondary(at_key(sources[0]), "first source"),
             );
         }
-        let refs: Vec<&str> = ["rev", "branch", "tag"]
-            .into_iter()
-            .filter(|k| spans.iter().any(|(n, _)| n == k))
+        let refs: Vec<&str> = spans
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| matches!(*n, "rev" | "branch" | "tag"))
             .collect();
         if !refs.is_empty() && req.git.is_none() {
             self.error(
@@ -603,5 +606,16 @@ wt-runner = { git = "https://example.invalid/wt.git", branch = "dev", version = 
             runner.pypi[1].version, None,
             "version dropped with a source"
         );
+    }
+
+    #[test]
+    fn truncated_and_damaged_files_never_panic() {
+        let text = "x = 1\n[feature.default.dependencies]\nnumpy = { version = \">=1\", channel = \"conda-forge\" }\n\"ruamel.yaml\" = \"*\"\n[feature.runner.pypi-dependencies]\nwt = { path = \"../wt\", editable = true, extras = [\"a\"], git = \"g\", tag = \"t\" }\n[feature.test]\npypi-dependencies = { a = \">=1\" }\n";
+        for (i, _) in text.char_indices() {
+            let _ = load(&text[..i]);
+            let mut damaged = text.to_string();
+            damaged.remove(i);
+            let _ = load(&damaged);
+        }
     }
 }

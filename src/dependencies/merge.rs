@@ -112,8 +112,7 @@ fn name(r: &Requirement) -> &str {
 pub struct Layers {
     /// Per feature: defaults ∖ suppressed ∖ displaced, then overrides, variant applied.
     pub merged: DependencyFile,
-    /// Env-overrides problems (pointing into that file), an invalid variant, and one
-    /// warning per spec requirement superseded by `feature.default` of the overrides.
+    /// Env-overrides problems (pointing into that file) and an invalid variant.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -160,18 +159,29 @@ pub fn layers(db: &dyn Db, wf: Workflow) -> Arc<Layers> {
             variant,
         );
     }
-    if let Some(file) = overrides_file {
-        diagnostics.extend(superseded(
-            db,
-            *file,
-            requirements,
-            declared.feature(Feature::Default),
-        ));
-    }
     Arc::new(Layers {
         merged,
         diagnostics,
     })
+}
+
+/// Everything the dependency layers have to say about a workflow: the problems of
+/// [`layers`], then the superseded-requirement warnings. Kept apart from [`layers`] so that
+/// pixi.toml does not depend on where the requirements are in the spec text.
+#[salsa::tracked(returns(ref))]
+pub fn diagnostics(db: &dyn Db, wf: Workflow) -> Arc<Vec<Diagnostic>> {
+    let mut out = layers(db, wf).diagnostics.clone();
+    if let &Some(file) = wf.options(db).env_overrides(db) {
+        let declared = &overrides::resolved(db, file).file;
+        out.extend(superseded(
+            db,
+            file,
+            wf.spec(db).text(db),
+            crate::db::spec_requirements(db, wf),
+            declared.feature(Feature::Default),
+        ));
+    }
+    Arc::new(out)
 }
 
 /// One warning per spec requirement (sorted by name) that `feature.default` of the
@@ -179,6 +189,7 @@ pub fn layers(db: &dyn Db, wf: Workflow) -> Arc<Layers> {
 fn superseded(
     db: &dyn Db,
     file: OverridesFile,
+    spec_text: &str,
     requirements: &[Requirement],
     default: &FeatureDeps,
 ) -> Vec<Diagnostic> {
@@ -198,10 +209,17 @@ fn superseded(
         let Some(req) = requirements.iter().find(|r| name(r) == n) else {
             continue;
         };
-        let span = match req {
+        let mut span = match req {
             Requirement::Conda(c) => c.span,
             Requirement::Pypi(p) => p.span,
         };
+        // Point at the requirement's first line (`- name: ...`), not the whole mapping.
+        if let Some(eol) = spec_text
+            .get(span.start..span.end)
+            .and_then(|t| t.find('\n'))
+        {
+            span.end = span.start + eol;
+        }
         let (line, col) = index.line_col(at.start);
         out.push(
             Diagnostic::warning(
