@@ -8,7 +8,7 @@ use crate::db::{Db, Workflow};
 use crate::dependencies::merge::layers;
 use crate::dependencies::{CONDA_FORGE, CondaDep, DependencyFile, Feature, FeatureDeps};
 use crate::spec::requirements::{
-    Channel, CondaRequirement, PypiRequirement, Requirement, known_channels,
+    CondaRequirement, PypiRequirement, Requirement, known_channels, wt_local_channel,
 };
 use crate::tomlw::{TomlTable, TomlValue, to_string};
 use std::sync::Arc;
@@ -210,11 +210,7 @@ pub fn channels(conda: &[&CondaRequirement], wt_conda_channel: &str) -> Vec<Stri
             .map(|c| c.base_url.clone())
             .unwrap_or_default()
     };
-    // The WT_LOCAL channel is the third known channel (its name follows $WT_CONDA_CHANNEL).
-    let wt_local = known
-        .get(2)
-        .map(|c: &Channel| c.base_url.clone())
-        .unwrap_or_default();
+    let wt_local = wt_local_channel(wt_conda_channel).base_url;
     let used = |base: &str| conda.iter().any(|c| c.channel.base_url == base);
     let mut out: Vec<String> = [
         url("artifacts"),
