@@ -5,10 +5,13 @@
 //! Options ─────────────┼─ Workflow ── lowered ──┬─ spec_model ──┐
 //! RegistryInput ───────┘                        └─ spec_requirements (backdates on workflow edits)
 //!                                 resolution(spec_model, registry) ─ task_nodes ─ task_fragment (per task)
+//! OverridesFile{path,text,fs} ─ overrides::parsed ─ overrides::resolved ─┐
+//!                 spec_requirements × solved × variant ───── merge::layers ─ pixi_toml
 //!                                 artifacts::* (one tracked fn per file) ─ package
 //! ```
 //! Every tracked function is pure; the file system and subprocesses stay in `cli`/`output`.
 
+use crate::dependencies::overrides::OverridesFile;
 use crate::diagnostics::Diagnostic;
 use crate::registry::{KnownTask, Registry};
 use crate::resolve::{Resolution, resolve};
@@ -57,6 +60,13 @@ pub struct Options {
     /// Value of `$WT_CONDA_CHANNEL` (read once at start-up).
     #[returns(ref)]
     pub wt_conda_channel: String,
+    /// `--variant`: the default `wt-task` / `wt-runner` become `<name>-<variant>` (empty: none).
+    #[returns(ref)]
+    #[default]
+    pub variant: String,
+    /// `--env-overrides`: layer C of the pixi.toml dependencies.
+    #[default]
+    pub env_overrides: Option<OverridesFile>,
 }
 
 /// A spec compiled against a registry with options: the root of every artifact query.

@@ -27,6 +27,8 @@ pub enum Source {
     /// The spec.yaml text being compiled.
     #[default]
     Spec,
+    /// The `--env-overrides` file (its path and text live in `db::Options::env_overrides`).
+    Overrides,
     /// No source text (registry document, file system, ...).
     None,
 }
@@ -102,6 +104,12 @@ impl Diagnostic {
 
     pub fn without_source(mut self) -> Self {
         self.source = Source::None;
+        self
+    }
+
+    /// The spans point into the `--env-overrides` file rather than the spec.
+    pub fn in_overrides(mut self) -> Self {
+        self.source = Source::Overrides;
         self
     }
 

@@ -5,6 +5,7 @@
 pub mod artifacts;
 pub mod cli;
 pub mod db;
+pub mod dependencies;
 pub mod diagnostics;
 pub mod fingerprint;
 pub mod output;
@@ -16,6 +17,7 @@ pub mod schema;
 pub mod spec;
 pub mod syntax;
 pub mod templates;
+pub mod tomlw;
 
 /// The corpus directory for tests (`WTC_CORPUS`), if set and present.
 #[cfg(test)]

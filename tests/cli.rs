@@ -217,3 +217,158 @@ fn usage_and_input_errors() {
     );
     assert_eq!(wtc(&["--version"], &root).status.code(), Some(0));
 }
+
+#[test]
+fn defaults_prints_the_bundled_dependencies() {
+    let (_tmp, root) = workspace("chain");
+    let out = wtc(&["defaults"], &root);
+    assert_eq!(out.status.code(), Some(0));
+    let printed = text(&out.stdout);
+    assert_eq!(printed, wtc::dependencies::defaults::DEFAULTS_TOML);
+    // It is itself a valid env-overrides file.
+    std::fs::write(root.join("defaults.toml"), &printed).unwrap();
+    let out = wtc(
+        &[
+            "check",
+            "chain/spec.yaml",
+            "--registry",
+            "registry.json",
+            "--env-overrides",
+            "defaults.toml",
+            "--deny-warnings",
+        ],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    expect_test::expect![[r#"
+        # Layer A: the dependencies wtc injects into every compiled pixi.toml, per pixi feature.
+        #
+        # Same format as an --env-overrides file (and read by the same loader). A spec.yaml
+        # requirement of the same name suppresses an entry; an --env-overrides entry of the same
+        # name displaces it. `wt-task` and `wt-runner` become `wt-task-<V>` / `wt-runner-<V>`
+        # with `--variant V`. Versions and channels are those of wt-compiler 0.10.3.
+
+        [feature.default.dependencies]
+        click = ">=8.0.0,<9.0.0"
+        obstore = ">=0.6.0,<0.7.0"
+        pydantic = ">=2.0.0,<3.0.0"
+        "ruamel.yaml" = ">=0.18.0,<0.19.0"
+        opentelemetry-api = ">=1.20.0,<2.0.0"
+        wt-task = { version = ">=0.1.3,<1.0.0", channel = "ecoscope-workflows" }
+
+        [feature.runner.dependencies]
+        wt-runner = { version = ">=0.3.1,<1.0.0", channel = "ecoscope-workflows" }
+
+        [feature.test.dependencies]
+        pandas = "*"
+        pyarrow = "*"
+        pytest = "*"
+        pytest-asyncio = "*"
+        pytest-check = "*"
+        pillow = "*"
+        scikit-image = "*"
+        syrupy = "*"
+        playwright = { version = ">=1.52.0", channel = "microsoft" }
+    "#]]
+    .assert_eq(&printed);
+}
+
+#[test]
+fn env_overrides_and_variant_flags() {
+    let (_tmp, root) = workspace("chain");
+    std::fs::create_dir_all(root.join("groups")).unwrap();
+    std::fs::copy(
+        repo().join("examples/groups/spec.yaml"),
+        root.join("groups/spec.yaml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("cfg")).unwrap();
+    std::fs::write(
+        root.join("cfg/overrides.toml"),
+        "[feature.runner.pypi-dependencies]\nwt-runner = { path = \"../wt-runner\", editible = true }\n",
+    )
+    .unwrap();
+    let out = wtc(
+        &[
+            "compile",
+            "chain/spec.yaml",
+            "groups/spec.yaml",
+            "--registry",
+            "registry.json",
+            "--variant",
+            "gcp",
+            "--env-overrides",
+            "cfg/overrides.toml",
+        ],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The warning about the override file is shown once, with a snippet of that file.
+    let canonical = root.canonicalize_utf8().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr.matches("warning[unknown-key]").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(" --> {canonical}/cfg/overrides.toml:2:38")),
+        "{stderr}"
+    );
+    let pixi =
+        std::fs::read_to_string(root.join("chain/wt-greeting-chain-workflow/pixi.toml")).unwrap();
+    assert!(pixi.contains("[dependencies.wt-task-gcp]"), "{pixi}");
+    assert!(
+        pixi.contains(&format!(
+            "[feature.runner.pypi-dependencies.wt-runner]\npath = \"{canonical}/wt-runner\"\n"
+        )),
+        "{pixi}"
+    );
+
+    // Errors in the override file fail every compile, and are reported once.
+    std::fs::write(
+        root.join("cfg/overrides.toml"),
+        "[feature.tests.dependencies]\npytest = \"*\"\n",
+    )
+    .unwrap();
+    let out = wtc(
+        &[
+            "check",
+            "chain/spec.yaml",
+            "groups/spec.yaml",
+            "--registry",
+            "registry.json",
+            "--env-overrides",
+            "cfg/overrides.toml",
+        ],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr.matches("error[unknown-feature]").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: did you mean `test`?"), "{stderr}");
+
+    let out = wtc(
+        &[
+            "check",
+            "chain/spec.yaml",
+            "--registry",
+            "registry.json",
+            "--env-overrides",
+            "nope.toml",
+        ],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "env-overrides file not found: {canonical}/nope.toml"
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+}

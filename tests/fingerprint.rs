@@ -230,6 +230,7 @@ fn golden_fingerprints_match_the_reference() {
                 prefix: "ecoscope-workflows".into(),
                 results_env_var: "MY_RESULTS".into(),
                 variant: Some("gcp".into()),
+                ..CompileArgs::default()
             },
         ),
     ] {

@@ -22,6 +22,7 @@ fn golden_vectors_params_and_rjsf() {
                 prefix: "ecoscope-workflows".into(),
                 results_env_var: "MY_RESULTS".into(),
                 variant: Some("gcp".into()),
+                ..Default::default()
             },
         ),
     ] {

@@ -70,3 +70,53 @@ fn editing_one_task_recomputes_only_its_fragment() {
 fn file_text<'a>(c: &'a wtc::artifacts::Compiled, suffix: &str) -> &'a str {
     file(c, suffix)
 }
+
+#[test]
+fn dependency_inputs_recompute_only_pixi_toml() {
+    use wtc::dependencies::overrides::{FsFacts, OverridesFile};
+    let mut db = Database::with_execution_log();
+    let registry = Registry::from_json(
+        &std::fs::read_to_string(repo().join("examples/registry.json")).unwrap(),
+    )
+    .unwrap();
+    let registry = RegistryInput::new(&db, std::sync::Arc::new(registry), Default::default());
+    let overrides = OverridesFile::new(
+        &db,
+        "/work/overrides.toml".into(),
+        "[feature.runner.pypi-dependencies]\nwt-runner = { path = \"../wt-runner\" }\n".into(),
+    );
+    let options = Options::builder("wt".into(), "WT_RESULTS".into(), String::new())
+        .env_overrides(Some(overrides))
+        .new(&db);
+    let path = repo().join("examples/chain/spec.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let wf = Workflow::new(&db, SpecFile::new(&db, path, text), registry, options);
+    let pkg = package(&db, wf).clone();
+    assert!(file(&pkg, "pixi.toml").contains("path = \"/wt-runner\""));
+    db.take_execution_log();
+
+    // New file-system facts (a resolved path, a pyproject.toml): the file is not re-parsed,
+    // and params.json is not recomputed.
+    let mut facts = FsFacts::default();
+    facts
+        .resolved
+        .insert("../wt-runner".into(), "/src/wt-runner".into());
+    facts.pyprojects.insert("/src/wt-runner".into(), None);
+    overrides.set_fs(&mut db).to(std::sync::Arc::new(facts));
+    let pkg = package(&db, wf).clone();
+    let log = db.take_execution_log();
+    assert_eq!(count(&log, "parsed"), 0, "{log:?}");
+    assert_eq!(count(&log, "resolved"), 1, "{log:?}");
+    assert_eq!(count(&log, "pixi_toml"), 1, "{log:?}");
+    assert_eq!(count(&log, "params_json"), 0, "{log:?}");
+    assert!(file(&pkg, "pixi.toml").contains("path = \"/src/wt-runner\""));
+
+    // A variant only re-merges the layers and re-renders pixi.toml.
+    options.set_variant(&mut db).to("gcp".into());
+    let pkg = package(&db, wf).clone();
+    let log = db.take_execution_log();
+    assert_eq!(count(&log, "resolved"), 0, "{log:?}");
+    assert_eq!(count(&log, "layers"), 1, "{log:?}");
+    assert_eq!(count(&log, "run_sequential_py"), 0, "{log:?}");
+    assert!(file(&pkg, "pixi.toml").contains("[dependencies.wt-task-gcp]"));
+}

@@ -8,6 +8,7 @@
 //! | `<pkg>/cli.py`, `dispatch.py`, `metadata.py`, `response.py` | [`package_modules`] | one query each |
 //! | `<pkg>/__init__.py`, `<pkg>/dags/__init__.py` | [`init_py`] | constants |
 //! | `README.md` (release root; the fingerprint) | [`readme_md`] | [`readme_md::readme_md`] (values from [`crate::fingerprint`]) |
+//! | `pixi.toml` (release-dir root) | [`pixi_toml`] | [`pixi_toml::pixi_toml`] (over [`crate::dependencies::merge::layers`]) |
 //!
 //! [`package`] gathers them into the ordered file list the output layer writes.
 
@@ -16,6 +17,7 @@ pub mod init_py;
 pub mod package_modules;
 pub mod packaging_files;
 pub mod params_json;
+pub mod pixi_toml;
 pub mod readme_md;
 pub mod rjsf_json;
 pub mod version_yaml;
@@ -99,6 +101,11 @@ pub fn front_end_diagnostics(db: &dyn Db, wf: Workflow) -> Arc<Vec<Diagnostic>> 
 #[salsa::tracked(returns(ref))]
 pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
     let mut diagnostics = front_end_diagnostics(db, wf).as_ref().clone();
+    diagnostics.extend(
+        crate::dependencies::merge::diagnostics(db, wf)
+            .iter()
+            .cloned(),
+    );
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Arc::new(Compiled {
             diagnostics,
@@ -132,6 +139,10 @@ pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
     };
     let pkg = &names.package_name;
     let files = vec![
+        (
+            "pixi.toml".to_string(),
+            pixi_toml::pixi_toml(db, wf).clone(),
+        ),
         ("README.md".to_string(), readme),
         (
             format!("{pkg}/cli.py"),

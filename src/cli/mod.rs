@@ -2,11 +2,12 @@
 //!
 //! Exit codes: 0 success, 1 compile errors (diagnostics on stderr), 2 usage errors.
 
+pub mod overrides;
 pub mod render;
 
 use crate::artifacts::{Compiled, package};
 use crate::db::{Database, Options, RegistryInput, SolvedRecord, SpecFile, Workflow};
-use crate::diagnostics::{Diagnostic, Severity, has_errors};
+use crate::diagnostics::{Diagnostic, Severity, Source, has_errors};
 use crate::output::{OutputError, write_package};
 use crate::registry::Registry;
 use camino::{Utf8Path, Utf8PathBuf};
@@ -34,6 +35,8 @@ pub enum Command {
     Compile(CompileArgs),
     /// Validate specs and report diagnostics without writing anything.
     Check(CheckArgs),
+    /// Print the bundled default dependencies (the format of an --env-overrides file).
+    Defaults,
 }
 
 #[derive(Debug, Args)]
@@ -63,11 +66,25 @@ pub struct DiscoveryArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DependencyArgs {
+    /// Use the `wt-task-VARIANT` / `wt-runner-VARIANT` conda packages instead of the default
+    /// `wt-task` / `wt-runner` (e.g. `gcp`; empty: none).
+    #[arg(long, value_name = "VARIANT", default_value = "")]
+    pub variant: String,
+    /// A TOML file of per-feature dependencies that take precedence over the defaults and
+    /// the spec's requirements in pixi.toml (see `wtc defaults` for the format).
+    #[arg(long, value_name = "PATH")]
+    pub env_overrides: Option<Utf8PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub specs: SpecArgs,
     #[command(flatten)]
     pub discovery: DiscoveryArgs,
+    #[command(flatten)]
+    pub dependencies: DependencyArgs,
     /// Treat warnings as errors.
     #[arg(long)]
     pub deny_warnings: bool,
@@ -106,6 +123,10 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Compile(args) => run(&args.check, Some(&args)),
         Command::Check(args) => run(&args, None),
+        Command::Defaults => {
+            print!("{}", crate::dependencies::defaults::DEFAULTS_TOML);
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -160,21 +181,32 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
         },
     };
 
-    let db = Database::default();
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|p| Utf8PathBuf::from_path_buf(p).ok());
+    let mut db = Database::default();
+    let env_overrides = match &check.dependencies.env_overrides {
+        None => None,
+        Some(path) => {
+            let cwd = cwd.clone().unwrap_or_else(|| Utf8PathBuf::from("."));
+            match overrides::load_env_overrides(&mut db, path, &cwd) {
+                Ok(file) => Some(file),
+                Err(e) => return fail(e),
+            }
+        }
+    };
     let registry = RegistryInput::new(&db, Arc::new(registry), Arc::new(solved));
     let (prefix, results_env_var) = compile.map_or(("wt", "WT_RESULTS"), |c| {
         (c.pkg_name_prefix.as_str(), c.results_env_var.as_str())
     });
-    let options = Options::new(
-        &db,
+    let options = Options::builder(
         prefix.to_string(),
         results_env_var.to_string(),
         std::env::var("WT_CONDA_CHANNEL").unwrap_or_default(),
-    );
-
-    let cwd = std::env::current_dir()
-        .ok()
-        .and_then(|p| Utf8PathBuf::from_path_buf(p).ok());
+    )
+    .variant(check.dependencies.variant.clone())
+    .env_overrides(env_overrides)
+    .new(&db);
     let mut units = Vec::new();
     let mut failed = false;
     for spec in &specs {
@@ -219,16 +251,24 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
 
     let styled = std::io::stderr().is_terminal();
     let mut stdout = std::io::stdout().lock();
+    let overrides_source = env_overrides.map(|f| (f.path(&db).as_str(), f.text(&db).as_str()));
+    // Problems of the env-overrides file are the same for every spec: report them once.
+    let mut reported: Vec<&Diagnostic> = Vec::new();
     for ((shown, abs, wf), compiled) in units.iter().zip(&results) {
-        let text = wf.spec(&db).text(&db);
+        let sources = render::Sources {
+            spec: (shown.as_str(), wf.spec(&db).text(&db)),
+            overrides: overrides_source,
+        };
         let mut stderr = std::io::stderr().lock();
         for d in &compiled.diagnostics {
+            if d.source == Source::Overrides {
+                if reported.contains(&d) {
+                    continue;
+                }
+                reported.push(d);
+            }
             let d = promote(d, check.deny_warnings);
-            let _ = writeln!(
-                stderr,
-                "{}",
-                render::render(&d, shown.as_str(), text, styled)
-            );
+            let _ = writeln!(stderr, "{}", render::render_in(&d, &sources, styled));
         }
         if has_errors(&compiled.diagnostics, check.deny_warnings) {
             let n = compiled

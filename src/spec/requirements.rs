@@ -31,13 +31,6 @@ impl Channel {
 /// The channels known by name, in the reference's order.
 /// `wt_conda_channel` is the value of `$WT_CONDA_CHANNEL` (empty → `/tmp/wt-conda-channel`).
 pub fn known_channels(wt_conda_channel: &str) -> Vec<Channel> {
-    let local = if wt_conda_channel.is_empty() {
-        "/tmp/wt-conda-channel"
-    } else {
-        wt_conda_channel
-    };
-    let local = local.trim_end_matches('/');
-    let local_name = local.rsplit('/').next().unwrap_or(local);
     vec![
         Channel::known(
             "artifacts",
@@ -47,7 +40,7 @@ pub fn known_channels(wt_conda_channel: &str) -> Vec<Channel> {
             "ecoscope-workflows-custom/release/artifacts",
             "file:///tmp/ecoscope-workflows-custom/release/artifacts/",
         ),
-        Channel::known(local_name, &format!("file://{local}/")),
+        wt_local_channel(wt_conda_channel),
         Channel::known(
             "ecoscope-workflows",
             "https://repo.prefix.dev/ecoscope-workflows/",
@@ -59,6 +52,19 @@ pub fn known_channels(wt_conda_channel: &str) -> Vec<Channel> {
         Channel::known("conda-forge", "https://conda.anaconda.org/conda-forge/"),
         Channel::known("microsoft", "https://conda.anaconda.org/microsoft/"),
     ]
+}
+
+/// The WT_LOCAL channel: `file://$WT_CONDA_CHANNEL/` (default `/tmp/wt-conda-channel`),
+/// named after the directory's basename.
+pub fn wt_local_channel(wt_conda_channel: &str) -> Channel {
+    let local = if wt_conda_channel.is_empty() {
+        "/tmp/wt-conda-channel"
+    } else {
+        wt_conda_channel
+    };
+    let local = local.trim_end_matches('/');
+    let name = local.rsplit('/').next().unwrap_or(local);
+    Channel::known(name, &format!("file://{local}/"))
 }
 
 /// Resolve a channel string: a known name or base URL, or any URL with a scheme.

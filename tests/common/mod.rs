@@ -5,6 +5,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use std::sync::Arc;
 use wtc::artifacts::{Compiled, package};
 use wtc::db::{Database, Options, RegistryInput, SolvedRecord, SpecFile, Workflow};
+use wtc::dependencies::overrides::OverridesFile;
 use wtc::registry::Registry;
 
 /// Where the corpus is (`WTC_CORPUS`), or `None` (the caller prints why it skips).
@@ -37,6 +38,8 @@ pub struct CompileArgs {
     pub prefix: String,
     pub results_env_var: String,
     pub variant: Option<String>,
+    /// A loaded `--env-overrides` file (see `wtc::cli::overrides::load_env_overrides`).
+    pub env_overrides: Option<OverridesFile>,
 }
 
 impl Default for CompileArgs {
@@ -45,6 +48,7 @@ impl Default for CompileArgs {
             prefix: "wt".into(),
             results_env_var: "WT_RESULTS".into(),
             variant: None,
+            env_overrides: None,
         }
     }
 }
@@ -78,12 +82,14 @@ pub fn compile(
 ) -> (Workflow, Arc<Compiled>) {
     let registry = Registry::from_json(registry_json).expect("registry parses");
     let registry = RegistryInput::new(db, Arc::new(registry), Arc::new(solved));
-    let options = Options::new(
-        db,
+    let options = Options::builder(
         args.prefix.clone(),
         args.results_env_var.clone(),
         String::new(),
-    );
+    )
+    .variant(args.variant.clone().unwrap_or_default())
+    .env_overrides(args.env_overrides)
+    .new(db);
     let file = SpecFile::new(db, spec_path.to_owned(), spec_text.to_string());
     let wf = Workflow::new(db, file, registry, options);
     let compiled = package(db, wf).clone();
@@ -98,6 +104,66 @@ pub fn file<'a>(compiled: &'a Compiled, suffix: &str) -> &'a str {
         .find(|(p, _)| p.ends_with(suffix))
         .map(|(_, t)| &**t)
         .unwrap_or_else(|| panic!("no file ending with {suffix}"))
+}
+
+/// A TOML document as nested ordered (key, value) lists: equal when the documents are
+/// equal as data *and* list their keys in the same order.
+#[derive(Debug, PartialEq)]
+pub enum Toml {
+    Str(String),
+    Int(i64),
+    Float(String),
+    Bool(bool),
+    Datetime(String),
+    Array(Vec<Toml>),
+    Table(Vec<(String, Toml)>),
+}
+
+/// Parse TOML text into [`Toml`].
+pub fn parse_toml(text: &str) -> Toml {
+    let doc: toml_edit::Document<String> = text.parse().expect("valid TOML");
+    toml_item(doc.as_item())
+}
+
+fn toml_value(v: &toml_edit::Value) -> Toml {
+    use toml_edit::Value as V;
+    match v {
+        V::String(s) => Toml::Str(s.value().clone()),
+        V::Integer(i) => Toml::Int(*i.value()),
+        V::Float(f) => Toml::Float(f.value().to_string()),
+        V::Boolean(b) => Toml::Bool(*b.value()),
+        V::Datetime(d) => Toml::Datetime(d.value().to_string()),
+        V::Array(a) => Toml::Array(a.iter().map(toml_value).collect()),
+        V::InlineTable(t) => Toml::Table(
+            t.iter()
+                .map(|(k, v)| (k.to_string(), toml_value(v)))
+                .collect(),
+        ),
+    }
+}
+
+fn toml_item(item: &toml_edit::Item) -> Toml {
+    use toml_edit::Item;
+    match item {
+        Item::Value(v) => toml_value(v),
+        Item::Table(t) => Toml::Table(
+            t.iter()
+                .map(|(k, v)| (k.to_string(), toml_item(v)))
+                .collect(),
+        ),
+        Item::ArrayOfTables(a) => Toml::Array(
+            a.iter()
+                .map(|t| {
+                    Toml::Table(
+                        t.iter()
+                            .map(|(k, v)| (k.to_string(), toml_item(v)))
+                            .collect(),
+                    )
+                })
+                .collect(),
+        ),
+        Item::None => Toml::Table(vec![]),
+    }
 }
 
 /// All diagnostics rendered as plain text.

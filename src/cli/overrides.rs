@@ -1,0 +1,86 @@
+//! Loading an `--env-overrides` file: the I/O half of [`crate::dependencies::overrides`].
+//!
+//! Reads the file into an [`OverridesFile`] input, then asks the (pure, memoized)
+//! [`path_entries`] query which `path` values it names, resolves them against the file's
+//! directory (symlinks resolved, like Python's `Path.resolve()`), reads their
+//! `pyproject.toml` and records the answers in the input's `fs` field.
+
+use crate::db::Database;
+use crate::dependencies::overrides::{FsFacts, OverridesFile, normalize, path_entries};
+use camino::{Utf8Path, Utf8PathBuf};
+use salsa::Setter;
+use std::sync::Arc;
+
+/// Why an env-overrides file could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("env-overrides file not found: {0}")]
+    NotFound(Utf8PathBuf),
+    #[error("cannot read env-overrides file `{path}`: {source}")]
+    Read {
+        path: Utf8PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Read the env-overrides file at `path` (relative paths are taken from `cwd`) and gather
+/// the file-system facts its `path` entries need.
+pub fn load_env_overrides(
+    db: &mut Database,
+    path: &Utf8Path,
+    cwd: &Utf8Path,
+) -> Result<OverridesFile, LoadError> {
+    let joined = if path.is_absolute() {
+        path.to_owned()
+    } else {
+        cwd.join(path)
+    };
+    let abs = resolve(&joined);
+    if !abs.is_file() {
+        return Err(LoadError::NotFound(abs));
+    }
+    let text = std::fs::read_to_string(&abs).map_err(|source| LoadError::Read {
+        path: abs.clone(),
+        source,
+    })?;
+    let dir = abs.parent().unwrap_or(Utf8Path::new("/")).to_owned();
+    let file = OverridesFile::new(db, abs, text);
+    let mut facts = FsFacts::default();
+    for raw in path_entries(db, file).iter() {
+        let resolved = if Utf8Path::new(raw).is_absolute() {
+            Utf8PathBuf::from(raw)
+        } else {
+            resolve(&dir.join(raw))
+        };
+        let pyproject = std::fs::read_to_string(resolved.join("pyproject.toml")).ok();
+        facts.pyprojects.insert(resolved.to_string(), pyproject);
+        facts.resolved.insert(raw.clone(), resolved.into_string());
+    }
+    file.set_fs(db).to(Arc::new(facts));
+    Ok(file)
+}
+
+/// An absolute path with symlinks resolved where the path exists and `.`/`..` removed
+/// (Python's non-strict `Path.resolve()`).
+pub fn resolve(path: &Utf8Path) -> Utf8PathBuf {
+    let lexical = normalize(path);
+    // Canonicalize the longest existing prefix, then append the rest.
+    let mut existing = lexical.clone();
+    let mut rest: Vec<String> = Vec::new();
+    loop {
+        if let Ok(canonical) = existing.canonicalize_utf8() {
+            let mut out = canonical;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_string());
+                existing = parent.to_owned();
+            }
+            _ => return lexical,
+        }
+    }
+}
