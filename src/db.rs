@@ -67,6 +67,10 @@ pub struct Options {
     /// `--env-overrides`: layer C of the pixi.toml dependencies.
     #[default]
     pub env_overrides: Option<OverridesFile>,
+    /// `$PIXI_VERSION` at compile time (the Dockerfile installs that pixi; empty: latest).
+    #[returns(ref)]
+    #[default]
+    pub pixi_version: String,
 }
 
 /// A spec compiled against a registry with options: the root of every artifact query.

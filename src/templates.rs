@@ -35,7 +35,7 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     );
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.add_filter("pystr", |s: String| crate::pyfmt::py_str(&s));
-    env.add_filter("tomlstr", |s: String| toml_basic_string(&s));
+    env.add_filter("tomlstr", |s: String| crate::tomlw::basic_string(&s));
     env.add_filter("tomlkey", |s: String| toml_key(&s));
     for (name, source) in TEMPLATES {
         env.add_template(name, source)
@@ -60,38 +60,15 @@ pub fn toml_key(s: &str) -> String {
     {
         s.to_string()
     } else {
-        toml_basic_string(s)
+        crate::tomlw::basic_string(s)
     }
-}
-
-/// A TOML basic string (double-quoted, with escapes).
-pub fn toml_basic_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\u{:04X}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn toml_strings() {
-        assert_eq!(
-            super::toml_basic_string("a\"b\\c\nd\u{1}"),
-            "\"a\\\"b\\\\c\\nd\\u0001\""
-        );
+    fn toml_keys() {
+        assert_eq!(super::toml_key("wt-x_1"), "wt-x_1");
+        assert_eq!(super::toml_key("a.b"), "\"a.b\"");
     }
 }

@@ -372,3 +372,87 @@ fn env_overrides_and_variant_flags() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn packaging_files_and_update_bumps() {
+    let (_tmp, root) = workspace("chain");
+    let args = ["compile", "chain/spec.yaml", "--registry", "registry.json"];
+    let out = wtc(&args, &root);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let dir = root.join("chain/wt-greeting-chain-workflow");
+    for f in [
+        "pixi.toml",
+        "Dockerfile",
+        ".dockerignore",
+        "pyproject.toml",
+        "hatch_build.py",
+        "README.md",
+    ] {
+        assert!(dir.join(f).is_file(), "{f} missing");
+    }
+    let version = || std::fs::read_to_string(dir.join("VERSION.yaml")).unwrap();
+    assert_eq!(version(), "{MAJ: 0, MIN: 0, PATCH: 0}\n");
+
+    // --update needs --clobber (usage error) and a lock file in the previous package.
+    assert_eq!(
+        wtc(&[&args[..], &["--update"]].concat(), &root)
+            .status
+            .code(),
+        Some(2)
+    );
+    let out = wtc(&[&args[..], &["--clobber", "--update"]].concat(), &root);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("pixi.lock"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(version(), "{MAJ: 0, MIN: 0, PATCH: 0}\n", "nothing written");
+
+    // With a lock file: same params → minor bump, lock carried over. pixi is not on PATH
+    // here: the package is written, then the missing pixi is an error (exit 1).
+    std::fs::write(dir.join("pixi.lock"), "version: 6\n").unwrap();
+    let no_pixi = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_wtc"))
+            .args(args)
+            .args(extra)
+            .env("PATH", "/nonexistent")
+            .current_dir(&root)
+            .output()
+            .unwrap()
+    };
+    let out = no_pixi(&["--clobber", "--update"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("pixi is not installed"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(version(), "{MAJ: 0, MIN: 1, PATCH: 0}\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("pixi.lock")).unwrap(),
+        "version: 6\n"
+    );
+
+    // A new partial argument removes a user-facing param: major bump.
+    let spec = root.join("chain/spec.yaml");
+    let s = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(
+        &spec,
+        s.replace("      b: 10\n", "      b: 10\n      a: 1\n"),
+    )
+    .unwrap();
+    let _ = no_pixi(&["--clobber", "--update"]);
+    assert_eq!(version(), "{MAJ: 1, MIN: 0, PATCH: 0}\n");
+
+    // Without --update, the version resets and the lock file is not kept.
+    let out = wtc(&[&args[..], &["--clobber"]].concat(), &root);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(version(), "{MAJ: 0, MIN: 0, PATCH: 0}\n");
+    assert!(!dir.join("pixi.lock").exists());
+
+    // --install without pixi: written, then exit 1 with a clear message.
+    let out = no_pixi(&["--clobber", "--install"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("pixi is not installed"));
+}

@@ -8,16 +8,21 @@
 //! | `<pkg>/cli.py`, `dispatch.py`, `metadata.py`, `response.py` | [`package_modules`] | one query each |
 //! | `<pkg>/__init__.py`, `<pkg>/dags/__init__.py` | [`init_py`] | constants |
 //! | `README.md` (release root; the fingerprint) | [`readme_md`] | [`readme_md::readme_md`] (values from [`crate::fingerprint`]) |
+//! | `Dockerfile`, `.dockerignore`, `pyproject.toml`, `hatch_build.py` (release-dir root) | [`dockerfile`], [`dockerignore`], [`pyproject_toml`], [`hatch_build_py`] | one query or constant each (`templates/packaging/`) |
+//! | `VERSION.yaml` (release-dir root) | [`version_yaml`] | `0.0.0`; `--update` bumps it at the output edge |
 //! | `pixi.toml` (release-dir root) | [`pixi_toml`] | [`pixi_toml::pixi_toml`] (over [`crate::dependencies::merge::layers`]) |
 //!
 //! [`package`] gathers them into the ordered file list the output layer writes.
 
 pub mod dag;
+pub mod dockerfile;
+pub mod dockerignore;
+pub mod hatch_build_py;
 pub mod init_py;
 pub mod package_modules;
-pub mod packaging_files;
 pub mod params_json;
 pub mod pixi_toml;
+pub mod pyproject_toml;
 pub mod readme_md;
 pub mod rjsf_json;
 pub mod version_yaml;
@@ -142,6 +147,23 @@ pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
         (
             "pixi.toml".to_string(),
             pixi_toml::pixi_toml(db, wf).clone(),
+        ),
+        (
+            "VERSION.yaml".to_string(),
+            Arc::from(version_yaml::Version::default().to_yaml()),
+        ),
+        (
+            "Dockerfile".to_string(),
+            dockerfile::dockerfile(db, wf).clone(),
+        ),
+        (".dockerignore".to_string(), dockerignore::dockerignore()),
+        (
+            "pyproject.toml".to_string(),
+            pyproject_toml::pyproject_toml(db, wf).clone(),
+        ),
+        (
+            "hatch_build.py".to_string(),
+            hatch_build_py::hatch_build_py(),
         ),
         ("README.md".to_string(), readme),
         (

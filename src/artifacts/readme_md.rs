@@ -14,6 +14,7 @@
 use crate::artifacts::params_json::params_value;
 use crate::artifacts::rjsf_json::rjsf_value;
 use crate::artifacts::{HEADER, dag, init_py, names, package_modules};
+use crate::artifacts::{dockerfile, dockerignore, hatch_build_py, pixi_toml, pyproject_toml};
 use crate::db::{Db, Workflow, spec_model, spec_requirements};
 use crate::diagnostics::Diagnostic;
 use crate::fingerprint::{
@@ -61,6 +62,7 @@ pub fn artifact_hashes(db: &dyn Db, wf: Workflow) -> Result<ArtifactHashes, Vec<
     let n = names(db, wf);
     let params = params_value(db, wf).clone()?;
     let rjsf = rjsf_value(db, wf).clone()?;
+    let pixi_model = pixi_manifest_model(pixi_toml::pixi_toml(db, wf));
     let container = ArtifactContainer {
         release_name: &n.release_name,
         package_name: &n.package_name,
@@ -79,11 +81,11 @@ pub fn artifact_hashes(db: &dyn Db, wf: Workflow) -> Result<ArtifactHashes, Vec<
             init_dot_py: &init_py::package_init_py(),
         },
         tests: None,
-        pixi_toml: None,
-        dockerfile: None,
-        dockerignore: None,
-        pyproject_toml: None,
-        hatch_build_py: None,
+        pixi_toml: Some(&pixi_model),
+        dockerfile: Some(dockerfile::dockerfile(db, wf)),
+        dockerignore: Some(&dockerignore::dockerignore()),
+        pyproject_toml: Some(pyproject_toml::pyproject_toml(db, wf)),
+        hatch_build_py: Some(&hatch_build_py::hatch_build_py()),
     };
     Ok(ArtifactHashes {
         basic: Arc::from(container.sha256_basic()),
@@ -128,6 +130,54 @@ pub fn render(fingerprint_yaml: &str, release_name: &str) -> String {
     format!(
         "```\n{HEADER}\n\n```\n\n```yaml\n# fingerprint:\n{fingerprint_yaml}\n```\n\n# {release_name}\n\n![](graph.png)\n"
     )
+}
+
+/// The pixi manifest as the reference's manifest model serializes it (for the artifact
+/// hashes): the parsed `pixi.toml` with snake_case field names and `pypi_dependencies`
+/// always present.
+fn pixi_manifest_model(text: &str) -> serde_json::Value {
+    use serde_json::Value as J;
+    fn item(i: &toml_edit::Item) -> J {
+        match i {
+            toml_edit::Item::Value(v) => value(v),
+            toml_edit::Item::Table(t) => table(t.iter()),
+            toml_edit::Item::ArrayOfTables(a) => {
+                J::Array(a.iter().map(|t| table(t.iter())).collect())
+            }
+            toml_edit::Item::None => J::Null,
+        }
+    }
+    fn value(v: &toml_edit::Value) -> J {
+        match v {
+            toml_edit::Value::String(s) => J::String(s.value().clone()),
+            toml_edit::Value::Integer(i) => J::from(*i.value()),
+            toml_edit::Value::Float(f) => J::from(*f.value()),
+            toml_edit::Value::Boolean(b) => J::Bool(*b.value()),
+            toml_edit::Value::Datetime(d) => J::String(d.value().to_string()),
+            toml_edit::Value::Array(a) => J::Array(a.iter().map(value).collect()),
+            toml_edit::Value::InlineTable(t) => {
+                J::Object(t.iter().map(|(k, v)| (snake(k), value(v))).collect())
+            }
+        }
+    }
+    fn table<'a>(entries: impl Iterator<Item = (&'a str, &'a toml_edit::Item)>) -> J {
+        J::Object(entries.map(|(k, v)| (snake(k), item(v))).collect())
+    }
+    fn snake(k: &str) -> String {
+        match k {
+            "pypi-dependencies" | "solve-group" | "no-default-feature" => k.replace('-', "_"),
+            _ => k.to_string(),
+        }
+    }
+    let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
+        return J::Null;
+    };
+    let mut model = table(doc.iter());
+    if let J::Object(m) = &mut model {
+        m.entry("pypi_dependencies")
+            .or_insert_with(|| J::Object(Default::default()));
+    }
+    model
 }
 
 #[cfg(test)]

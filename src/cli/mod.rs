@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 compile errors (diagnostics on stderr), 2 usage errors.
 
 pub mod overrides;
+pub mod release;
 pub mod render;
 
 use crate::artifacts::{Compiled, package};
@@ -106,6 +107,13 @@ pub struct CompileArgs {
     /// Environment variable the generated CLI reads the results URL from.
     #[arg(long, value_name = "ENV_VAR", default_value = "WT_RESULTS")]
     pub results_env_var: String,
+    /// Carry the previous package's pixi.lock over, bump VERSION.yaml (major when the
+    /// user-facing params changed, else minor), then run `pixi update --no-install`.
+    #[arg(long, requires = "clobber", conflicts_with = "install")]
+    pub update: bool,
+    /// After writing, run `pixi install -a` in the package.
+    #[arg(long)]
+    pub install: bool,
     /// Accepted for compatibility with wt-compiler; wtc shows no spinner when not on a terminal.
     #[arg(long, hide = true)]
     pub no_progress: bool,
@@ -299,10 +307,43 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
             continue;
         };
         let parent = abs.parent().unwrap_or(Utf8Path::new("."));
-        match write_package(parent, pkg, compile.clobber) {
+        let mut pkg = pkg.clone();
+        if compile.update {
+            let params_sha256 = match crate::artifacts::readme_md::params_sha256(&db, *wf) {
+                Ok(h) => h.clone(),
+                Err(_) => continue,
+            };
+            match release::prepare_update(&parent.join(&pkg.release_name), &pkg, &params_sha256) {
+                Ok((updated, version)) => {
+                    pkg = Arc::new(updated);
+                    if !check.quiet {
+                        let _ = writeln!(stdout, "Updated version: {version}");
+                    }
+                }
+                Err(e) => {
+                    failed = true;
+                    let _ = fail(e);
+                    continue;
+                }
+            }
+        }
+        match write_package(parent, &pkg, compile.clobber) {
             Ok(report) => {
                 if !check.quiet {
                     let _ = writeln!(stdout, "Compiled workflow to: {}", report.dir);
+                }
+                let pixi = if compile.install {
+                    Some(&["install", "-a"][..])
+                } else if compile.update {
+                    Some(&["update", "--no-install"][..])
+                } else {
+                    None
+                };
+                if let Some(args) = pixi
+                    && let Err(e) = release::run_pixi(args, &report.dir)
+                {
+                    failed = true;
+                    let _ = fail(e);
                 }
             }
             Err(e @ OutputError::Exists(_)) => {
