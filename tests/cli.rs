@@ -456,3 +456,18 @@ fn packaging_files_and_update_bumps() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("pixi is not installed"));
 }
+
+#[test]
+fn dockerfile_installs_the_pixi_version_of_the_environment() {
+    let (_tmp, root) = workspace("chain");
+    let out = Command::new(env!("CARGO_BIN_EXE_wtc"))
+        .args(["compile", "chain/spec.yaml", "--registry", "registry.json"])
+        .env("PIXI_VERSION", "v0.40.2")
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let dockerfile =
+        std::fs::read_to_string(root.join("chain/wt-greeting-chain-workflow/Dockerfile")).unwrap();
+    assert!(dockerfile.contains("PIXI_VERSION=v0.40.2 bash"));
+}

@@ -214,6 +214,7 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
     )
     .variant(check.dependencies.variant.clone())
     .env_overrides(env_overrides)
+    .pixi_version(std::env::var("PIXI_VERSION").unwrap_or_default())
     .new(&db);
     let mut units = Vec::new();
     let mut failed = false;
