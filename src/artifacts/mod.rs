@@ -7,6 +7,9 @@
 //! | `<pkg>/dags/run_sequential.py`, `run_sequential_mock_io.py` | [`dag`] | [`dag::run_sequential_py`], [`dag::run_sequential_mock_io_py`] |
 //! | `<pkg>/cli.py`, `dispatch.py`, `metadata.py`, `response.py` | [`package_modules`] | one query each |
 //! | `<pkg>/__init__.py`, `<pkg>/dags/__init__.py` | [`init_py`] | constants |
+//! | `tests/conftest.py` | [`tests_conftest`] | [`tests_conftest::conftest_py`] (task list from [`tests_conftest::test_tasks`]) |
+//! | `tests/test_metadata.py` | [`tests_test_metadata`] | [`tests_test_metadata::test_metadata_py`] |
+//! | `tests/test_results.py` | [`tests_test_results`] | [`tests_test_results::test_results_py`] |
 //!
 //! [`package`] gathers them into the ordered file list the output layer writes.
 
@@ -16,6 +19,9 @@ pub mod package_modules;
 pub mod packaging_files;
 pub mod params_json;
 pub mod rjsf_json;
+pub mod tests_conftest;
+pub mod tests_test_metadata;
+pub mod tests_test_results;
 pub mod version_yaml;
 
 use crate::db::{Db, Workflow};
@@ -119,6 +125,18 @@ pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
     };
     let pkg = &names.package_name;
     let files = vec![
+        (
+            "tests/conftest.py".to_string(),
+            tests_conftest::conftest_py(db, wf).clone(),
+        ),
+        (
+            "tests/test_metadata.py".to_string(),
+            tests_test_metadata::test_metadata_py(db, wf).clone(),
+        ),
+        (
+            "tests/test_results.py".to_string(),
+            tests_test_results::test_results_py(db, wf).clone(),
+        ),
         (
             format!("{pkg}/cli.py"),
             package_modules::cli_py(db, wf).clone(),
