@@ -21,6 +21,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     embed!("packaging/dockerignore.j2"),
     embed!("packaging/pyproject.toml.j2"),
     embed!("packaging/hatch_build.py.j2"),
+    embed!("tests/conftest.py.j2"),
+    embed!("tests/test_metadata.py.j2"),
+    embed!("tests/test_results.py.j2"),
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {

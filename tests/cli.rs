@@ -107,7 +107,7 @@ fn compile_check_clobber_and_errors() {
         err.contains("error[unknown-task]: task `shuot` is not a known task"),
         "{err}"
     );
-    assert!(err.contains("chain/spec.yaml:24:11"), "{err}");
+    assert!(err.contains("chain/spec.yaml:25:11"), "{err}");
     assert!(err.contains("did you mean `shout`?"), "{err}");
     assert!(dag.is_file(), "previous package kept");
 

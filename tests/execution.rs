@@ -10,7 +10,6 @@ use camino::{Utf8Path, Utf8PathBuf};
 use common::*;
 use std::process::Command;
 use wtc::db::Database;
-use wtc::syntax::yaml::{self, Node, NodeKind, Scalar};
 
 fn python() -> Option<Utf8PathBuf> {
     let p = std::env::var("WTC_PYTHON")
@@ -22,52 +21,6 @@ fn python() -> Option<Utf8PathBuf> {
             .output()
             .is_ok_and(|o| o.status.success());
     ok.then_some(p)
-}
-
-fn to_json(node: &Node) -> serde_json::Value {
-    use serde_json::Value as J;
-    match &node.kind {
-        NodeKind::Scalar(Scalar::Null) => J::Null,
-        NodeKind::Scalar(Scalar::Bool(b)) => J::Bool(*b),
-        NodeKind::Scalar(Scalar::Int(i)) => J::from(*i as i64),
-        NodeKind::Scalar(Scalar::Float(f)) => J::from(*f),
-        NodeKind::Scalar(Scalar::Str(s) | Scalar::Timestamp(s)) => J::String(s.clone()),
-        NodeKind::Seq(items) => J::Array(items.iter().map(to_json).collect()),
-        NodeKind::Map(entries) => J::Object(
-            entries
-                .iter()
-                .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), to_json(v)))
-                .collect(),
-        ),
-    }
-}
-
-struct Case {
-    id: String,
-    params: serde_json::Value,
-    raises: bool,
-}
-
-fn cases(example: &str) -> Vec<Case> {
-    let text = std::fs::read_to_string(
-        repo()
-            .join("examples")
-            .join(example)
-            .join("test-cases.yaml"),
-    )
-    .unwrap();
-    let root = yaml::parse(&text).unwrap();
-    root.as_map()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| Case {
-            id: k.as_str().unwrap().to_string(),
-            params: to_json(v.get("params").unwrap()),
-            raises: v
-                .get("raises")
-                .is_some_and(|r| matches!(r.kind, NodeKind::Scalar(Scalar::Bool(true)))),
-        })
-        .collect()
 }
 
 /// Environment variables the examples' specs read.
@@ -99,7 +52,7 @@ fn examples_run_and_return_the_expected_results() {
     for &example in EXAMPLES {
         let (release, package) = build(&db, example, out);
         let example_dir = repo().join("examples").join(example);
-        for case in cases(example) {
+        for case in test_cases(example) {
             for module in ["run_sequential", "run_sequential_mock_io"] {
                 let output = Command::new(&python)
                     .arg(&driver)
@@ -183,7 +136,7 @@ fn generated_cli_runs_like_a_user_would() {
             .unwrap();
     assert_eq!(
         result,
-        serde_json::json!({"result": "Total: 30 pts", "error": null, "trace": null})
+        serde_json::json!({"result": {"report": "Total: 30 pts"}, "error": null, "trace": null})
     );
 
     // `get params` prints the bundled schema.

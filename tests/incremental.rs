@@ -27,7 +27,7 @@ fn editing_one_task_recomputes_only_its_fragment() {
     let wf = Workflow::new(&db, file, registry, options);
     assert!(package(&db, wf).package.is_some());
     let first = db.take_execution_log();
-    assert_eq!(count(&first, "task_fragment"), 6, "{first:?}");
+    assert_eq!(count(&first, "task_fragment"), 7, "{first:?}");
 
     // A value-only edit (`tripled`: factor 3 → 4) changes no task's user-facing args:
     // no fragment is recomputed, params.json is untouched, the DAG modules re-render.
@@ -38,6 +38,8 @@ fn editing_one_task_recomputes_only_its_fragment() {
     assert_eq!(count(&log, "task_fragment"), 0, "{log:?}");
     assert_eq!(count(&log, "params_json"), 0, "{log:?}");
     assert_eq!(count(&log, "cli_py"), 0, "{log:?}");
+    // No id, method or io tag changed: tests/conftest.py is not re-rendered.
+    assert_eq!(count(&log, "conftest_py"), 0, "{log:?}");
     assert_eq!(count(&log, "run_sequential_py"), 1, "{log:?}");
     assert!(file_text(&pkg, "run_sequential.py").contains("factor=4"));
     // The README fingerprint: params_sha256 keeps its value (params.json did not change),

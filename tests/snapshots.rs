@@ -26,9 +26,10 @@ fn example_artifacts() {
             rendered_diagnostics(&compiled, "spec.yaml", &text)
         );
         let pkg = compiled.package.as_ref().unwrap();
+        let pkg_dir = format!("{}/", pkg.release_name.replace('-', "_"));
         for (rel, bytes) in &pkg.files {
             // Snapshot paths use the package-independent part of the path.
-            let rel = rel.split_once('/').map_or(rel.as_str(), |(_, r)| r);
+            let rel = rel.strip_prefix(&pkg_dir).unwrap_or(rel);
             let path = repo()
                 .join("tests/snapshots")
                 .join(example)

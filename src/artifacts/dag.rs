@@ -113,7 +113,7 @@ pub fn render(tasks: &[ResolvedTask], kind: DagKind) -> String {
 
 /// Lines longer than 88 columns can only come from atoms the formatter cannot break (long
 /// strings or names from the spec). Mark them `# noqa: E501` so the module stays lint-clean.
-fn allow_unbreakable_long_lines(text: &str) -> String {
+pub(crate) fn allow_unbreakable_long_lines(text: &str) -> String {
     if !text
         .lines()
         .any(|l| unicode_width::UnicodeWidthStr::width(l) > 88)

@@ -11,6 +11,9 @@
 //! | `Dockerfile`, `.dockerignore`, `pyproject.toml`, `hatch_build.py` (release-dir root) | [`dockerfile`], [`dockerignore`], [`pyproject_toml`], [`hatch_build_py`] | one query or constant each (`templates/packaging/`) |
 //! | `VERSION.yaml` (release-dir root) | [`version_yaml`] | `0.0.0`; `--update` bumps it at the output edge |
 //! | `pixi.toml` (release-dir root) | [`pixi_toml`] | [`pixi_toml::pixi_toml`] (over [`crate::dependencies::merge::layers`]) |
+//! | `tests/conftest.py` | [`tests_conftest`] | [`tests_conftest::conftest_py`] (task list from [`tests_conftest::test_tasks`]) |
+//! | `tests/test_metadata.py` | [`tests_test_metadata`] | [`tests_test_metadata::test_metadata_py`] |
+//! | `tests/test_results.py` | [`tests_test_results`] | [`tests_test_results::test_results_py`] |
 //!
 //! [`package`] gathers them into the ordered file list the output layer writes.
 
@@ -25,6 +28,9 @@ pub mod pixi_toml;
 pub mod pyproject_toml;
 pub mod readme_md;
 pub mod rjsf_json;
+pub mod tests_conftest;
+pub mod tests_test_metadata;
+pub mod tests_test_results;
 pub mod version_yaml;
 
 use crate::db::{Db, Workflow};
@@ -166,6 +172,18 @@ pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
             hatch_build_py::hatch_build_py(),
         ),
         ("README.md".to_string(), readme),
+        (
+            "tests/conftest.py".to_string(),
+            tests_conftest::conftest_py(db, wf).clone(),
+        ),
+        (
+            "tests/test_metadata.py".to_string(),
+            tests_test_metadata::test_metadata_py(db, wf).clone(),
+        ),
+        (
+            "tests/test_results.py".to_string(),
+            tests_test_results::test_results_py(db, wf).clone(),
+        ),
         (
             format!("{pkg}/cli.py"),
             package_modules::cli_py(db, wf).clone(),

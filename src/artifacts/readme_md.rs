@@ -14,12 +14,15 @@
 use crate::artifacts::params_json::params_value;
 use crate::artifacts::rjsf_json::rjsf_value;
 use crate::artifacts::{HEADER, dag, init_py, names, package_modules};
-use crate::artifacts::{dockerfile, dockerignore, hatch_build_py, pixi_toml, pyproject_toml};
+use crate::artifacts::{
+    dockerfile, dockerignore, hatch_build_py, pixi_toml, pyproject_toml, tests_conftest,
+    tests_test_metadata, tests_test_results,
+};
 use crate::db::{Db, Workflow, spec_model, spec_requirements};
 use crate::diagnostics::Diagnostic;
 use crate::fingerprint::{
     ArtifactContainer, DagsArtifacts, Fingerprint, FingerprintError, InstalledRequirement,
-    PackageArtifacts,
+    PackageArtifacts, TestsArtifacts,
 };
 use std::sync::Arc;
 
@@ -55,8 +58,7 @@ pub struct ArtifactHashes {
 }
 
 /// The artifact hashes over the files wtc generates. Informational: they cannot equal the
-/// reference's (see [`ArtifactContainer`]); the packaging files and tests are `null` until
-/// wtc generates them.
+/// reference's (see [`ArtifactContainer`]), since wtc's files are its own.
 #[salsa::tracked(returns(ref))]
 pub fn artifact_hashes(db: &dyn Db, wf: Workflow) -> Result<ArtifactHashes, Vec<Diagnostic>> {
     let n = names(db, wf);
@@ -80,7 +82,11 @@ pub fn artifact_hashes(db: &dyn Db, wf: Workflow) -> Result<ArtifactHashes, Vec<
             response: package_modules::response_py(db, wf),
             init_dot_py: &init_py::package_init_py(),
         },
-        tests: None,
+        tests: Some(TestsArtifacts {
+            conftest: tests_conftest::conftest_py(db, wf),
+            test_metadata: tests_test_metadata::test_metadata_py(db, wf),
+            test_results: tests_test_results::test_results_py(db, wf),
+        }),
         pixi_toml: Some(&pixi_model),
         dockerfile: Some(dockerfile::dockerfile(db, wf)),
         dockerignore: Some(&dockerignore::dockerignore()),

@@ -187,3 +187,52 @@ pub fn compile_example(db: &Database, name: &str) -> (String, Arc<Compiled>) {
     let (_, compiled) = compile(db, &spec, &text, &registry, vec![], &CompileArgs::default());
     (text, compiled)
 }
+
+/// One case of an example's `test-cases.yaml`.
+pub struct TestCase {
+    pub id: String,
+    /// The case's `params`, as JSON.
+    pub params: serde_json::Value,
+    pub raises: bool,
+}
+
+/// The cases of `examples/<example>/test-cases.yaml`, in file order.
+pub fn test_cases(example: &str) -> Vec<TestCase> {
+    use wtc::syntax::yaml::{self, NodeKind, Scalar};
+    let path = repo()
+        .join("examples")
+        .join(example)
+        .join("test-cases.yaml");
+    let root = yaml::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+    root.as_map()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| TestCase {
+            id: k.as_str().unwrap().to_string(),
+            params: yaml_to_json(v.get("params").unwrap()),
+            raises: v
+                .get("raises")
+                .is_some_and(|r| matches!(r.kind, NodeKind::Scalar(Scalar::Bool(true)))),
+        })
+        .collect()
+}
+
+/// A YAML node as JSON.
+pub fn yaml_to_json(node: &wtc::syntax::yaml::Node) -> serde_json::Value {
+    use serde_json::Value as J;
+    use wtc::syntax::yaml::{NodeKind, Scalar};
+    match &node.kind {
+        NodeKind::Scalar(Scalar::Null) => J::Null,
+        NodeKind::Scalar(Scalar::Bool(b)) => J::Bool(*b),
+        NodeKind::Scalar(Scalar::Int(i)) => J::from(*i as i64),
+        NodeKind::Scalar(Scalar::Float(f)) => J::from(*f),
+        NodeKind::Scalar(Scalar::Str(s) | Scalar::Timestamp(s)) => J::String(s.clone()),
+        NodeKind::Seq(items) => J::Array(items.iter().map(yaml_to_json).collect()),
+        NodeKind::Map(entries) => J::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), yaml_to_json(v)))
+                .collect(),
+        ),
+    }
+}
