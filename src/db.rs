@@ -2,14 +2,18 @@
 //!
 //! ```text
 //! SpecFile{path,text} ─┐
-//! Options ─────────────┼─ Workflow ── lowered ──┬─ spec_model ──┐
+//! Options ─────────────┤
+//! Host ────────────────┼─ Workflow ── lowered ──┬─ spec_model ──┐
 //! RegistryInput ───────┘                        └─ spec_requirements (backdates on workflow edits)
+//!                                                    └─ merged_default_feature ─ discovery_inputs ─ discovery_key
 //!                                 resolution(spec_model, registry) ─ task_nodes ─ task_fragment (per task)
 //!                                 artifacts::* (one tracked fn per file) ─ package
 //! ```
 //! Every tracked function is pure; the file system and subprocesses stay in `cli`/`output`.
 
 use crate::diagnostics::Diagnostic;
+use crate::discovery::inputs::{DefaultFeature, DiscoveryInputs, layer_a_default_minus_spec};
+use crate::discovery::key::{DiscoveryKey, discovery_key as hash_inputs};
 use crate::registry::{KnownTask, Registry};
 use crate::resolve::{Resolution, resolve};
 use crate::schema::{Fragment, task_fragment as build_fragment};
@@ -18,6 +22,7 @@ use crate::spec::model::Spec;
 use crate::spec::requirements::Requirement;
 use crate::syntax::yaml;
 use camino::Utf8PathBuf;
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 /// One spec.yaml file and its current text.
@@ -37,6 +42,28 @@ pub struct RegistryInput {
     /// Solved conda records `{name, version, channel}` (used by the README fingerprint).
     #[returns(ref)]
     pub solved: Arc<Vec<SolvedRecord>>,
+}
+
+/// Give a registry input new content unless it already holds an equal one. Salsa setters
+/// always bump the revision, so an unchanged rediscovery result must not be set again
+/// (it would re-validate everything downstream). Returns whether the input changed.
+pub fn update_registry(
+    db: &mut Database,
+    input: RegistryInput,
+    registry: Arc<Registry>,
+    solved: Arc<Vec<SolvedRecord>>,
+) -> bool {
+    use salsa::Setter;
+    let mut changed = false;
+    if **input.registry(db) != *registry {
+        input.set_registry(db).to(registry);
+        changed = true;
+    }
+    if **input.solved(db) != *solved {
+        input.set_solved(db).to(solved);
+        changed = true;
+    }
+    changed
 }
 
 /// A record of the solved discovery environment.
@@ -59,12 +86,25 @@ pub struct Options {
     pub wt_conda_channel: String,
 }
 
+/// Facts about the machine discovery runs on (probed once by the CLI).
+#[salsa::input(debug)]
+pub struct Host {
+    /// The conda platform discovery solves for (`linux-64`, `osx-arm64`, ...).
+    #[returns(ref)]
+    pub platform: String,
+    /// The local `file://` channel base URLs that exist on disk (others are dropped from
+    /// the discovery channels).
+    #[returns(ref)]
+    pub local_channels: Arc<BTreeSet<String>>,
+}
+
 /// A spec compiled against a registry with options: the root of every artifact query.
 #[salsa::input(debug)]
 pub struct Workflow {
     pub spec: SpecFile,
     pub registry: RegistryInput,
     pub options: Options,
+    pub host: Host,
 }
 
 /// The database trait every query takes.
@@ -157,6 +197,36 @@ pub fn spec_model(db: &dyn Db, wf: Workflow) -> Arc<Spec> {
 #[salsa::tracked(returns(ref))]
 pub fn spec_requirements(db: &dyn Db, wf: Workflow) -> Arc<Vec<Requirement>> {
     Arc::new(lowered(db, wf).requirements.clone())
+}
+
+/// The merged `default` feature folded into discovery. For now Layer A `default` minus the
+/// spec's requirement names (see `discovery::inputs::layer_a_default_minus_spec`); the
+/// shared dependency-layer merge (with env-overrides) replaces the body.
+#[salsa::tracked(returns(ref))]
+pub fn merged_default_feature(db: &dyn Db, wf: Workflow) -> Arc<DefaultFeature> {
+    Arc::new(layer_a_default_minus_spec(spec_requirements(db, wf)))
+}
+
+/// What discovery solves, installs and runs (`discovery.md` §2). Depends only on the
+/// requirements, the merged default feature, `$WT_CONDA_CHANNEL` and the host, so edits
+/// to `workflow:` never reach it.
+#[salsa::tracked(returns(ref))]
+pub fn discovery_inputs(db: &dyn Db, wf: Workflow) -> Arc<DiscoveryInputs> {
+    let host = wf.host(db);
+    let present = host.local_channels(db);
+    Arc::new(crate::discovery::inputs::discovery_inputs(
+        spec_requirements(db, wf),
+        merged_default_feature(db, wf),
+        wf.options(db).wt_conda_channel(db),
+        host.platform(db),
+        &|url| present.contains(url),
+    ))
+}
+
+/// The discovery key: the hash of [`discovery_inputs`]; the cache and lock file index.
+#[salsa::tracked(returns(ref))]
+pub fn discovery_key(db: &dyn Db, wf: Workflow) -> DiscoveryKey {
+    hash_inputs(discovery_inputs(db, wf))
 }
 
 /// The spec resolved against the registry, with whole-workflow checks.

@@ -4,7 +4,7 @@
 use camino::{Utf8Path, Utf8PathBuf};
 use std::sync::Arc;
 use wtc::artifacts::{Compiled, package};
-use wtc::db::{Database, Options, RegistryInput, SolvedRecord, SpecFile, Workflow};
+use wtc::db::{Database, Host, Options, RegistryInput, SolvedRecord, SpecFile, Workflow};
 use wtc::registry::Registry;
 
 /// Where the corpus is (`WTC_CORPUS`), or `None` (the caller prints why it skips).
@@ -85,7 +85,8 @@ pub fn compile(
         String::new(),
     );
     let file = SpecFile::new(db, spec_path.to_owned(), spec_text.to_string());
-    let wf = Workflow::new(db, file, registry, options);
+    let host = Host::new(db, "linux-64".into(), Arc::default());
+    let wf = Workflow::new(db, file, registry, options, host);
     let compiled = package(db, wf).clone();
     (wf, compiled)
 }
