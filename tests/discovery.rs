@@ -657,7 +657,8 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
             path: None,
         }],
     };
-    let offline = ["--offline".to_string()];
+    let uv_cache = tmp.path().join("uv-cache").to_string_lossy().into_owned();
+    let offline = ["--offline".to_string(), "--cache-dir".into(), uv_cache];
     wtc::discovery::pypi::install_pypi(&inputs, &prefix, &offline)
         .unwrap_or_else(|e| panic!("{e}"));
     let out = std::process::Command::new(prefix.join("bin/python"))

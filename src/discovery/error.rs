@@ -87,6 +87,16 @@ pub enum DiscoveryError {
     },
 }
 
+impl DiscoveryError {
+    /// A problem with the spec's lock file (under `--locked`), not with discovery itself.
+    pub fn is_lock_problem(&self) -> bool {
+        matches!(
+            self,
+            Self::LockMissing { .. } | Self::LockStale { .. } | Self::LockInvalid { .. }
+        )
+    }
+}
+
 fn bullet_list(out: &mut String, items: &[String]) {
     if items.is_empty() {
         out.push_str("    (none)\n");
