@@ -687,3 +687,94 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
     assert!(msg.contains(&format!("    - {wheel_arg}")), "{msg}");
     assert!(msg.contains("missing.whl"), "{msg}");
 }
+
+#[test]
+fn pypi_step_in_the_pipeline_runs_the_environments_uv() {
+    let world = World::new();
+    let mut channel = Channel::new(world.root.join("py-channel"));
+    let uv_log = world.root.join("uv-argv.log");
+    channel
+        .add(Pkg {
+            name: "python",
+            version: "3.11.0",
+            subdir: "linux-64",
+            depends: &[],
+            files: vec![PkgFile("bin/python", "#!/bin/sh\nexit 0\n".into(), true)],
+        })
+        .add(Pkg {
+            name: "uv",
+            version: "0.13.9",
+            subdir: "linux-64",
+            depends: &[],
+            files: vec![PkgFile(
+                "bin/uv",
+                format!(
+                    "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\ncase \"$*\" in *broken*) echo 'no such package' >&2; exit 2;; esac\n",
+                    uv_log.display()
+                ),
+                true,
+            )],
+        })
+        .add(Pkg {
+            name: "demo-tasks",
+            version: "1.0",
+            subdir: "noarch",
+            depends: &[],
+            files: vec![registry_script(&world.log, REGISTRY, "", 0)],
+        });
+    channel.publish();
+    let any = |name: &str| CondaSpec {
+        name: name.into(),
+        version: None,
+        channel: None,
+    };
+    let mut inputs = DiscoveryInputs {
+        platform: "linux-64".into(),
+        channels: vec![channel.url()],
+        conda: vec![
+            any("python"),
+            CondaSpec {
+                name: "demo-tasks".into(),
+                version: Some("*".into()),
+                channel: Some(channel.url()),
+            },
+            any("uv"),
+        ],
+        pypi: vec![PypiSpec {
+            name: "helper".into(),
+            args: vec!["helper @ git+https://example.com/helper.git@v1".into()],
+            path: None,
+        }],
+    };
+    let settings = world.settings();
+    let d = discovery::discover_fresh(&inputs, &settings, "test").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(d.registry.len(), 1);
+    let argv: Vec<String> = std::fs::read_to_string(&uv_log)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(argv[..3], ["pip", "install", "--python"]);
+    assert!(argv[3].ends_with("/env/bin/python"), "{argv:?}");
+    assert_eq!(
+        argv[4..],
+        [
+            "--reinstall-package",
+            "helper",
+            "helper @ git+https://example.com/helper.git@v1",
+            "--offline"
+        ]
+    );
+
+    inputs.pypi[0].args = vec!["broken".into()];
+    let e = discovery::discover_fresh(&inputs, &settings, "test").unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with("pip install failed for PyPI requirements [helper] (exit code 2)"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("    - broken") && msg.contains("no such package"),
+        "{msg}"
+    );
+}
