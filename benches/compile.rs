@@ -8,7 +8,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use salsa::Setter;
 use std::sync::Arc;
 use wtc::artifacts::package;
-use wtc::db::{Database, Options, RegistryInput, SpecFile, Workflow};
+use wtc::db::{Database, Host, Options, RegistryInput, SpecFile, Workflow};
 use wtc::registry::Registry;
 
 struct Input {
@@ -57,7 +57,8 @@ fn setup(db: &Database, input: &Input) -> Workflow {
     let registry = RegistryInput::new(db, input.registry.clone(), Arc::new(vec![]));
     let options = Options::new(db, input.prefix.clone(), "WT_RESULTS".into(), String::new());
     let file = SpecFile::new(db, input.spec.clone(), input.text.clone());
-    Workflow::new(db, file, registry, options)
+    let host = Host::new(db, "linux-64".into(), Arc::default());
+    Workflow::new(db, file, registry, options, host)
 }
 
 fn bench(c: &mut Criterion) {

@@ -2,8 +2,10 @@
 //!
 //! ```text
 //! SpecFile{path,text} ─┐
-//! Options ─────────────┼─ Workflow ── lowered ──┬─ spec_model ──┐
+//! Options ─────────────┤
+//! Host ────────────────┼─ Workflow ── lowered ──┬─ spec_model ──┐
 //! RegistryInput ───────┘                        └─ spec_requirements (backdates on workflow edits)
+//!                                                    └─ merged_default_feature ─ discovery_inputs ─ discovery_key
 //!                                 resolution(spec_model, registry) ─ task_nodes ─ task_fragment (per task)
 //! OverridesFile{path,text,fs} ─ overrides::parsed ─ overrides::resolved ─┐
 //!                 spec_requirements × solved × variant ───── merge::layers ─ pixi_toml
@@ -13,6 +15,8 @@
 
 use crate::dependencies::overrides::OverridesFile;
 use crate::diagnostics::Diagnostic;
+use crate::discovery::inputs::{DefaultFeature, DiscoveryInputs, FeatureConda};
+use crate::discovery::key::{DiscoveryKey, discovery_key as hash_inputs};
 use crate::registry::{KnownTask, Registry};
 use crate::resolve::{Resolution, resolve};
 use crate::schema::{Fragment, task_fragment as build_fragment};
@@ -21,6 +25,7 @@ use crate::spec::model::Spec;
 use crate::spec::requirements::Requirement;
 use crate::syntax::yaml;
 use camino::Utf8PathBuf;
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 /// One spec.yaml file and its current text.
@@ -40,6 +45,28 @@ pub struct RegistryInput {
     /// Solved conda records `{name, version, channel}` (used by the README fingerprint).
     #[returns(ref)]
     pub solved: Arc<Vec<SolvedRecord>>,
+}
+
+/// Give a registry input new content unless it already holds an equal one. Salsa setters
+/// always bump the revision, so an unchanged rediscovery result must not be set again
+/// (it would re-validate everything downstream). Returns whether the input changed.
+pub fn update_registry(
+    db: &mut Database,
+    input: RegistryInput,
+    registry: Arc<Registry>,
+    solved: Arc<Vec<SolvedRecord>>,
+) -> bool {
+    use salsa::Setter;
+    let mut changed = false;
+    if **input.registry(db) != *registry {
+        input.set_registry(db).to(registry);
+        changed = true;
+    }
+    if **input.solved(db) != *solved {
+        input.set_solved(db).to(solved);
+        changed = true;
+    }
+    changed
 }
 
 /// A record of the solved discovery environment.
@@ -73,12 +100,25 @@ pub struct Options {
     pub pixi_version: String,
 }
 
+/// Facts about the machine discovery runs on (probed once by the CLI).
+#[salsa::input(debug)]
+pub struct Host {
+    /// The conda platform discovery solves for (`linux-64`, `osx-arm64`, ...).
+    #[returns(ref)]
+    pub platform: String,
+    /// The local `file://` channel base URLs that exist on disk (others are dropped from
+    /// the discovery channels).
+    #[returns(ref)]
+    pub local_channels: Arc<BTreeSet<String>>,
+}
+
 /// A spec compiled against a registry with options: the root of every artifact query.
 #[salsa::input(debug)]
 pub struct Workflow {
     pub spec: SpecFile,
     pub registry: RegistryInput,
     pub options: Options,
+    pub host: Host,
 }
 
 /// The database trait every query takes.
@@ -171,6 +211,63 @@ pub fn spec_model(db: &dyn Db, wf: Workflow) -> Arc<Spec> {
 #[salsa::tracked(returns(ref))]
 pub fn spec_requirements(db: &dyn Db, wf: Workflow) -> Arc<Vec<Requirement>> {
     Arc::new(lowered(db, wf).requirements.clone())
+}
+
+/// The merged `default` feature folded into discovery (`dependencies.md` §1.2): Layer A
+/// `default` minus the spec's requirement names, then the `--env-overrides` `default`
+/// section; no variant. It does not read the solved records, so discovery's own result
+/// never re-keys discovery.
+#[salsa::tracked(returns(ref))]
+pub fn merged_default_feature(db: &dyn Db, wf: Workflow) -> Arc<DefaultFeature> {
+    use crate::dependencies::{Feature, defaults::defaults, merge, overrides};
+    let requirements = spec_requirements(db, wf);
+    let empty = crate::dependencies::FeatureDeps::default();
+    let declared = wf.options(db).env_overrides(db).map(|f| {
+        overrides::resolved(db, f)
+            .file
+            .feature(Feature::Default)
+            .clone()
+    });
+    let merged = merge::merge_feature(
+        defaults().feature(Feature::Default),
+        declared.as_ref().unwrap_or(&empty),
+        &merge::suppressed(requirements, &[], Feature::Default),
+        "",
+    );
+    Arc::new(DefaultFeature {
+        conda: merged
+            .conda
+            .into_iter()
+            .map(|d| FeatureConda {
+                name: d.name,
+                version: d.version,
+                channel: d.channel,
+            })
+            .collect(),
+        pypi: merged.pypi,
+    })
+}
+
+/// What discovery solves, installs and runs (`discovery.md` §2). Depends only on the
+/// requirements, the merged default feature, `$WT_CONDA_CHANNEL` and the host, so edits
+/// to `workflow:` never reach it.
+#[salsa::tracked(returns(ref))]
+pub fn discovery_inputs(db: &dyn Db, wf: Workflow) -> Arc<DiscoveryInputs> {
+    let host = wf.host(db);
+    let present = host.local_channels(db);
+    Arc::new(crate::discovery::inputs::discovery_inputs(
+        spec_requirements(db, wf),
+        merged_default_feature(db, wf),
+        wf.options(db).wt_conda_channel(db),
+        host.platform(db),
+        &|url| present.contains(url),
+    ))
+}
+
+/// The discovery key: the hash of [`discovery_inputs`]; the cache and lock file index.
+#[salsa::tracked(returns(ref))]
+pub fn discovery_key(db: &dyn Db, wf: Workflow) -> DiscoveryKey {
+    hash_inputs(discovery_inputs(db, wf))
 }
 
 /// The spec resolved against the registry, with whole-workflow checks.

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod db;
 pub mod dependencies;
 pub mod diagnostics;
+pub mod discovery;
 pub mod fingerprint;
 pub mod output;
 pub mod pyfmt;

@@ -116,8 +116,25 @@ impl Registry {
                 }
             }
         })?;
+        Self::from_document(doc)
+    }
+
+    /// Convert an already-parsed `wt-registry --format json` document (e.g. from a cache
+    /// entry or lock file).
+    pub fn from_value(value: serde_json::Value) -> Result<Self, RegistryError> {
+        let doc: Document =
+            serde_json::from_value(value).map_err(|e| RegistryError::Shape(e.to_string()))?;
+        Self::from_document(doc)
+    }
+
+    fn from_document(doc: Document) -> Result<Self, RegistryError> {
         let mut by_name: IndexMap<String, IndexMap<String, Arc<KnownTask>>> = IndexMap::new();
         for (key, entry) in doc.entries {
+            if !entry.json_schema.is_object() {
+                return Err(RegistryError::Shape(format!(
+                    "entries.{key}.json_schema: expected a JSON object"
+                )));
+            }
             let reference = format!("{}.{}", entry.public_module_path, entry.function_name);
             let Some((anchor, function_name)) = reference.rsplit_once('.') else {
                 return Err(RegistryError::BadReference { key, reference });

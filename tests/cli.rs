@@ -201,9 +201,14 @@ fn usage_and_input_errors() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("spec file not found"));
-    let out = wtc(&["compile", "chain/spec.yaml"], &root);
+    // Without --registry, discovery runs; with --locked and no lock file it cannot.
+    let out = wtc(&["compile", "chain/spec.yaml", "--locked"], &root);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("--registry"));
+    assert!(
+        text(&out.stderr).contains("wtc lock"),
+        "{}",
+        text(&out.stderr)
+    );
     std::fs::write(root.join("bad.json"), "{\"entries\": 3}").unwrap();
     let out = wtc(
         &["compile", "chain/spec.yaml", "--registry", "bad.json"],

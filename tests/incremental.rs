@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use salsa::Setter;
 use wtc::artifacts::package;
-use wtc::db::{Database, Options, RegistryInput, SpecFile, Workflow};
+use wtc::db::{Database, Host, Options, RegistryInput, SpecFile, Workflow};
 use wtc::registry::Registry;
 
 fn count(log: &[String], query: &str) -> usize {
@@ -24,7 +24,8 @@ fn editing_one_task_recomputes_only_its_fragment() {
     let path = repo().join("examples/map-reduce/spec.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
     let file = SpecFile::new(&db, path, text.clone());
-    let wf = Workflow::new(&db, file, registry, options);
+    let host = Host::new(&db, "linux-64".into(), Default::default());
+    let wf = Workflow::new(&db, file, registry, options, host);
     assert!(package(&db, wf).package.is_some());
     let first = db.take_execution_log();
     assert_eq!(count(&first, "task_fragment"), 7, "{first:?}");
@@ -92,7 +93,8 @@ fn dependency_inputs_recompute_only_pixi_toml() {
         .new(&db);
     let path = repo().join("examples/chain/spec.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
-    let wf = Workflow::new(&db, SpecFile::new(&db, path, text), registry, options);
+    let host = Host::new(&db, "linux-64".into(), Default::default());
+    let wf = Workflow::new(&db, SpecFile::new(&db, path, text), registry, options, host);
     let pkg = package(&db, wf).clone();
     assert!(file(&pkg, "pixi.toml").contains("path = \"/wt-runner\""));
     db.take_execution_log();
@@ -121,4 +123,61 @@ fn dependency_inputs_recompute_only_pixi_toml() {
     assert_eq!(count(&log, "layers"), 1, "{log:?}");
     assert_eq!(count(&log, "run_sequential_py"), 0, "{log:?}");
     assert!(file(&pkg, "pixi.toml").contains("[dependencies.wt-task-gcp]"));
+}
+
+#[test]
+fn workflow_edits_do_not_rekey_discovery_and_equal_registries_invalidate_nothing() {
+    use wtc::db::{discovery_inputs, discovery_key};
+    let mut db = Database::with_execution_log();
+    let doc = std::fs::read_to_string(repo().join("examples/registry.json")).unwrap();
+    let registry = std::sync::Arc::new(Registry::from_json(&doc).unwrap());
+    let input = RegistryInput::new(&db, registry.clone(), Default::default());
+    let options = Options::new(&db, "wt".into(), "WT_RESULTS".into(), String::new());
+    let host = Host::new(&db, "linux-64".into(), Default::default());
+    let path = repo().join("examples/map-reduce/spec.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let file = SpecFile::new(&db, path, text.clone());
+    let wf = Workflow::new(&db, file, input, options, host);
+    let key = discovery_key(&db, wf).clone();
+    assert!(package(&db, wf).package.is_some());
+    db.take_execution_log();
+
+    // A workflow edit: the requirements backdate, so the inputs and key are not recomputed.
+    file.set_text(&mut db)
+        .to(text.replace("factor: 3", "factor: 4"));
+    assert_eq!(discovery_key(&db, wf), &key);
+    let log = db.take_execution_log();
+    assert_eq!(count(&log, "spec_requirements"), 1, "{log:?}");
+    assert_eq!(count(&log, "discovery_inputs"), 0, "{log:?}");
+    assert_eq!(count(&log, "discovery_key"), 0, "{log:?}");
+
+    // A requirements edit re-keys.
+    let with_req = text.replace(
+        "requirements:\n",
+        "requirements:\n  - name: numpy\n    version: \">=1\"\n",
+    );
+    assert_ne!(with_req, text, "the example has a `requirements:` key");
+    file.set_text(&mut db).to(with_req);
+    assert_ne!(discovery_key(&db, wf), &key);
+    assert!(
+        discovery_inputs(&db, wf)
+            .conda
+            .iter()
+            .any(|c| c.name == "numpy")
+    );
+
+    // Rediscovery with an equal result: the CLI leaves the input alone (setters always
+    // bump the revision), so nothing downstream re-runs.
+    assert!(package(&db, wf).package.is_some());
+    db.take_execution_log();
+    let same = std::sync::Arc::new(Registry::from_json(&doc).unwrap());
+    assert!(!wtc::db::update_registry(
+        &mut db,
+        input,
+        same,
+        Default::default()
+    ));
+    assert!(package(&db, wf).package.is_some());
+    let log = db.take_execution_log();
+    assert!(log.is_empty(), "{log:?}");
 }

@@ -2,17 +2,18 @@
 //!
 //! Exit codes: 0 success, 1 compile errors (diagnostics on stderr), 2 usage errors.
 
+mod discover;
 pub mod overrides;
 pub mod release;
 pub mod render;
 
 use crate::artifacts::{Compiled, package};
-use crate::db::{Database, Options, RegistryInput, SolvedRecord, SpecFile, Workflow};
+use crate::db::{Database, Options, lowered};
 use crate::diagnostics::{Diagnostic, Severity, Source, has_errors};
 use crate::output::{OutputError, write_package};
-use crate::registry::Registry;
 use camino::{Utf8Path, Utf8PathBuf};
 use clap::{Args, Parser, Subcommand};
+use discover::{Session, attach_registries, source};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -36,6 +37,9 @@ pub enum Command {
     Compile(CompileArgs),
     /// Validate specs and report diagnostics without writing anything.
     Check(CheckArgs),
+    /// Write the lock file (`wtc.lock` beside the spec) from task discovery or a given
+    /// registry document, so later compiles need no network.
+    Lock(LockArgs),
     /// Print the bundled default dependencies (the format of an --env-overrides file).
     Defaults,
 }
@@ -58,12 +62,25 @@ impl SpecArgs {
 
 #[derive(Debug, Args)]
 pub struct DiscoveryArgs {
-    /// A `wt-registry --format json` document describing the known tasks.
-    #[arg(long, value_name = "FILE")]
+    /// A `wt-registry --format json` document describing the known tasks (skips discovery).
+    #[arg(long, value_name = "FILE", conflicts_with = "python_env")]
     pub registry: Option<Utf8PathBuf>,
     /// A JSON list of `{name, version, channel}` records of the solved environment.
     #[arg(long, value_name = "FILE", requires = "registry")]
     pub solved: Option<Utf8PathBuf>,
+    /// Run `wt-registry` of an existing environment (a pixi env or venv with the task
+    /// packages) instead of solving and installing one.
+    #[arg(long, value_name = "PREFIX")]
+    pub python_env: Option<Utf8PathBuf>,
+    /// Discovery cache directory [default: $WTC_CACHE_DIR, else $XDG_CACHE_HOME/wtc].
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<Utf8PathBuf>,
+    /// Discover again, ignoring the lock file and the cache (the cache is refreshed).
+    #[arg(long, conflicts_with_all = ["registry", "python_env"])]
+    pub refresh_discovery: bool,
+    /// Show discovery progress as plain lines instead of a spinner.
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +103,9 @@ pub struct CheckArgs {
     pub discovery: DiscoveryArgs,
     #[command(flatten)]
     pub dependencies: DependencyArgs,
+    /// Use only the lock file for the task registry; fail if it is missing or stale.
+    #[arg(long, conflicts_with_all = ["registry", "python_env", "refresh_discovery"])]
+    pub locked: bool,
     /// Treat warnings as errors.
     #[arg(long)]
     pub deny_warnings: bool,
@@ -114,9 +134,17 @@ pub struct CompileArgs {
     /// After writing, run `pixi install -a` in the package.
     #[arg(long)]
     pub install: bool,
-    /// Accepted for compatibility with wt-compiler; wtc shows no spinner when not on a terminal.
-    #[arg(long, hide = true)]
-    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    #[command(flatten)]
+    pub specs: SpecArgs,
+    #[command(flatten)]
+    pub discovery: DiscoveryArgs,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Entry point of the binary.
@@ -131,6 +159,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Compile(args) => run(&args.check, Some(&args)),
         Command::Check(args) => run(&args, None),
+        Command::Lock(args) => discover::lock(&args),
         Command::Defaults => {
             print!("{}", crate::dependencies::defaults::DEFAULTS_TOML);
             ExitCode::SUCCESS
@@ -150,43 +179,34 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// Print a warning line (`warning: ...`) to stderr.
+fn warn(msg: impl std::fmt::Display) {
+    let styled = std::io::stderr().is_terminal();
+    let prefix = if styled {
+        "\x1b[1;33mwarning\x1b[0m"
+    } else {
+        "warning"
+    };
+    eprintln!("{prefix}: {msg}");
+}
+
+fn no_spec(command: &str) -> ExitCode {
+    eprintln!("error: no spec given\n\nUsage: wtc {command} [--spec] <SPEC>...");
+    ExitCode::from(2)
+}
+
 fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
     let specs = check.specs.all();
     if specs.is_empty() {
-        eprintln!(
-            "error: no spec given\n\nUsage: wtc {} [--spec] <SPEC>...",
-            if compile.is_some() {
-                "compile"
-            } else {
-                "check"
-            }
-        );
-        return ExitCode::from(2);
+        return no_spec(if compile.is_some() {
+            "compile"
+        } else {
+            "check"
+        });
     }
-    let Some(registry_path) = &check.discovery.registry else {
-        return fail(
-            "no task registry: pass `--registry FILE` (a `wt-registry --format json` document)\n  \
-             note: automatic task discovery is not available in this build",
-        );
-    };
-    let registry = match std::fs::read_to_string(registry_path) {
-        Ok(text) => match Registry::from_json(&text) {
-            Ok(r) => r,
-            Err(e) => return fail(format!("{registry_path}: {e}")),
-        },
-        Err(e) => return fail(format!("cannot read registry `{registry_path}`: {e}")),
-    };
-    let solved: Vec<SolvedRecord> = match &check.discovery.solved {
-        None => Vec::new(),
-        Some(p) => match std::fs::read_to_string(p).map(|t| serde_json::from_str(&t)) {
-            Ok(Ok(s)) => s,
-            Ok(Err(e)) => {
-                return fail(format!(
-                    "{p}: not a JSON list of {{name, version, channel}} records: {e}"
-                ));
-            }
-            Err(e) => return fail(format!("cannot read solved records `{p}`: {e}")),
-        },
+    let source = match source(&check.discovery, check.locked, check.quiet) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
     };
 
     let cwd = std::env::current_dir()
@@ -203,7 +223,6 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
             }
         }
     };
-    let registry = RegistryInput::new(&db, Arc::new(registry), Arc::new(solved));
     let (prefix, results_env_var) = compile.map_or(("wt", "WT_RESULTS"), |c| {
         (c.pkg_name_prefix.as_str(), c.results_env_var.as_str())
     });
@@ -216,46 +235,32 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
     .env_overrides(env_overrides)
     .pixi_version(std::env::var("PIXI_VERSION").unwrap_or_default())
     .new(&db);
-    let mut units = Vec::new();
-    let mut failed = false;
-    for spec in &specs {
-        let abs = match &cwd {
-            Some(cwd) if spec.is_relative() => cwd.join(spec),
-            _ => spec.clone(),
-        };
-        match std::fs::metadata(&abs) {
-            Ok(m) if m.is_file() => {}
-            Ok(_) => {
-                failed = true;
-                let _ = fail(format!("spec path is not a file: {abs}"));
-                continue;
-            }
-            Err(_) => {
-                failed = true;
-                let _ = fail(format!("spec file not found: {abs}"));
-                continue;
-            }
-        }
-        let text = match std::fs::read_to_string(&abs) {
-            Ok(t) => t,
-            Err(e) => {
-                failed = true;
-                let _ = fail(format!("cannot read spec `{abs}`: {e}"));
-                continue;
-            }
-        };
-        let file = SpecFile::new(&db, abs.clone(), text);
-        units.push((
-            spec.clone(),
-            abs,
-            Workflow::new(&db, file, registry, options),
-        ));
+    let Session {
+        mut db,
+        units,
+        mut failed,
+    } = Session::open(&specs, db, options);
+    let mut units = units;
+    if !attach_registries(&mut db, &mut units, &source, check.quiet) {
+        failed = true;
     }
 
     // Compile every spec in parallel; each thread gets its own handle on the shared storage.
     let results: Vec<Arc<Compiled>> = units
         .par_iter()
-        .map_with(db.clone(), |db, (_, _, wf)| package(db, *wf).clone())
+        .map_with(db.clone(), |db, u| {
+            if u.lowering_only {
+                let mut diagnostics = lowered(db, u.wf).diagnostics.clone();
+                diagnostics
+                    .sort_by_key(|d| d.primary.as_ref().map_or(usize::MAX, |p| p.span.start));
+                Arc::new(Compiled {
+                    diagnostics,
+                    package: None,
+                })
+            } else {
+                package(db, u.wf).clone()
+            }
+        })
         .collect();
 
     let styled = std::io::stderr().is_terminal();
@@ -263,7 +268,8 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
     let overrides_source = env_overrides.map(|f| (f.path(&db).as_str(), f.text(&db).as_str()));
     // Problems of the env-overrides file are the same for every spec: report them once.
     let mut reported: Vec<&Diagnostic> = Vec::new();
-    for ((shown, abs, wf), compiled) in units.iter().zip(&results) {
+    for (unit, compiled) in units.iter().zip(&results) {
+        let (shown, abs, wf) = (&unit.shown, &unit.abs, &unit.wf);
         let sources = render::Sources {
             spec: (shown.as_str(), wf.spec(&db).text(&db)),
             overrides: overrides_source,

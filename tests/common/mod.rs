@@ -4,7 +4,8 @@
 use camino::{Utf8Path, Utf8PathBuf};
 use std::sync::Arc;
 use wtc::artifacts::{Compiled, package};
-use wtc::db::{Database, Options, RegistryInput, SolvedRecord, SpecFile, Workflow};
+
+use wtc::db::{Database, Host, Options, RegistryInput, SolvedRecord, SpecFile, Workflow};
 use wtc::dependencies::overrides::OverridesFile;
 use wtc::registry::Registry;
 
@@ -91,7 +92,8 @@ pub fn compile(
     .env_overrides(args.env_overrides)
     .new(db);
     let file = SpecFile::new(db, spec_path.to_owned(), spec_text.to_string());
-    let wf = Workflow::new(db, file, registry, options);
+    let host = Host::new(db, "linux-64".into(), Arc::default());
+    let wf = Workflow::new(db, file, registry, options, host);
     let compiled = package(db, wf).clone();
     (wf, compiled)
 }

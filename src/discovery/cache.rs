@@ -1,0 +1,240 @@
+//! The content-addressed discovery cache: one JSON file per discovery key under
+//! `<cache root>/discovery/<key>.json`, holding the registry document and the solved
+//! records. Writes are atomic (temporary sibling + rename); an entry that fails any check
+//! (format, key, checksum, registry contract) is reported and removed, never used.
+//!
+//! The key covers the inputs, not the contents of local sources; so an entry also
+//! records a stamp of every local source (`file://` channel repodata, PyPI `path`
+//! directories) and is treated as a miss when a stamp changed.
+
+use super::Discovered;
+use super::inputs::DiscoveryInputs;
+use super::key::{DiscoveryKey, hex};
+use crate::db::SolvedRecord;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+const FORMAT: u32 = 1;
+/// Directories never descended into when stamping a PyPI `path` source.
+const SKIP_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".venv",
+    "venv",
+    "__pycache__",
+    "node_modules",
+    ".pixi",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "build",
+    "dist",
+    "target",
+];
+const MAX_STAMPED_FILES: usize = 50_000;
+
+/// The stored payload shared by cache entries and lock files.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Payload {
+    pub solved: Vec<SolvedRecord>,
+    pub registry: serde_json::Value,
+}
+
+impl Payload {
+    pub fn of(d: &Discovered) -> Self {
+        Self {
+            solved: d.solved.as_ref().clone(),
+            registry: d.document.clone(),
+        }
+    }
+
+    fn checksum(&self) -> String {
+        let bytes = serde_json::to_vec(self).unwrap_or_default();
+        hex(&Sha256::digest(bytes))
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    format: u32,
+    key: String,
+    checksum: String,
+    stamps: Vec<Stamp>,
+    #[serde(flatten)]
+    payload: Payload,
+}
+
+/// A local source and a digest of its current state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub source: String,
+    pub digest: String,
+}
+
+/// What a cache lookup found.
+pub enum Lookup {
+    Hit(Discovered),
+    Miss,
+    /// The entry exists but a local source changed since it was written.
+    Outdated(String),
+    /// The entry was unusable; it has been removed.
+    Corrupt(String),
+}
+
+/// The cache entry path of a key.
+pub fn entry_path(root: &Path, key: &DiscoveryKey) -> PathBuf {
+    root.join("discovery").join(format!("{key}.json"))
+}
+
+/// Look a key up.
+pub fn load(root: &Path, key: &DiscoveryKey, inputs: &DiscoveryInputs) -> Lookup {
+    let path = entry_path(root, key);
+    let text = match std::fs::read(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
+        Err(e) => return corrupt(&path, format!("cannot read it: {e}")),
+    };
+    let entry: Entry = match serde_json::from_slice(&text) {
+        Ok(e) => e,
+        Err(e) => return corrupt(&path, format!("not a cache entry: {e}")),
+    };
+    if entry.format != FORMAT {
+        return corrupt(&path, format!("unknown format {}", entry.format));
+    }
+    if entry.key != key.as_str() {
+        return corrupt(&path, "it was stored under another key".into());
+    }
+    if entry.checksum != entry.payload.checksum() {
+        return corrupt(&path, "checksum mismatch".into());
+    }
+    let current = stamps(inputs);
+    if let Some(changed) = current
+        .iter()
+        .find(|s| !entry.stamps.contains(s))
+        .or_else(|| entry.stamps.iter().find(|s| !current.contains(s)))
+    {
+        return Lookup::Outdated(changed.source.clone());
+    }
+    match Discovered::from_payload(entry.payload) {
+        Ok(d) => Lookup::Hit(d),
+        Err(e) => corrupt(&path, format!("invalid registry document: {e}")),
+    }
+}
+
+fn corrupt(path: &Path, reason: String) -> Lookup {
+    let _ = std::fs::remove_file(path);
+    Lookup::Corrupt(format!("{}: {reason}", path.display()))
+}
+
+/// Store a discovery result under its key (atomically).
+pub fn store(
+    root: &Path,
+    key: &DiscoveryKey,
+    inputs: &DiscoveryInputs,
+    discovered: &Discovered,
+) -> std::io::Result<PathBuf> {
+    let payload = Payload::of(discovered);
+    let entry = Entry {
+        format: FORMAT,
+        key: key.to_string(),
+        checksum: payload.checksum(),
+        stamps: stamps(inputs),
+        payload,
+    };
+    let path = entry_path(root, key);
+    let bytes = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
+    write_atomic(&path, &bytes)?;
+    Ok(path)
+}
+
+/// Write a file by writing a temporary sibling and renaming it into place.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".wtc-tmp-")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Stamps of the inputs' local sources.
+pub fn stamps(inputs: &DiscoveryInputs) -> Vec<Stamp> {
+    let mut out = Vec::new();
+    for channel in super::solve::solve_channels(inputs) {
+        let Some(dir) = local_path(&channel) else {
+            continue;
+        };
+        let mut h = Sha256::new();
+        for subdir in [inputs.platform.as_str(), "noarch"] {
+            h.update(subdir.as_bytes());
+            match std::fs::read(dir.join(subdir).join("repodata.json")) {
+                Ok(bytes) => h.update(&bytes),
+                Err(_) => h.update(b"\0missing"),
+            }
+        }
+        out.push(Stamp {
+            source: channel.clone(),
+            digest: hex(&h.finalize()),
+        });
+    }
+    for p in &inputs.pypi {
+        if let Some(path) = &p.path {
+            out.push(Stamp {
+                source: path.clone(),
+                digest: tree_digest(Path::new(path)),
+            });
+        }
+    }
+    out
+}
+
+/// The directory of a `file://` channel URL.
+fn local_path(url: &str) -> Option<PathBuf> {
+    url::Url::parse(url).ok()?.to_file_path().ok()
+}
+
+/// A digest of a directory tree's file names, sizes and modification times.
+fn tree_digest(root: &Path) -> String {
+    let mut files: Vec<(String, u64, u128)> = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(read) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in read.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                if !SKIP_DIRS.contains(&name.as_str()) && !name.ends_with(".egg-info") {
+                    stack.push(entry.path());
+                }
+            } else if files.len() < MAX_STAMPED_FILES {
+                let rel = entry
+                    .path()
+                    .strip_prefix(root)
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or(name);
+                let mtime = meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                files.push((rel, meta.len(), mtime));
+            }
+        }
+    }
+    files.sort();
+    let mut h = Sha256::new();
+    if !root.is_dir() {
+        h.update(b"\0missing");
+    }
+    for (rel, len, mtime) in files {
+        h.update(format!("{rel}\0{len}\0{mtime}\n").as_bytes());
+    }
+    hex(&h.finalize())
+}

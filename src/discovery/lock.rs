@@ -1,0 +1,157 @@
+//! The lock file `wtc.lock`, written beside the spec by `wtc lock` and read by
+//! `wtc compile` / `wtc check` when its key matches the current discovery inputs.
+//!
+//! Format (JSON, 2-space indent, keys in this order):
+//!
+//! ```text
+//! {
+//!   "wtc-lock": 1,                      // format version
+//!   "key": "<64 hex digits>",           // the discovery key of `inputs`
+//!   "inputs": {                         // what discovery solved (for review and diffs)
+//!     "platform": "linux-64",
+//!     "channels": ["https://conda.anaconda.org/conda-forge/", ...],
+//!     "conda": ["https://conda.anaconda.org/conda-forge/::click >=8.0.0,<9.0.0", ...],
+//!     "pypi": [{"name": "helper", "args": ["helper @ git+https://..."]}, ...]
+//!   },
+//!   "solved": [{"name": "click", "version": "8.1.7", "channel": "conda-forge"}, ...],
+//!   "registry": { ... the `wt-registry --format json` document ... }
+//! }
+//! ```
+
+use super::Discovered;
+use super::cache::{Payload, write_atomic};
+use super::inputs::{DiscoveryInputs, PypiSpec};
+use super::key::DiscoveryKey;
+use crate::db::SolvedRecord;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// File name of the lock file (in the spec's directory).
+pub const LOCK_FILE_NAME: &str = "wtc.lock";
+const FORMAT: u32 = 1;
+
+/// The lock file of a spec.
+pub fn lock_path(spec: &Path) -> PathBuf {
+    spec.parent().unwrap_or(Path::new(".")).join(LOCK_FILE_NAME)
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct InputsView {
+    platform: String,
+    channels: Vec<String>,
+    conda: Vec<String>,
+    pypi: Vec<PypiSpec>,
+}
+
+impl InputsView {
+    fn of(inputs: &DiscoveryInputs) -> Self {
+        Self {
+            platform: inputs.platform.clone(),
+            channels: inputs.channels.clone(),
+            conda: inputs.spec_texts(),
+            pypi: inputs.pypi.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct LockFile {
+    #[serde(rename = "wtc-lock")]
+    format: u32,
+    key: String,
+    inputs: InputsView,
+    solved: Vec<SolvedRecord>,
+    registry: serde_json::Value,
+}
+
+/// Reading a lock file did not give a usable result.
+#[derive(Debug)]
+pub enum LockProblem {
+    Missing,
+    /// Written for other inputs; the text lists what changed.
+    Stale(String),
+    Invalid(String),
+}
+
+/// Read the lock file and return its result if its key is `key`.
+pub fn read(
+    path: &Path,
+    key: &DiscoveryKey,
+    inputs: &DiscoveryInputs,
+) -> Result<Discovered, LockProblem> {
+    let text = match std::fs::read(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(LockProblem::Missing),
+        Err(e) => return Err(LockProblem::Invalid(format!("cannot read it: {e}"))),
+    };
+    let lock: LockFile = serde_json::from_slice(&text)
+        .map_err(|e| LockProblem::Invalid(format!("not a wtc lock file: {e}")))?;
+    if lock.format != FORMAT {
+        return Err(LockProblem::Invalid(format!(
+            "unsupported lock format {} (this wtc reads {FORMAT})",
+            lock.format
+        )));
+    }
+    if lock.key != key.as_str() {
+        return Err(LockProblem::Stale(changes(
+            &lock.inputs,
+            &InputsView::of(inputs),
+        )));
+    }
+    Discovered::from_payload(Payload {
+        solved: lock.solved,
+        registry: lock.registry,
+    })
+    .map_err(|e| LockProblem::Invalid(format!("invalid registry document: {e}")))
+}
+
+/// Write the lock file (atomically). Returns `false` when it already had this content.
+pub fn write(
+    path: &Path,
+    key: &DiscoveryKey,
+    inputs: &DiscoveryInputs,
+    discovered: &Discovered,
+) -> std::io::Result<bool> {
+    let lock = LockFile {
+        format: FORMAT,
+        key: key.to_string(),
+        inputs: InputsView::of(inputs),
+        solved: discovered.solved.as_ref().clone(),
+        registry: discovered.document.clone(),
+    };
+    let mut text = serde_json::to_string_pretty(&lock).map_err(std::io::Error::other)?;
+    text.push('\n');
+    if std::fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
+        return Ok(false);
+    }
+    write_atomic(path, text.as_bytes())?;
+    Ok(true)
+}
+
+/// What differs between the locked inputs and the current ones, one `- old` / `+ new`
+/// line per item.
+fn changes(old: &InputsView, new: &InputsView) -> String {
+    let mut out = String::new();
+    if old.platform != new.platform {
+        let _ = writeln!(out, "    platform: {} -> {}", old.platform, new.platform);
+    }
+    let pypi =
+        |v: &InputsView| -> Vec<String> { v.pypi.iter().map(|p| p.args.join(" ")).collect() };
+    for (what, a, b) in [
+        ("channel", old.channels.clone(), new.channels.clone()),
+        ("conda", old.conda.clone(), new.conda.clone()),
+        ("pypi", pypi(old), pypi(new)),
+    ] {
+        for x in a.iter().filter(|x| !b.contains(x)) {
+            let _ = writeln!(out, "    - {what} {x}");
+        }
+        for x in b.iter().filter(|x| !a.contains(x)) {
+            let _ = writeln!(out, "    + {what} {x}");
+        }
+    }
+    if out.is_empty() {
+        out.push_str("    (the order of requirements or channels changed)\n");
+    }
+    out
+}

@@ -1,0 +1,387 @@
+//! Task discovery: learn the task signatures from the task packages themselves
+//! (`discovery.md`), without importing task code into the compiler.
+//!
+//! The pure part (inputs, key) sits behind salsa queries (`db::discovery_inputs`,
+//! `db::discovery_key`). Everything with side effects is here, at the edge:
+//!
+//! | module | does |
+//! |---|---|
+//! | `inputs` | discovery inputs from requirements + merged default feature (pure) |
+//! | `key` | the discovery key, a hash of the inputs (pure) |
+//! | `lock` | `wtc.lock` beside the spec: read when its key matches, written by `wtc lock` |
+//! | `cache` | `<cache>/discovery/<key>.json`, atomic, verified on read |
+//! | `solve` | repodata (rattler gateway) + virtual packages + resolvo |
+//! | `install` | rattler installer into a temporary prefix (shared package cache) |
+//! | `pypi` | one bulk `uv pip install` |
+//! | `registry_cmd` | `wt-registry --format json`, validated against the contract |
+//! | `progress` | spinner / plain lines |
+//!
+//! Lookup order without `--registry`: lock file (key match) → cache → fresh discovery
+//! (which fills the cache). `--python-env PREFIX` instead runs the registry of an
+//! existing environment.
+
+pub mod cache;
+pub mod error;
+pub mod inputs;
+pub mod install;
+pub mod key;
+pub mod lock;
+pub mod progress;
+pub mod pypi;
+pub mod registry_cmd;
+pub mod solve;
+
+use crate::db::SolvedRecord;
+use crate::registry::{Registry, RegistryError};
+use cache::Payload;
+pub use error::{DiscoveryError, EnvPhase};
+use inputs::{DiscoveryInputs, record_channel_name};
+use key::DiscoveryKey;
+use progress::{Phase, Progress, ProgressMode};
+use rattler::package_cache::PackageCache;
+use rattler_conda_types::{PrefixRecord, RepoDataRecord};
+use rattler_repodata_gateway::Gateway;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A discovery result: the registry document, its known tasks and the solved records.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Discovered {
+    pub document: serde_json::Value,
+    pub registry: Arc<Registry>,
+    pub solved: Arc<Vec<SolvedRecord>>,
+}
+
+impl Discovered {
+    /// Validate a stored payload.
+    pub fn from_payload(payload: Payload) -> Result<Self, RegistryError> {
+        Ok(Self {
+            registry: Arc::new(Registry::from_value(payload.registry.clone())?),
+            document: payload.registry,
+            solved: Arc::new(payload.solved),
+        })
+    }
+}
+
+/// Where a result came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Lock(PathBuf),
+    Cache(PathBuf),
+    Fresh,
+    PythonEnv(PathBuf),
+}
+
+/// How discovery runs.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Root of wtc's cache (`<root>/discovery/<key>.json`); `None` disables the cache.
+    pub cache_root: Option<PathBuf>,
+    /// rattler's repodata and package cache.
+    pub rattler_cache: PathBuf,
+    /// Ignore the lock file and the cache (`--refresh-discovery`).
+    pub refresh: bool,
+    /// Only the lock file may answer (`--locked`).
+    pub locked: bool,
+    pub progress: ProgressMode,
+    /// Extra arguments for `uv pip install` (tests pass `--offline`).
+    pub uv_extra_args: Vec<String>,
+}
+
+impl Settings {
+    /// Cache locations from `--cache-dir`, else `$WTC_CACHE_DIR`, else the user cache
+    /// directory (`$XDG_CACHE_HOME/wtc`). rattler's package cache is `<dir>/rattler` when a
+    /// directory was given, else rattler's own default (shared with pixi).
+    pub fn new(cache_dir: Option<PathBuf>, progress: ProgressMode) -> Self {
+        let explicit = cache_dir.or_else(|| {
+            std::env::var_os("WTC_CACHE_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
+        let cache_root = explicit
+            .clone()
+            .or_else(|| dirs::cache_dir().map(|d| d.join("wtc")));
+        let rattler_cache = match &explicit {
+            Some(root) => root.join("rattler"),
+            None => rattler_cache::default_cache_dir().unwrap_or_else(|_| {
+                cache_root
+                    .clone()
+                    .unwrap_or_else(std::env::temp_dir)
+                    .join("rattler")
+            }),
+        };
+        Self {
+            cache_root,
+            rattler_cache,
+            refresh: false,
+            locked: false,
+            progress,
+            uv_extra_args: Vec::new(),
+        }
+    }
+}
+
+/// One discovery to perform.
+pub struct Request<'a> {
+    pub inputs: &'a DiscoveryInputs,
+    pub key: &'a DiscoveryKey,
+    /// The spec's lock file, if it may be consulted.
+    pub lock: Option<&'a Path>,
+    /// Names the discovery in progress output (e.g. the spec path).
+    pub label: &'a str,
+}
+
+/// Obtain a registry: lock file (key match) → cache → fresh discovery. Non-fatal
+/// problems (stale lock, corrupt cache entry, failure to write the cache) go to `warn`.
+pub fn obtain(
+    req: &Request<'_>,
+    settings: &Settings,
+    warn: &mut dyn FnMut(String),
+) -> Result<(Discovered, Origin), DiscoveryError> {
+    if !settings.refresh
+        && let Some(path) = req.lock
+    {
+        match lock::read(path, req.key, req.inputs) {
+            Ok(d) => return Ok((d, Origin::Lock(path.to_path_buf()))),
+            Err(lock::LockProblem::Missing) if settings.locked => {
+                return Err(DiscoveryError::LockMissing {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(lock::LockProblem::Missing) => {}
+            Err(lock::LockProblem::Stale(changes)) if settings.locked => {
+                return Err(DiscoveryError::LockStale {
+                    path: path.to_path_buf(),
+                    changes,
+                });
+            }
+            Err(lock::LockProblem::Stale(changes)) => warn(format!(
+                "{} is stale (the discovery inputs changed since it was written); discovering instead\n{changes}  help: run `wtc lock` to update it",
+                path.display()
+            )),
+            Err(lock::LockProblem::Invalid(reason)) if settings.locked => {
+                return Err(DiscoveryError::LockInvalid {
+                    path: path.to_path_buf(),
+                    reason,
+                });
+            }
+            Err(lock::LockProblem::Invalid(reason)) => {
+                warn(format!("ignoring lock file {}: {reason}", path.display()))
+            }
+        }
+    }
+    if settings.locked {
+        // Without a usable lock file path there is nothing `--locked` may use.
+        return Err(DiscoveryError::LockMissing {
+            path: req
+                .lock
+                .map_or_else(|| PathBuf::from(lock::LOCK_FILE_NAME), Path::to_path_buf),
+        });
+    }
+    if !settings.refresh
+        && let Some(root) = &settings.cache_root
+    {
+        match cache::load(root, req.key, req.inputs) {
+            cache::Lookup::Hit(d) => {
+                return Ok((d, Origin::Cache(cache::entry_path(root, req.key))));
+            }
+            cache::Lookup::Miss => {}
+            cache::Lookup::Outdated(source) => {
+                if settings.progress != ProgressMode::Silent {
+                    eprintln!("wtc: {source} changed since the cached discovery; rediscovering");
+                }
+            }
+            cache::Lookup::Corrupt(reason) => {
+                warn(format!(
+                    "discarded a corrupt discovery cache entry: {reason}"
+                ));
+            }
+        }
+    }
+    let discovered = discover_fresh(req.inputs, settings, req.label)?;
+    if let Some(root) = &settings.cache_root
+        && let Err(e) = cache::store(root, req.key, req.inputs, &discovered)
+    {
+        warn(format!(
+            "could not write the discovery cache under {}: {e}",
+            root.display()
+        ));
+    }
+    Ok((discovered, Origin::Fresh))
+}
+
+/// Solve, install, `uv pip install` and run `wt-registry` in a temporary environment
+/// (removed afterwards).
+pub fn discover_fresh(
+    inputs: &DiscoveryInputs,
+    settings: &Settings,
+    label: &str,
+) -> Result<Discovered, DiscoveryError> {
+    // rustls with ring; a no-op if a provider is already installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let tmp = temp_env_dir(settings)?;
+    let prefix = tmp.path().join("env");
+    let env_error = |phase, cause: String| DiscoveryError::EnvironmentCreation {
+        phase,
+        prefix: prefix.clone(),
+        specs: inputs.spec_texts(),
+        channels: solve::solve_channels(inputs),
+        cause,
+    };
+    let platform = solve::subdir(inputs).map_err(|c| env_error(EnvPhase::Solve, c))?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| DiscoveryError::Io {
+            what: "cannot start the async runtime for",
+            path: prefix.clone(),
+            source: e,
+        })?;
+    let package_cache = PackageCache::new(
+        settings
+            .rattler_cache
+            .join(rattler_cache::PACKAGE_CACHE_DIR),
+    );
+    let gateway = Gateway::builder()
+        .with_cache_dir(
+            settings
+                .rattler_cache
+                .join(rattler_cache::REPODATA_CACHE_DIR),
+        )
+        .with_package_cache(package_cache.clone())
+        .finish();
+
+    let progress = Progress::new(settings.progress, label);
+    progress.phase(Phase::Solve);
+    let records = rt
+        .block_on(solve::solve(inputs, &gateway))
+        .map_err(|c| env_error(EnvPhase::Solve, c))?;
+    progress.phase(Phase::Install);
+    install::install(
+        &rt,
+        &records,
+        &prefix,
+        platform,
+        &package_cache,
+        progress.multi(),
+        &|line| progress.println(line),
+    )
+    .map_err(|c| env_error(EnvPhase::Install, c))?;
+    if !inputs.pypi.is_empty() {
+        progress.phase(Phase::Pypi);
+        pypi::install_pypi(inputs, &prefix, &settings.uv_extra_args)?;
+    }
+    progress.phase(Phase::Discover);
+    let output = registry_cmd::run_registry(&prefix, &inputs.spec_texts())?;
+    progress.finish();
+    Ok(Discovered {
+        document: output.document,
+        registry: Arc::new(output.registry),
+        solved: Arc::new(solved_records(&records)),
+    })
+}
+
+/// A temporary directory for the environment: under the cache root when possible (same
+/// file system as the package cache, so files are hard-linked), else the system's.
+fn temp_env_dir(settings: &Settings) -> Result<tempfile::TempDir, DiscoveryError> {
+    let builder = {
+        let mut b = tempfile::Builder::new();
+        b.prefix("wtc-discovery-");
+        b
+    };
+    if let Some(root) = &settings.cache_root {
+        let dir = root.join("tmp");
+        if std::fs::create_dir_all(&dir).is_ok()
+            && let Ok(t) = builder.tempdir_in(&dir)
+        {
+            return Ok(t);
+        }
+    }
+    builder.tempdir().map_err(|e| DiscoveryError::Io {
+        what: "cannot create a temporary directory in",
+        path: std::env::temp_dir(),
+        source: e,
+    })
+}
+
+/// `{name, version, channel}` of each solved record, sorted by name.
+fn solved_records(records: &[RepoDataRecord]) -> Vec<SolvedRecord> {
+    let mut out: Vec<SolvedRecord> = records
+        .iter()
+        .map(|r| SolvedRecord {
+            name: r.package_record.name.as_normalized().to_string(),
+            version: r.package_record.version.to_string(),
+            channel: r
+                .channel
+                .as_deref()
+                .map(record_channel_name)
+                .unwrap_or_default(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// Existing-environment mode (`--python-env PREFIX`): run the environment's
+/// `wt-registry`; no solve, no install, no cache. Solved records come from the prefix's
+/// `conda-meta` (empty for a plain venv).
+pub fn from_python_env(prefix: &Path, mode: ProgressMode) -> Result<Discovered, DiscoveryError> {
+    if !prefix.is_dir() {
+        return Err(DiscoveryError::PythonEnv {
+            prefix: prefix.to_path_buf(),
+            reason: "not a directory".into(),
+        });
+    }
+    let progress = Progress::new(mode, prefix.display().to_string());
+    progress.phase(Phase::Discover);
+    let output = registry_cmd::run_registry(prefix, &[])?;
+    progress.finish();
+    let records: Vec<PrefixRecord> = PrefixRecord::collect_from_prefix(prefix).unwrap_or_default();
+    let records: Vec<RepoDataRecord> = records.into_iter().map(|r| r.repodata_record).collect();
+    Ok(Discovered {
+        document: output.document,
+        registry: Arc::new(output.registry),
+        solved: Arc::new(solved_records(&records)),
+    })
+}
+
+/// Which of the given `file://` channel URLs exist as directories on disk.
+pub fn existing_local_channels(
+    candidates: impl IntoIterator<Item = String>,
+) -> std::collections::BTreeSet<String> {
+    candidates
+        .into_iter()
+        .filter(|url| {
+            url::Url::parse(url)
+                .ok()
+                .and_then(|u| u.to_file_path().ok())
+                .is_some_and(|p| p.is_dir())
+        })
+        .collect()
+}
+
+/// A registry document given on the command line (`--registry FILE [--solved FILE]`).
+pub fn from_files(registry: &Path, solved: Option<&Path>) -> Result<Discovered, String> {
+    let text = std::fs::read_to_string(registry)
+        .map_err(|e| format!("cannot read registry `{}`: {e}", registry.display()))?;
+    let output =
+        registry_cmd::parse_registry(&text).map_err(|e| format!("{}: {e}", registry.display()))?;
+    let solved: Vec<SolvedRecord> = match solved {
+        None => Vec::new(),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read solved records `{}`: {e}", p.display()))?;
+            serde_json::from_str(&text).map_err(|e| {
+                format!(
+                    "{}: not a JSON list of {{name, version, channel}} records: {e}",
+                    p.display()
+                )
+            })?
+        }
+    };
+    Ok(Discovered {
+        document: output.document,
+        registry: Arc::new(output.registry),
+        solved: Arc::new(solved),
+    })
+}
