@@ -9,6 +9,9 @@
 //! * expressions built from pre-rendered atoms, lists, dicts and calls
 //!   ([`Expr`], [`Arg`]), laid out as one statement by [`format_expr`];
 //! * assignments of fluent method chains ([`Chain`], [`assign_chain`]);
+//! * subscripts and `|` unions ([`Expr::Subscript`], [`Expr::Union`]) as used in type
+//!   annotations, annotated assignments ([`format_ann_assign`]) and class headers
+//!   ([`format_class_header`]);
 //! * import blocks ([`Import`], [`import_block`]).
 //!
 //! The differential tests (`tests.rs`) run the real ruff on thousands of
@@ -74,6 +77,8 @@
 mod imports;
 mod layout;
 mod literal;
+mod statements;
+mod width;
 
 #[cfg(test)]
 mod tests;
@@ -81,3 +86,4 @@ mod tests;
 pub use imports::{Import, import_block};
 pub use layout::{Arg, Chain, ChainCall, Expr, LINE_WIDTH, assign_chain, format_expr};
 pub use literal::{py_bool, py_float, py_int, py_none, py_str};
+pub use statements::{format_ann_assign, format_class_header};
