@@ -7,6 +7,7 @@ pub mod cli;
 pub mod db;
 pub mod diagnostics;
 pub mod output;
+pub mod pydantic_gen;
 pub mod pyfmt;
 pub mod pyjson;
 pub mod registry;

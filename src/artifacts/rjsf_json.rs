@@ -6,13 +6,19 @@ use crate::diagnostics::Diagnostic;
 use crate::schema::{Fragments, rjsf_schema};
 use std::sync::Arc;
 
+/// The form schema as a JSON value (also the input of `formdata.py`).
 #[salsa::tracked(returns(ref))]
-pub fn rjsf_json(db: &dyn Db, wf: Workflow) -> Result<Arc<str>, Vec<Diagnostic>> {
+pub fn rjsf_value(db: &dyn Db, wf: Workflow) -> Result<Arc<serde_json::Value>, Vec<Diagnostic>> {
     let frags = ordered_fragments(db, wf).clone()?;
     let by_id: Fragments = frags
         .iter()
         .filter_map(|(id, f)| f.clone().map(|f| (id.clone(), f)))
         .collect();
-    let value = rjsf_schema(spec_model(db, wf), &by_id)?;
+    Ok(Arc::new(rjsf_schema(spec_model(db, wf), &by_id)?))
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn rjsf_json(db: &dyn Db, wf: Workflow) -> Result<Arc<str>, Vec<Diagnostic>> {
+    let value = rjsf_value(db, wf).clone()?;
     render_checked(db, wf, "rjsf.json", &value)
 }

@@ -1,0 +1,3 @@
+//! Unit tests of the generator: type mapping, naming, aliasing (expect-test snapshots).
+
+use super::*;
