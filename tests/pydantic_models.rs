@@ -4,6 +4,9 @@
 //! `rjsf.json`, on the test cases' params and on many generated instances (values built
 //! from the schemas and mutations of them). All specs are checked by one Python process
 //! (`tests/python/check_models.py`) in the project's venv (`WTC_PYTHON`).
+//!
+//! A synthetic document (`tests/data/pydantic_constructs.json`) covers the constructs the
+//! generator supports beyond those of the corpus.
 
 mod common;
 
@@ -49,6 +52,23 @@ fn file_text<'a>(compiled: &'a wtc::artifacts::Compiled, name: &str) -> &'a str 
     file(compiled, &format!("/{name}"))
 }
 
+/// The synthetic document, used both as params.json and as rjsf.json.
+fn constructs_case(dir: &Utf8Path) -> serde_json::Value {
+    let path = repo().join("tests/data/pydantic_constructs.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    for (file, content) in [
+        ("params.py", wtc::pydantic_gen::params_module(&document)),
+        ("formdata.py", wtc::pydantic_gen::formdata_module(&document)),
+        ("params.json", text.clone()),
+        ("rjsf.json", text),
+    ] {
+        std::fs::write(dir.join(file), content).unwrap();
+    }
+    serde_json::json!({"name": "constructs", "package_dir": dir.as_str(), "test_cases": null})
+}
+
 #[test]
 fn models_agree_with_the_json_schemas() {
     let Some(python) = python() else {
@@ -57,10 +77,14 @@ fn models_agree_with_the_json_schemas() {
         );
         return;
     };
+    // `WTC_MODELS_DIR` keeps the files for inspection.
     let tmp = tempfile::tempdir().unwrap();
-    let root = Utf8Path::from_path(tmp.path()).unwrap();
+    let kept = std::env::var("WTC_MODELS_DIR").ok().map(Utf8PathBuf::from);
+    let root = kept
+        .as_deref()
+        .unwrap_or_else(|| Utf8Path::from_path(tmp.path()).unwrap());
     let db = Database::default();
-    let mut manifest = Vec::new();
+    let mut manifest = vec![constructs_case(&root.join("constructs"))];
     for &example in EXAMPLES {
         let (_, compiled) = compile_example(&db, example);
         let test_cases = repo()

@@ -1,7 +1,7 @@
 //! Python source of a translated schema, already in `ruff format` style.
 
 use super::helpers::Used;
-use super::names::field_name;
+use super::names::{derived_field_name, plain_field_name};
 use super::translate::{ClassDef, ClassKind, Extra, FieldDef, Gap, Translation};
 use super::ty::{Meta, Ty, json_expr};
 use crate::pyfmt::{
@@ -151,9 +151,21 @@ fn class_source(class: &ClassDef, translation: &Translation, used: &mut Used) ->
                     4,
                 ));
             }
+            // Property names usable as attributes keep them; the others are named after.
             let mut names = HashSet::new();
-            for field in fields {
-                body.push_str(&field_source(field, translation, &mut names, used));
+            let plain: Vec<Option<String>> = fields
+                .iter()
+                .map(|field| plain_field_name(&field.key, &translation.namer, &mut names))
+                .collect();
+            for (field, plain) in fields.iter().zip(plain) {
+                let attribute = match plain {
+                    Some(name) => (name, false),
+                    None => (
+                        derived_field_name(&field.key, &translation.namer, &mut names),
+                        true,
+                    ),
+                };
+                body.push_str(&field_source(field, attribute, used));
             }
             if !body.is_empty() {
                 out.push('\n');
@@ -177,13 +189,7 @@ fn class_source(class: &ClassDef, translation: &Translation, used: &mut Used) ->
 }
 
 /// `name: annotation [= value]` for one property.
-fn field_source(
-    field: &FieldDef,
-    translation: &Translation,
-    names: &mut HashSet<String>,
-    used: &mut Used,
-) -> String {
-    let (name, aliased) = field_name(&field.key, &translation.namer, names);
+fn field_source(field: &FieldDef, (name, aliased): (String, bool), used: &mut Used) -> String {
     // pydantic's own constraints of a plain type go into the field's `Field(...)`.
     let (ty, constraints) = match &field.ty {
         Ty::Annotated(inner, metas)

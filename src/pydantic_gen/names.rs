@@ -2,7 +2,8 @@
 //!
 //! * Class names are PascalCase identifiers ([`pascal_case`]), unique in the module: the
 //!   [`Namer`] appends `2`, `3`, ... on a collision with a name already taken (imports,
-//!   helpers, earlier classes, Python keywords and builtins).
+//!   helpers, earlier classes, Python keywords and builtins). Definitions are named
+//!   first, so a task class yields to a definition of the same name.
 //! * Field names are the property names themselves when those are usable as Python
 //!   attributes ([`field_name`]); otherwise a snake_case identifier is derived and the
 //!   property name becomes the field's alias.
@@ -99,14 +100,10 @@ impl Namer {
         !self.taken.contains(name) && !is_keyword(name) && !is_builtin(name)
     }
 
-    /// A fresh class name for `hint` (kept as it is when it already is a free ASCII
-    /// identifier not starting with `_`, else [`pascal_case`]d), marked as taken.
+    /// A fresh class name for `hint` ([`pascal_case`]d, numbered if taken), marked as
+    /// taken.
     pub fn claim(&mut self, hint: &str) -> String {
-        let base = if is_ascii_identifier(hint) && !hint.starts_with('_') {
-            hint.to_string()
-        } else {
-            pascal_case(hint)
-        };
+        let base = pascal_case(hint);
         let mut name = base.clone();
         let mut n = 2;
         while !self.is_free(&name) {
@@ -137,13 +134,16 @@ fn field_name_is_usable(name: &str, module: &Namer) -> bool {
         && !module.is_taken(name)
 }
 
-/// The Python attribute for property `key` and whether it needs `key` as its alias.
-/// `used` holds the attribute names of the class so far; the result is added to it.
-pub fn field_name(key: &str, module: &Namer, used: &mut HashSet<String>) -> (String, bool) {
-    if field_name_is_usable(key, module) && !used.contains(key) {
-        used.insert(key.to_string());
-        return (key.to_string(), false);
-    }
+/// `key` itself as the attribute name, when usable and not taken yet in the class
+/// (`used`, which it is added to).
+pub fn plain_field_name(key: &str, module: &Namer, used: &mut HashSet<String>) -> Option<String> {
+    (field_name_is_usable(key, module) && used.insert(key.to_string())).then(|| key.to_string())
+}
+
+/// An attribute name derived from `key` (which then becomes the field's alias): its
+/// [`snake_case`], with a `_` suffix or `field_` prefix if needed, numbered to be unique
+/// in the class (`used`, which it is added to).
+pub fn derived_field_name(key: &str, module: &Namer, used: &mut HashSet<String>) -> String {
     let mut base = snake_case(key);
     if !field_name_is_usable(&base, module) {
         base.push('_');
@@ -158,5 +158,5 @@ pub fn field_name(key: &str, module: &Namer, used: &mut HashSet<String>) -> (Str
         n += 1;
     }
     used.insert(name.clone());
-    (name, true)
+    name
 }

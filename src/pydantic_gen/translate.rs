@@ -342,15 +342,21 @@ impl Translator<'_> {
         // The other assertions on the same value, in order of importance for the primary
         // type. Parts that are only checks (e.g. an `allOf` item holding `if`/`then`)
         // contribute their checks directly.
+        // Each part narrows the JSON types the later ones need to consider.
         let mut parts: Vec<Ty> = Vec::new();
         let mut checks = Vec::new();
+        let mut types = types;
         if let Some(reference) = obj.get("$ref") {
-            parts.push(self.reference(reference, hint));
+            let ty = self.reference(reference, hint);
+            types = types.and(self.accepted_types(&ty));
+            parts.push(ty);
         }
         if let Some(Value::Array(all)) = obj.get("allOf") {
             for (i, sub) in all.iter().enumerate() {
                 let hint = numbered(hint, "Part", i, all.len());
-                match self.ty(sub, &hint, types) {
+                let ty = self.ty(sub, &hint, types);
+                types = types.and(self.accepted_types(&ty));
+                match ty {
                     Ty::Any => {}
                     Ty::Annotated(inner, metas)
                         if *inner == Ty::Any
