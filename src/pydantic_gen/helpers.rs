@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 pub enum Helper {
     // Declaration order is emission order: helpers come after those they call.
     Integral,
+    Pattern,
     JsonLiteral,
     JsonKey,
     Enum,
@@ -26,10 +27,30 @@ pub enum Helper {
 }
 
 impl Helper {
+    /// Every helper, in emission order.
+    pub const ALL: [Helper; 15] = [
+        Helper::Integral,
+        Helper::Pattern,
+        Helper::JsonLiteral,
+        Helper::JsonKey,
+        Helper::Enum,
+        Helper::UniqueItems,
+        Helper::Adapter,
+        Helper::AllOf,
+        Helper::OneOf,
+        Helper::Not,
+        Helper::IfThenElse,
+        Helper::PropertyCount,
+        Helper::DependentRequired,
+        Helper::Never,
+        Helper::Checks,
+    ];
+
     /// The Python name the generated code refers to.
     pub fn name(self) -> &'static str {
         match self {
             Helper::Integral => "JsonInt",
+            Helper::Pattern => "_pattern",
             Helper::JsonLiteral => "_json_literal",
             Helper::JsonKey => "_json_key",
             Helper::Enum => "_enum",
@@ -59,6 +80,7 @@ impl Helper {
     fn imports(self) -> &'static [&'static str] {
         match self {
             Helper::Integral => &["Annotated", "Any", "BeforeValidator", "Strict"],
+            Helper::Pattern => &["re"],
             Helper::JsonLiteral => &["Any", "ValidatorFunctionWrapHandler"],
             Helper::JsonKey | Helper::UniqueItems | Helper::Never => &["Any"],
             Helper::Adapter => &["Any", "TypeAdapter", "ValidationError", "cache"],
@@ -77,6 +99,7 @@ impl Helper {
     pub fn source(self) -> &'static str {
         match self {
             Helper::Integral => INTEGRAL,
+            Helper::Pattern => PATTERN,
             Helper::JsonLiteral => JSON_LITERAL,
             Helper::JsonKey => JSON_KEY,
             Helper::Enum => ENUM,
@@ -179,6 +202,16 @@ const INTEGRAL: &str = r#"def _integral(value: Any) -> Any:
 
 # JSON Schema's "integer": an `int` (not a `bool`) or a `float` without fractional part.
 JsonInt = Annotated[int, Strict(), BeforeValidator(_integral)]"#;
+
+const PATTERN: &str = r#"def _pattern(pattern: str) -> re.Pattern[str]:
+    """`pattern` for `re.search`, as JSON Schema validation uses it.
+
+    A pattern `re` cannot compile matches nothing (validation would fail with an error).
+    """
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return re.compile("(?!)")"#;
 
 const JSON_LITERAL: &str = r#"def _json_literal(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     """Match a `Literal` the JSON way: `True` is not `1` (but `1.0` is `1`)."""

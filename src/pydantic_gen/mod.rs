@@ -55,11 +55,14 @@ How the schema maps to pydantic:
 - ``additionalProperties`` is ``extra="forbid"`` or ``extra="allow"`` (with typed
   extras when it is a schema); ``format`` (e.g. ``date-time``) is an annotation that
   JSON Schema validation does not check, so such fields are plain strings.
-- ``oneOf``, ``not``, ``if``/``then``/``else``, ``uniqueItems`` and ``enum``/``const``
-  of non-string values are checked by the helper validators below.
+- Keywords pydantic has no constraint for (``oneOf``, ``not``, ``if``/``then``/``else``,
+  ``uniqueItems``, ``enum``/``const`` of non-string values, ...) are checked by helper
+  validators, defined in this module where needed.
 
 Known gaps: a ``number`` too large for a ``float`` (beyond about 1e308) is rejected;
-``multipleOf`` uses pydantic's check, which may differ for fractional divisors.
+``multipleOf`` uses pydantic's check, which may differ for fractional divisors; a
+``pattern`` Python's ``re`` cannot compile matches no string (JSON Schema validation
+fails with an error instead).
 "#;
 
 /// `<pkg>/params.py` (without the file header) for the `params.json` document.

@@ -78,9 +78,9 @@ fn constraints_go_into_field() {
     check(
         json!({"type": "string", "minLength": 1, "maxLength": 3, "pattern": "^a"}),
         expect![[r#"
-                f: StrictStr = Field(
-                    default=None, min_length=1, max_length=3, pattern=re.compile("^a")
-                )"#]],
+            f: StrictStr = Field(
+                default=None, min_length=1, max_length=3, pattern=_pattern("^a")
+            )"#]],
     );
     check(
         json!({"type": "number", "minimum": 0, "exclusiveMaximum": 1.5}),
@@ -497,4 +497,14 @@ fn unsupported_keywords_are_listed_in_the_docstring() {
     .assert_eq(&docstring[docstring.find("Not enforced").unwrap()..]);
     // With `patternProperties`, undeclared keys are allowed (not forbidden).
     assert!(module.contains("    m: dict[str, Any] = None\n"));
+}
+
+#[test]
+fn helper_sources_fit_the_line_width() {
+    // Long lines get a `# noqa` comment, which must never land in a docstring.
+    for helper in helpers::Helper::ALL {
+        for line in helper.source().lines() {
+            assert!(line.chars().count() <= 88, "{helper:?}: {line}");
+        }
+    }
 }

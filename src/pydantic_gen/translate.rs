@@ -12,7 +12,7 @@
 //! the JSON types the enclosing schema allows, so that e.g. an `if: {properties: ...}`
 //! under `type: object` is a plain model.
 
-use super::helpers::reserved_names;
+use super::helpers::{Helper, reserved_names};
 use super::names::{Namer, pascal_case};
 use super::ty::{Check, Meta, Ty, number_literal};
 use crate::pyfmt::{Arg, Expr, py_str};
@@ -700,11 +700,11 @@ impl Translator<'_> {
             }
             if let Some(pattern) = obj.get("pattern").and_then(Value::as_str) {
                 // A compiled pattern makes pydantic use Python's `re.search`, as JSON
-                // Schema validation does.
+                // Schema validation does (`_pattern` compiles it, never failing).
                 kwargs.push((
                     "pattern".to_string(),
                     Expr::call(
-                        "re.compile",
+                        Helper::Pattern.name(),
                         vec![Arg::Positional(Expr::Atom(py_str(pattern)))],
                     ),
                 ));

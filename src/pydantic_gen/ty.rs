@@ -385,11 +385,11 @@ pub fn number_literal(n: &serde_json::Number) -> String {
     }
 }
 
-/// Record the module a constraint's call needs (`re.compile` → `import re`).
+/// Record the helper a constraint's value calls (`_pattern(...)`).
 pub fn note_calls(value: &Expr, used: &mut Used) {
     if let Expr::Call { callee, .. } = value
-        && let Some((module, _)) = callee.split_once('.')
+        && callee == Helper::Pattern.name()
     {
-        used.name(module);
+        used.helper(Helper::Pattern);
     }
 }
