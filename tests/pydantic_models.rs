@@ -27,7 +27,8 @@ fn python() -> Option<Utf8PathBuf> {
     ok.then_some(p)
 }
 
-/// Write the schema and model files of a compiled package to `dir`; the manifest entry.
+/// Write a compiled package under `dir`; the manifest entry (its package directory holds
+/// params.json, rjsf.json, params.py and formdata.py).
 fn write_case(
     compiled: &wtc::artifacts::Compiled,
     dir: &Utf8Path,
@@ -36,20 +37,14 @@ fn write_case(
 ) -> serde_json::Value {
     let pkg = compiled.package.as_ref().expect("compiled");
     std::fs::create_dir_all(dir).unwrap();
-    for file in ["params.py", "formdata.py", "params.json", "rjsf.json"] {
-        std::fs::write(dir.join(file), file_text(compiled, file)).unwrap();
-    }
-    assert!(!pkg.files.is_empty());
+    let report = wtc::output::write_package(dir, pkg, true).unwrap();
+    let package_dir = report.dir.join(pkg.release_name.replace('-', "_"));
+    assert!(package_dir.join("params.py").is_file());
     serde_json::json!({
         "name": name,
-        "package_dir": dir.as_str(),
+        "package_dir": package_dir.as_str(),
         "test_cases": test_cases.map(|p| p.to_string()),
     })
-}
-
-/// The text of `<pkg>/<name>`.
-fn file_text<'a>(compiled: &'a wtc::artifacts::Compiled, name: &str) -> &'a str {
-    file(compiled, &format!("/{name}"))
 }
 
 /// The synthetic document, used both as params.json and as rjsf.json.
