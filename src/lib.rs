@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod discovery;
 pub mod fingerprint;
 pub mod output;
+pub mod pydantic_gen;
 pub mod pyfmt;
 pub mod pyjson;
 pub mod registry;

@@ -38,6 +38,8 @@ fn editing_one_task_recomputes_only_its_fragment() {
     let log = db.take_execution_log();
     assert_eq!(count(&log, "task_fragment"), 0, "{log:?}");
     assert_eq!(count(&log, "params_json"), 0, "{log:?}");
+    assert_eq!(count(&log, "params_py"), 0, "{log:?}");
+    assert_eq!(count(&log, "formdata_py"), 0, "{log:?}");
     assert_eq!(count(&log, "cli_py"), 0, "{log:?}");
     // No id, method or io tag changed: tests/conftest.py is not re-rendered.
     assert_eq!(count(&log, "conftest_py"), 0, "{log:?}");
@@ -58,8 +60,11 @@ fn editing_one_task_recomputes_only_its_fragment() {
     assert_eq!(count(&log, "task_fragment"), 1, "{log:?}");
     assert_eq!(count(&log, "params_json"), 1, "{log:?}");
     assert_eq!(count(&log, "params_sha256"), 1, "{log:?}");
+    assert_eq!(count(&log, "params_py"), 1, "{log:?}");
+    assert_eq!(count(&log, "formdata_py"), 1, "{log:?}");
     assert_eq!(count(&log, "cli_py"), 0, "{log:?}");
     assert!(file_text(&pkg, "params.json").contains("\"label\""));
+    assert!(file_text(&pkg, "params.py").contains("    label: "));
 
     // A comment-only edit re-parses, but every artifact comes out the same.
     file.set_text(&mut db).to(format!("# a comment\n{edited}"));
@@ -68,6 +73,7 @@ fn editing_one_task_recomputes_only_its_fragment() {
     let log = db.take_execution_log();
     assert_eq!(count(&log, "task_fragment"), 0, "{log:?}");
     assert_eq!(count(&log, "params_json"), 0, "{log:?}");
+    assert_eq!(count(&log, "params_py"), 0, "{log:?}");
 }
 
 fn file_text<'a>(c: &'a wtc::artifacts::Compiled, suffix: &str) -> &'a str {

@@ -1,6 +1,7 @@
 //! Generated Python is ruff-clean exactly as emitted: `ruff format --check` and
 //! `ruff check --select E,F,I,UP,B006` (ruff 0.16.6 from the project's venv), for every
-//! example and every compiling corpus spec.
+//! example and every compiling corpus spec (and the pydantic models of the synthetic
+//! schema document `tests/data/pydantic_constructs.json`).
 
 mod common;
 
@@ -69,6 +70,21 @@ fn generated_python_is_ruff_clean() {
             &CompileArgs::default(),
         );
         files += write_python_files(&compiled, root, example);
+    }
+    // The models generated for the synthetic document of tests/pydantic_models.rs.
+    let constructs =
+        std::fs::read_to_string(repo().join("tests/data/pydantic_constructs.json")).unwrap();
+    let constructs: serde_json::Value = serde_json::from_str(&constructs).unwrap();
+    std::fs::create_dir_all(root.join("constructs")).unwrap();
+    for (name, text) in [
+        ("params.py", wtc::pydantic_gen::params_module(&constructs)),
+        (
+            "formdata.py",
+            wtc::pydantic_gen::formdata_module(&constructs),
+        ),
+    ] {
+        std::fs::write(root.join("constructs").join(name), text).unwrap();
+        files += 1;
     }
     if let Some(corpus) = corpus_dir() {
         for entry in std::fs::read_dir(&corpus).unwrap().flatten() {

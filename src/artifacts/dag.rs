@@ -108,30 +108,7 @@ pub fn render(tasks: &[ResolvedTask], kind: DagKind) -> String {
     if let Some(last) = tasks.last() {
         let _ = write!(out, "\n    return {}\n", last.instance.id.value);
     }
-    allow_unbreakable_long_lines(&out)
-}
-
-/// Lines longer than 88 columns can only come from atoms the formatter cannot break (long
-/// strings or names from the spec). Mark them `# noqa: E501` so the module stays lint-clean.
-pub(crate) fn allow_unbreakable_long_lines(text: &str) -> String {
-    if !text
-        .lines()
-        .any(|l| unicode_width::UnicodeWidthStr::width(l) > 88)
-    {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 256);
-    for line in text.split_inclusive('\n') {
-        let body = line.strip_suffix('\n').unwrap_or(line);
-        if unicode_width::UnicodeWidthStr::width(body) > 88 && !body.contains("# noqa") {
-            out.push_str(body);
-            out.push_str("  # noqa: E501 (unbreakable value from the spec)");
-            out.push_str(&line[body.len()..]);
-        } else {
-            out.push_str(line);
-        }
-    }
-    out
+    crate::pyfmt::noqa_long_lines(&out)
 }
 
 /// `<alias> = create_func_magicmock(anchor=..., func_name=...)`, one argument per line with

@@ -3,7 +3,9 @@
 //! | file | module | query |
 //! |---|---|---|
 //! | `<pkg>/params.json` | [`params_json`] | [`params_json::params_json`] |
-//! | `<pkg>/rjsf.json` | [`rjsf_json`] | [`rjsf_json::rjsf_json`] |
+//! | `<pkg>/rjsf.json` | [`rjsf_json`] | [`rjsf_json::rjsf_json`] (value: [`rjsf_json::rjsf_value`]) |
+//! | `<pkg>/params.py` | [`params_py`] (generator: [`crate::pydantic_gen`]) | [`params_py::params_py`] |
+//! | `<pkg>/formdata.py` | [`formdata_py`] (generator: [`crate::pydantic_gen`]) | [`formdata_py::formdata_py`] |
 //! | `<pkg>/dags/run_sequential.py`, `run_sequential_mock_io.py` | [`dag`] | [`dag::run_sequential_py`], [`dag::run_sequential_mock_io_py`] |
 //! | `<pkg>/cli.py`, `dispatch.py`, `metadata.py`, `response.py` | [`package_modules`] | one query each |
 //! | `<pkg>/__init__.py`, `<pkg>/dags/__init__.py` | [`init_py`] | constants |
@@ -20,10 +22,12 @@
 pub mod dag;
 pub mod dockerfile;
 pub mod dockerignore;
+pub mod formdata_py;
 pub mod hatch_build_py;
 pub mod init_py;
 pub mod package_modules;
 pub mod params_json;
+pub mod params_py;
 pub mod pixi_toml;
 pub mod pyproject_toml;
 pub mod readme_md;
@@ -148,6 +152,22 @@ pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
             });
         }
     };
+    // Both schemas passed their checks, so their models can be generated.
+    let (params_py, formdata_py) = match (
+        params_py::params_py(db, wf),
+        formdata_py::formdata_py(db, wf),
+    ) {
+        (Ok(p), Ok(f)) => (p.clone(), f.clone()),
+        (p, f) => {
+            for e in [p.as_ref().err(), f.as_ref().err()].into_iter().flatten() {
+                diagnostics.extend(e.iter().cloned());
+            }
+            return Arc::new(Compiled {
+                diagnostics,
+                package: None,
+            });
+        }
+    };
     let pkg = &names.package_name;
     let files = vec![
         (
@@ -203,6 +223,8 @@ pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
         (format!("{pkg}/__init__.py"), init_py::package_init_py()),
         (format!("{pkg}/rjsf.json"), rjsf),
         (format!("{pkg}/params.json"), params),
+        (format!("{pkg}/params.py"), params_py),
+        (format!("{pkg}/formdata.py"), formdata_py),
         (format!("{pkg}/dags/__init__.py"), init_py::dags_init_py()),
         (
             format!("{pkg}/dags/run_sequential_mock_io.py"),

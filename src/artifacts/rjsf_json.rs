@@ -6,7 +6,8 @@ use crate::diagnostics::Diagnostic;
 use crate::schema::{Fragments, rjsf_schema};
 use std::sync::Arc;
 
-/// The rjsf schema as a JSON value (also part of the artifact hashes of the fingerprint).
+/// The rjsf schema as a JSON value (also the input of `formdata.py` and part of the
+/// artifact hashes of the fingerprint).
 #[salsa::tracked(returns(ref))]
 pub fn rjsf_value(db: &dyn Db, wf: Workflow) -> Result<Arc<serde_json::Value>, Vec<Diagnostic>> {
     let frags = ordered_fragments(db, wf).clone()?;

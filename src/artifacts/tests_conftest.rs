@@ -6,7 +6,6 @@
 //! `nodata` runs). Those come from [`test_tasks`], which backdates: edits that change no
 //! id, method or io tag (a partial value, a title, ...) do not re-render the file.
 
-use crate::artifacts::dag::allow_unbreakable_long_lines;
 use crate::artifacts::names;
 use crate::db::{Db, Workflow, resolution};
 use std::sync::Arc;
@@ -48,7 +47,7 @@ pub fn conftest_py(db: &dyn Db, wf: Workflow) -> Arc<str> {
         },
     );
     // Only a constant built from a long name can exceed the line length.
-    Arc::from(allow_unbreakable_long_lines(&text))
+    Arc::from(crate::pyfmt::noqa_long_lines(&text))
 }
 
 #[cfg(test)]

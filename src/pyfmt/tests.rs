@@ -306,6 +306,15 @@ fn flat_expr(expr: &Expr) -> String {
             args,
             magic_trailing_comma,
         } => format!("{callee}({})", flat_args(args, *magic_trailing_comma)),
+        Expr::Subscript { value, items } => format!(
+            "{value}[{}]",
+            items.iter().map(flat_expr).collect::<Vec<_>>().join(", ")
+        ),
+        Expr::Union(operands) => operands
+            .iter()
+            .map(flat_expr)
+            .collect::<Vec<_>>()
+            .join(" | "),
     }
 }
 
@@ -1319,4 +1328,253 @@ fn hex_float(f: f64) -> String {
     } else {
         format!("{sign}0x1.{mantissa:013x}p{}", exponent - 1023)
     }
+}
+
+// ---------------------------------------------------------------------------
+// Annotated assignments and class headers (the shapes of generated pydantic models)
+// ---------------------------------------------------------------------------
+
+const ANN_CASES: usize = 3000;
+
+/// A type name as generated models use them: builtins, pydantic names, class names.
+fn type_name(rng: &mut Rng) -> String {
+    const NAMES: &[&str] = &[
+        "None",
+        "Any",
+        "StrictStr",
+        "StrictFloat",
+        "StrictBool",
+        "JsonInt",
+        "str",
+    ];
+    if rng.percent(50) {
+        rng.pick(NAMES).to_string()
+    } else {
+        class_name(rng)
+    }
+}
+
+/// A PascalCase class name, sometimes long.
+fn class_name(rng: &mut Rng) -> String {
+    {
+        // PascalCase class names, sometimes long.
+        let mut s = String::new();
+        let max = if rng.percent(85) { 3 } else { 9 };
+        for _ in 0..rng.range(1, max) {
+            let part = name(rng, 12).replace('_', "");
+            let mut chars = part.chars();
+            if let Some(first) = chars.next() {
+                s.push(first.to_ascii_uppercase());
+                s.extend(chars);
+            }
+        }
+        if s.is_empty() {
+            "Model".to_string()
+        } else {
+            format!("M{s}")
+        }
+    }
+}
+
+/// A random annotation: names, `list[...]`, `dict[str, ...]`, `Literal[...]`,
+/// `Annotated[..., Field(...)]` and unions of those.
+fn gen_annotation(rng: &mut Rng, depth: usize, allow_union: bool) -> Expr {
+    let roll = rng.below(100);
+    if depth >= 3 || roll < 35 {
+        Expr::atom(type_name(rng))
+    } else if roll < 48 {
+        Expr::subscript("list", vec![gen_annotation(rng, depth + 1, true)])
+    } else if roll < 56 {
+        Expr::subscript(
+            "dict",
+            vec![Expr::atom("str"), gen_annotation(rng, depth + 1, true)],
+        )
+    } else if roll < 72 {
+        let n = rng.range(1, 6);
+        let items = (0..n)
+            .map(|_| {
+                if rng.percent(80) {
+                    Expr::Atom(py_str(&string_content(rng, 30).replace(['\n', '\r'], " ")))
+                } else {
+                    Expr::atom(*rng.pick(&["None", "True", "False", "1", "-3"]))
+                }
+            })
+            .collect();
+        Expr::subscript("Literal", items)
+    } else if roll < 82 {
+        let meta = Expr::call(
+            "Field",
+            (0..rng.range(1, 3))
+                .map(|_| Arg::Keyword(name(rng, 12), simple_atom(rng, 20)))
+                .collect(),
+        );
+        let inner = gen_annotation(rng, depth + 1, true);
+        let mut items = vec![inner, meta];
+        if rng.percent(30) {
+            items.push(Expr::call(
+                "BeforeValidator",
+                vec![Arg::Positional(Expr::atom(format!("_{}", name(rng, 16))))],
+            ));
+        }
+        Expr::subscript("Annotated", items)
+    } else if allow_union {
+        let n = rng.range(2, 5);
+        let mut operands: Vec<Expr> = (0..n)
+            .map(|_| gen_annotation(rng, depth + 1, false))
+            .collect();
+        if rng.percent(50) {
+            operands.push(Expr::atom("None"));
+        }
+        // Duplicate members would be removed by `ruff check --fix`.
+        let mut seen = Vec::new();
+        operands.retain(|op| {
+            let text = flat_expr(op);
+            let fresh = !seen.contains(&text);
+            seen.push(text);
+            fresh
+        });
+        if operands.len() < 2 {
+            operands.push(Expr::atom("MOther"));
+        }
+        Expr::Union(operands)
+    } else {
+        Expr::atom(type_name(rng))
+    }
+}
+
+/// A random field value: `Field(...)` with keyword arguments, or a literal.
+fn gen_field_value(rng: &mut Rng) -> Option<Expr> {
+    match rng.below(10) {
+        0..=1 => None,
+        2..=3 => Some(match rng.below(4) {
+            0 => Expr::atom("None"),
+            1 => simple_atom(rng, 70),
+            _ => Expr::Atom(py_str(&string_content(rng, 60).replace(['\n', '\r'], " "))),
+        }),
+        _ => {
+            let mut args = Vec::new();
+            for _ in 0..rng.range(1, 5) {
+                let key = *rng.pick(&[
+                    "default",
+                    "alias",
+                    "title",
+                    "description",
+                    "ge",
+                    "le",
+                    "min_length",
+                ]);
+                let value = if rng.percent(15) {
+                    gen_expr(rng, 1)
+                } else {
+                    simple_atom(rng, 90)
+                };
+                args.push(Arg::Keyword(key.to_string(), value));
+            }
+            Some(Expr::call("Field", args))
+        }
+    }
+}
+
+#[test]
+fn annotated_assignments_match_ruff() {
+    let Some(ruff) = ruff() else { return };
+    let mut rng = Rng::new(seed(5));
+    let header = "class Model:\n";
+    let mut done = 0;
+    while done < scaled(ANN_CASES) {
+        let mut cases = Vec::new();
+        for _ in 0..BATCH.min(scaled(ANN_CASES) - done) {
+            let max = if rng.percent(80) { 20 } else { 60 };
+            let target = name(&mut rng, max);
+            let annotation = if rng.percent(10) {
+                Expr::atom(type_name(&mut rng))
+            } else {
+                gen_annotation(&mut rng, 0, true)
+            };
+            let value = gen_field_value(&mut rng);
+            let expected = format_ann_assign(&target, &annotation, value.as_ref(), 4);
+            let input = match &value {
+                Some(value) => format!(
+                    "    {target}: {} = {}\n",
+                    flat_expr(&annotation),
+                    flat_expr(value)
+                ),
+                None => format!("    {target}: {}\n", flat_expr(&annotation)),
+            };
+            cases.push(Case { expected, input });
+        }
+        let source: String = std::iter::once(header.to_string())
+            .chain(cases.iter().map(|case| case.input.clone()))
+            .collect();
+        let actual = ruff_pipeline(&ruff, &source);
+        assert_cases("annotated assignments", header, &cases, &actual);
+        done += cases.len();
+    }
+}
+
+#[test]
+fn type_aliases_match_ruff() {
+    let Some(ruff) = ruff() else { return };
+    let mut rng = Rng::new(seed(6));
+    let mut cases = Vec::new();
+    for _ in 0..scaled(1000) {
+        let target = class_name(&mut rng);
+        let value = gen_annotation(&mut rng, 0, true);
+        let expected = format_expr(&value, 0, &format!("{target} = "), "");
+        let input = format!("{target} = {}\n", flat_expr(&value));
+        cases.push(Case { expected, input });
+    }
+    let source: String = cases.iter().map(|case| case.input.clone()).collect();
+    let actual = ruff_pipeline(&ruff, &source);
+    assert_cases("type aliases", "", &cases, &actual);
+}
+
+#[test]
+fn class_headers_match_ruff() {
+    let Some(ruff) = ruff() else { return };
+    let mut rng = Rng::new(seed(7));
+    let mut cases = Vec::new();
+    for i in 0..scaled(300) {
+        let class = class_name(&mut rng) + &"X".repeat(rng.below(4) * 25);
+        let base = *rng.pick(&["BaseModel", "RootModel"]);
+        let header = format_class_header(&class, &[base], 0);
+        let expected = format!("{}{header}    pass\n", if i == 0 { "" } else { "\n\n" });
+        let input = format!("class {class}({base}):\n    pass\n");
+        cases.push(Case { expected, input });
+    }
+    let source: String = cases.iter().map(|case| case.input.clone()).collect();
+    let actual = ruff_pipeline(&ruff, &source);
+    assert_cases("class headers", "", &cases, &actual);
+}
+
+#[test]
+fn annotated_assignment_layouts() {
+    let lit = |n: usize| {
+        Expr::subscript(
+            "Literal",
+            (0..n)
+                .map(|i| Expr::Atom(py_str(&format!("value number {i}"))))
+                .collect(),
+        )
+    };
+    let field = Expr::call(
+        "Field",
+        vec![
+            kw("default", atom("None")),
+            kw("title", atom(&py_str("A title"))),
+        ],
+    );
+    assert_eq!(
+        format_ann_assign("x", &atom("StrictStr"), Some(&field), 4),
+        "    x: StrictStr = Field(default=None, title=\"A title\")\n"
+    );
+    assert_eq!(
+        format_ann_assign("choice", &lit(5), Some(&field), 4),
+        "    choice: Literal[\n        \"value number 0\",\n        \"value number 1\",\n        \"value number 2\",\n        \"value number 3\",\n        \"value number 4\",\n    ] = Field(default=None, title=\"A title\")\n"
+    );
+    let union = Expr::Union(vec![lit(1), atom("None")]);
+    assert_eq!(
+        format_ann_assign("choice", &union, None, 4),
+        "    choice: Literal[\"value number 0\"] | None\n"
+    );
 }
