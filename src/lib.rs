@@ -6,6 +6,7 @@ pub mod artifacts;
 pub mod cli;
 pub mod db;
 pub mod diagnostics;
+pub mod graph;
 pub mod output;
 pub mod pyfmt;
 pub mod pyjson;

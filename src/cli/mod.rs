@@ -2,15 +2,17 @@
 //!
 //! Exit codes: 0 success, 1 compile errors (diagnostics on stderr), 2 usage errors.
 
+pub mod graphviz;
 pub mod render;
 
-use crate::artifacts::{Compiled, package};
+use crate::artifacts::graph::{graph_png, graph_svg};
+use crate::artifacts::{Compiled, Package, package, package_without_images};
 use crate::db::{Database, Options, RegistryInput, SolvedRecord, SpecFile, Workflow};
 use crate::diagnostics::{Diagnostic, Severity, has_errors};
 use crate::output::{OutputError, write_package};
 use crate::registry::Registry;
 use camino::{Utf8Path, Utf8PathBuf};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -92,6 +94,30 @@ pub struct CompileArgs {
     /// Accepted for compatibility with wt-compiler; wtc shows no spinner when not on a terminal.
     #[arg(long, hide = true)]
     pub no_progress: bool,
+    /// What renders graph.svg and graph.png from the task graph: the built-in engine, or
+    /// Graphviz's `dot` when it is on PATH (the built-in engine otherwise).
+    #[arg(long, value_enum, value_name = "ENGINE", default_value_t = GraphEngine::Builtin)]
+    pub graph_engine: GraphEngine,
+}
+
+/// Renderer of `graph.svg` and `graph.png`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphEngine {
+    /// Pure Rust: layered layout, SVG, rasterised with resvg (deterministic).
+    Builtin,
+    /// The Graphviz `dot` binary (layout of the reference's graph.dot, `rankdir=LR`).
+    Graphviz,
+}
+
+/// What the driver computes per spec.
+#[derive(Clone, Debug)]
+enum Mode {
+    /// Diagnostics only: no images are rendered.
+    Check,
+    /// The whole package, images by the built-in engine (rendered in parallel).
+    Builtin,
+    /// The package without images; `dot` renders them when the package is written.
+    Graphviz(Utf8PathBuf),
 }
 
 /// Entry point of the binary.
@@ -107,6 +133,16 @@ pub fn main() -> ExitCode {
         Command::Compile(args) => run(&args.check, Some(&args)),
         Command::Check(args) => run(&args, None),
     }
+}
+
+/// Print a warning line (`warning: ...`) to stderr.
+fn warn(msg: impl std::fmt::Display) {
+    let prefix = if std::io::stderr().is_terminal() {
+        "\x1b[1;33mwarning\x1b[0m"
+    } else {
+        "warning"
+    };
+    eprintln!("{prefix}: {msg}");
 }
 
 /// Print an error line (`error: ...`) to stderr.
@@ -211,10 +247,23 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
         ));
     }
 
+    let mode = match compile.map(|c| c.graph_engine) {
+        None => Mode::Check,
+        Some(GraphEngine::Builtin) => Mode::Builtin,
+        Some(GraphEngine::Graphviz) => match graphviz::find_dot() {
+            Some(dot) => Mode::Graphviz(dot),
+            None => {
+                warn(
+                    "Graphviz `dot` not found on PATH; rendering graph.svg and graph.png with the built-in engine",
+                );
+                Mode::Builtin
+            }
+        },
+    };
     // Compile every spec in parallel; each thread gets its own handle on the shared storage.
     let results: Vec<Arc<Compiled>> = units
         .par_iter()
-        .map_with(db.clone(), |db, (_, _, wf)| package(db, *wf).clone())
+        .map_with(db.clone(), |db, (_, _, wf)| compile_one(db, *wf, &mode))
         .collect();
 
     let styled = std::io::stderr().is_terminal();
@@ -259,7 +308,11 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
             continue;
         };
         let parent = abs.parent().unwrap_or(Utf8Path::new("."));
-        match write_package(parent, pkg, compile.clobber) {
+        let pkg = match &mode {
+            Mode::Graphviz(dot) => Arc::new(with_graphviz_images(&db, *wf, pkg, dot)),
+            _ => pkg.clone(),
+        };
+        match write_package(parent, &pkg, compile.clobber) {
             Ok(report) => {
                 if !check.quiet {
                     let _ = writeln!(stdout, "Compiled workflow to: {}", report.dir);
@@ -282,6 +335,51 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Compile one spec for `mode`. With the built-in engine the graph images are rendered on
+/// another worker while the rest of the package is generated (`package` asks for them last
+/// and waits for that worker's result).
+fn compile_one(db: &Database, wf: Workflow, mode: &Mode) -> Arc<Compiled> {
+    match mode {
+        Mode::Check | Mode::Graphviz(_) => package_without_images(db, wf).clone(),
+        Mode::Builtin => {
+            let (main, renderer) = (db.clone(), db.clone());
+            rayon::join(
+                move || package(&main, wf).clone(),
+                move || {
+                    let _ = graph_png(&renderer, wf);
+                },
+            )
+            .0
+        }
+    }
+}
+
+/// The package with `graph.svg` and `graph.png` rendered by `dot` from its `graph.dot`;
+/// falls back to the built-in engine (with a warning) when `dot` fails.
+fn with_graphviz_images(db: &Database, wf: Workflow, pkg: &Package, dot: &Utf8Path) -> Package {
+    let mut pkg = pkg.clone();
+    let source = pkg.file("graph.dot").cloned().unwrap_or_default();
+    let rendered = graphviz::render(dot, &source, "svg")
+        .and_then(|svg| Ok((svg, graphviz::render(dot, &source, "png")?)));
+    let (svg, png): (Arc<[u8]>, Arc<[u8]>) = match rendered {
+        Ok((svg, png)) => (svg.into(), png.into()),
+        Err(e) => {
+            warn(format!("{e}; rendering the graph with the built-in engine"));
+            let png = match graph_png(db, wf) {
+                Ok(png) => png.clone(),
+                Err(e) => {
+                    warn(format!("could not render graph.png: {e}"));
+                    return pkg;
+                }
+            };
+            (graph_svg(db, wf).clone(), png)
+        }
+    };
+    pkg.insert_after("graph.dot", "graph.svg", svg);
+    pkg.insert_after("graph.svg", "graph.png", png);
+    pkg
 }
 
 /// With `--deny-warnings`, warnings are shown as errors.
