@@ -11,7 +11,7 @@ use std::sync::Arc;
 use wtc::artifacts::graph::task_graph;
 use wtc::artifacts::{package, package_without_images};
 use wtc::db::{Database, Options, RegistryInput, SpecFile, Workflow};
-use wtc::graph::{layout, render};
+use wtc::graph::{layout, raster, render};
 use wtc::registry::Registry;
 
 struct Input {
@@ -108,7 +108,6 @@ fn graph(c: &mut Criterion, input: &Input) {
     let wf = setup(&db, input);
     let g = task_graph(&db, wf).clone();
     let drawing = layout::layout(&g);
-    let svg = render::svg(&g, &drawing);
     c.bench_function(&format!("graph layout {}", input.name), |b| {
         b.iter(|| layout::layout(&g))
     });
@@ -117,7 +116,9 @@ fn graph(c: &mut Criterion, input: &Input) {
     });
     let mut group = c.benchmark_group("graph png");
     group.sample_size(10);
-    group.bench_function(&input.name, |b| b.iter(|| render::png(&svg).unwrap()));
+    group.bench_function(&input.name, |b| {
+        b.iter(|| raster::png(&g, &drawing).unwrap())
+    });
     group.finish();
 }
 

@@ -5,14 +5,15 @@
 //!
 //! ```text
 //! spec_model ── task_graph ──┬── graph_dot
-//!                            └── graph_drawing ── graph_svg ── graph_png
+//!                            └── graph_drawing ──┬── graph_svg
+//!                                                └── graph_png
 //! ```
 //!
 //! All of them are pure; the Graphviz engine (`--graph-engine=graphviz`) runs `dot` from
 //! the CLI instead of `graph_svg`/`graph_png`.
 
 use crate::db::{Db, Workflow};
-use crate::graph::{TaskGraph, dot, layout, render};
+use crate::graph::{TaskGraph, dot, layout, raster, render};
 use std::sync::Arc;
 
 /// The task graph of the spec (tasks, argument ports, dependency edges).
@@ -39,9 +40,8 @@ pub fn graph_svg(db: &dyn Db, wf: Workflow) -> Arc<[u8]> {
     Arc::from(render::svg(task_graph(db, wf), graph_drawing(db, wf)).into_bytes())
 }
 
-/// `graph.png`, rasterised from `graph.svg`.
+/// `graph.png`, rasterised from the same drawing as `graph.svg`.
 #[salsa::tracked(returns(ref))]
 pub fn graph_png(db: &dyn Db, wf: Workflow) -> Result<Arc<[u8]>, String> {
-    let svg = std::str::from_utf8(graph_svg(db, wf)).map_err(|e| e.to_string())?;
-    render::png(svg).map(Arc::from)
+    raster::png(task_graph(db, wf), graph_drawing(db, wf)).map(Arc::from)
 }

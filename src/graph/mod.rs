@@ -3,8 +3,9 @@
 //! ```text
 //! Spec ── TaskGraph::from_spec ─┬─ dot::to_dot ──────────────────────────────── graph.dot
 //!         (petgraph DiGraph)     └─ layout::layout ── Drawing ── render::svg ─── graph.svg
-//!                                   (layered, top to bottom)          │
-//!                                                     render::png (resvg) ──── graph.png
+//!                                   (layered, top to bottom)   │
+//!                                                     raster::png ─────────────── graph.png
+//!                                                     (resvg + glyph cache)
 //! ```
 //!
 //! Every step is a pure function of its input (the salsa queries are in
@@ -16,6 +17,7 @@ pub mod dot;
 pub mod font;
 pub mod layered;
 pub mod layout;
+pub mod raster;
 pub mod render;
 
 use crate::spec::model::Spec;

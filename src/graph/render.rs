@@ -1,14 +1,12 @@
-//! [`Drawing`] → `graph.svg` (our own SVG writer) → `graph.png` (resvg + tiny-skia).
+//! [`Drawing`] → `graph.svg` (our own SVG writer), and the PNG size rules (the raster
+//! itself is [`super::raster`]).
 //!
-//! Both are pure and deterministic: coordinates are rounded in the drawing, the SVG is
-//! written in a fixed order, text is set in the embedded DejaVu Sans (never a system font),
-//! and the PNG is encoded with fixed settings (no timestamps or other metadata).
+//! The SVG is deterministic: coordinates are rounded in the drawing and it is written in a
+//! fixed order; text is set in DejaVu Sans, the font the PNG embeds.
 
 use super::TaskGraph;
-use super::font::{self, FAMILY};
+use super::font::FAMILY;
 use super::layout::{Drawing, EdgePath, FONT_SIZE, NodeBox, ROW_HEIGHT};
-use resvg::tiny_skia;
-use resvg::usvg;
 use std::fmt::Write;
 
 /// Pixels per CSS pixel of the PNG when the graph is small enough (crisp on high-density
@@ -30,6 +28,12 @@ const EDGE_COLOURS: [&str; 8] = [
 /// `<title>` of its id; each dependency a `<path class="edge">` with `data-source`,
 /// `data-target` and `data-arg` attributes.
 pub fn svg(g: &TaskGraph, d: &Drawing) -> String {
+    svg_document(g, d, true)
+}
+
+/// The SVG document, with or without its `<text>` elements (the rasteriser draws the
+/// labels itself).
+pub fn svg_document(g: &TaskGraph, d: &Drawing, with_text: bool) -> String {
     let mut out = String::with_capacity(1024 + d.nodes.len() * 900 + d.edges.len() * 300);
     let _ = writeln!(
         out,
@@ -57,7 +61,7 @@ pub fn svg(g: &TaskGraph, d: &Drawing) -> String {
     }
     out.push_str("</g>\n<g class=\"nodes\">\n");
     for n in &d.nodes {
-        node(&mut out, n);
+        node(&mut out, n, with_text);
     }
     out.push_str("</g>\n</svg>\n");
     out
@@ -89,7 +93,7 @@ fn edge(out: &mut String, d: &Drawing, e: &EdgePath) {
     out.push_str("\"/>\n");
 }
 
-fn node(out: &mut String, n: &NodeBox) {
+fn node(out: &mut String, n: &NodeBox, with_text: bool) {
     let (x, y, w, h) = (n.x, n.y, n.width, n.height());
     let _ = writeln!(
         out,
@@ -106,27 +110,58 @@ fn node(out: &mut String, n: &NodeBox) {
             "<path d=\"M{x} {ry}h{w}\" stroke=\"#000000\" stroke-width=\"0.6\"/>"
         );
     }
-    let cx = x + w / 2.0;
-    let baseline = |row: usize| y + ROW_HEIGHT * row as f64 + ROW_HEIGHT / 2.0 + FONT_SIZE * 0.36;
-    let _ = writeln!(
-        out,
-        "<text x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-        baseline(0),
-        escape(&n.id)
-    );
-    for (i, arg) in n.args.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "<text x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            baseline(i + 1),
-            escape(arg)
-        );
+    if with_text {
+        for label in node_labels(n) {
+            let style = if label.italic {
+                " font-style=\"italic\""
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\"{style}>{}</text>",
+                label.x,
+                label.y,
+                escape(&label.text)
+            );
+        }
     }
-    let _ = writeln!(
-        out,
-        "<text x=\"{cx}\" y=\"{}\" text-anchor=\"middle\" font-style=\"italic\">return</text>\n</g>",
-        baseline(n.args.len() + 1),
+    out.push_str("</g>\n");
+}
+
+/// One line of text, centred on `x` with its baseline at `y` (CSS px).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    pub text: String,
+    pub x: f64,
+    pub y: f64,
+    pub italic: bool,
+}
+
+/// A table's labels: the id, each argument, an italic `return`.
+pub fn node_labels(n: &NodeBox) -> Vec<Label> {
+    let cx = n.x + n.width / 2.0;
+    let baseline = |row: usize| n.y + ROW_HEIGHT * row as f64 + ROW_HEIGHT / 2.0 + FONT_SIZE * 0.36;
+    let label = |row: usize, text: &str, italic: bool| Label {
+        text: text.to_string(),
+        x: cx,
+        y: baseline(row),
+        italic,
+    };
+    let mut out = vec![label(0, &n.id, false)];
+    out.extend(
+        n.args
+            .iter()
+            .enumerate()
+            .map(|(i, a)| label(i + 1, a, false)),
     );
+    out.push(label(n.args.len() + 1, "return", true));
+    out
+}
+
+/// Every label of the drawing.
+pub fn labels(d: &Drawing) -> impl Iterator<Item = Label> + '_ {
+    d.nodes.iter().flat_map(node_labels)
 }
 
 /// XML text/attribute escaping.
@@ -152,42 +187,6 @@ pub fn png_scale(width: f64, height: f64) -> f64 {
         .min(side / width.max(1.0))
         .min(side / height.max(1.0))
         .min((PNG_MAX_PIXELS / (width * height).max(1.0)).sqrt())
-}
-
-/// Rasterise an SVG written by [`svg`] to PNG bytes (8-bit RGBA, opaque).
-pub fn png(svg: &str) -> Result<Vec<u8>, String> {
-    let options = usvg::Options {
-        fontdb: font::database(),
-        font_family: FAMILY.to_string(),
-        ..Default::default()
-    };
-    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
-    let size = tree.size();
-    let (w, h) = (f64::from(size.width()), f64::from(size.height()));
-    let scale = png_scale(w, h);
-    let (pw, ph) = (
-        ((w * scale).ceil() as u32).clamp(1, PNG_MAX_SIDE),
-        ((h * scale).ceil() as u32).clamp(1, PNG_MAX_SIDE),
-    );
-    let mut pixmap = tiny_skia::Pixmap::new(pw, ph).ok_or("empty image")?;
-    pixmap.fill(tiny_skia::Color::WHITE);
-    resvg::render(
-        &tree,
-        tiny_skia::Transform::from_scale(scale as f32, scale as f32),
-        &mut pixmap.as_mut(),
-    );
-    // Opaque (white background), so premultiplied RGBA is plain RGBA.
-    let mut bytes = Vec::with_capacity(pixmap.data().len() / 16);
-    let mut encoder = png::Encoder::new(&mut bytes, pw, ph);
-    encoder.set_color(png::ColorType::Rgba);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Fast);
-    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-    writer
-        .write_image_data(pixmap.data())
-        .map_err(|e| e.to_string())?;
-    writer.finish().map_err(|e| e.to_string())?;
-    Ok(bytes)
 }
 
 #[cfg(test)]
