@@ -1,4 +1,5 @@
-//! Compile benchmarks: a large corpus spec cold (fresh database) and warm (after an edit).
+//! Compile benchmarks: a large corpus spec cold (fresh database) and warm (after an edit),
+//! and the graph renderer's stages on its own (layout, SVG, PNG).
 //!
 //! Uses `WTC_CORPUS` (the largest corpus specs); falls back to the examples when unset.
 //! `cargo bench` for figures; `cargo test --benches` runs each benchmark once (quick mode).
@@ -7,8 +8,10 @@ use camino::Utf8PathBuf;
 use criterion::{Criterion, criterion_group, criterion_main};
 use salsa::Setter;
 use std::sync::Arc;
-use wtc::artifacts::package;
+use wtc::artifacts::graph::task_graph;
+use wtc::artifacts::{package, package_without_images};
 use wtc::db::{Database, Host, Options, RegistryInput, SpecFile, Workflow};
+use wtc::graph::{layout, raster, render};
 use wtc::registry::Registry;
 
 struct Input {
@@ -70,6 +73,17 @@ fn bench(c: &mut Criterion) {
                 assert!(package(&db, wf).package.is_some());
             })
         });
+        c.bench_function(
+            &format!("cold compile without images {}", input.name),
+            |b| {
+                b.iter(|| {
+                    let db = Database::default();
+                    let wf = setup(&db, &input);
+                    assert!(package_without_images(&db, wf).package.is_some());
+                })
+            },
+        );
+        graph(c, &input);
         // Warm: one database; alternate between two versions of the text that differ in a
         // comment and in one task's name (a user-facing title), so every iteration recompiles.
         let mut db = Database::default();
@@ -87,6 +101,26 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+}
+
+/// The graph renderer's stages for one spec: layout, SVG text, PNG (rasterise + encode).
+fn graph(c: &mut Criterion, input: &Input) {
+    let db = Database::default();
+    let wf = setup(&db, input);
+    let g = task_graph(&db, wf).clone();
+    let drawing = layout::layout(&g);
+    c.bench_function(&format!("graph layout {}", input.name), |b| {
+        b.iter(|| layout::layout(&g))
+    });
+    c.bench_function(&format!("graph svg {}", input.name), |b| {
+        b.iter(|| render::svg(&g, &drawing))
+    });
+    let mut group = c.benchmark_group("graph png");
+    group.sample_size(10);
+    group.bench_function(&input.name, |b| {
+        b.iter(|| raster::png(&g, &drawing).unwrap())
+    });
+    group.finish();
 }
 
 criterion_group!(benches, bench);

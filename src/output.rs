@@ -96,7 +96,7 @@ pub fn write_package(
     };
     let new_files: BTreeSet<&str> = package.files.iter().map(|(p, _)| p.as_str()).collect();
     for (rel, bytes) in &package.files {
-        let same = exists && fs::read(dir.join(rel)).is_ok_and(|old| old == bytes.as_bytes());
+        let same = exists && fs::read(dir.join(rel)).is_ok_and(|old| old[..] == bytes[..]);
         if same {
             report.unchanged.push(rel.clone());
         } else {
@@ -130,7 +130,7 @@ pub fn write_package(
         if unchanged && fs::hard_link(dir.join(rel), &target).is_ok() {
             continue;
         }
-        fs::write(&target, bytes.as_bytes()).map_err(io_err(&target))?;
+        fs::write(&target, &bytes[..]).map_err(io_err(&target))?;
     }
     if exists {
         let old = tmp_path.join("old");
@@ -177,7 +177,7 @@ mod tests {
             release_name: "wt-x-workflow".into(),
             files: files
                 .iter()
-                .map(|(p, c)| (p.to_string(), Arc::from(*c)))
+                .map(|(p, c)| (p.to_string(), Arc::from(c.as_bytes())))
                 .collect(),
         }
     }

@@ -476,3 +476,97 @@ fn dockerfile_installs_the_pixi_version_of_the_environment() {
         std::fs::read_to_string(root.join("chain/wt-greeting-chain-workflow/Dockerfile")).unwrap();
     assert!(dockerfile.contains("PIXI_VERSION=v0.40.2 bash"));
 }
+
+/// `wtc` with `PATH` replaced.
+fn wtc_with_path(args: &[&str], cwd: &Utf8Path, path: &Utf8Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wtc"))
+        .args(args)
+        .current_dir(cwd)
+        .env("PATH", path)
+        .output()
+        .expect("wtc runs")
+}
+
+#[cfg(unix)]
+#[test]
+fn graph_engines() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_tmp, root) = workspace("chain");
+    let release = root.join("chain/wt-greeting-chain-workflow");
+    let compile = |engine: &str, path: &Utf8Path| {
+        wtc_with_path(
+            &[
+                "compile",
+                "chain/spec.yaml",
+                "--registry",
+                "registry.json",
+                "--clobber",
+                "--graph-engine",
+                engine,
+            ],
+            &root,
+            path,
+        )
+    };
+    let read = |name: &str| std::fs::read(release.join(name)).unwrap();
+
+    // Built-in (the default): a real PNG and an SVG beside the DOT source.
+    let empty = root.join("empty-bin");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = compile("builtin", &empty);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(read("graph.png").starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(text(&read("graph.svg")).contains("<svg"));
+    assert!(text(&read("graph.dot")).starts_with("graph greeting_chain {\nrankdir=LR;\n"));
+    let builtin_png = read("graph.png");
+
+    // Graphviz without `dot` on PATH: a warning, and the built-in images.
+    let out = compile("graphviz", &empty);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("`dot` not found"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(read("graph.png"), builtin_png);
+
+    // Graphviz with a `dot` on PATH: its output, fed graph.dot on stdin.
+    let bin = root.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let dot = bin.join("dot");
+    std::fs::write(
+        &dot,
+        format!(
+            "#!/bin/sh\ncat > \"{root}/dot-input-$1\"\ncase \"$1\" in\n  -Tsvg) printf '<svg>from dot</svg>' ;;\n  -Tpng) printf 'png from dot' ;;\n  *) exit 3 ;;\nesac\n"
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = Utf8PathBuf::from(format!("{bin}:/usr/bin:/bin"));
+    let out = compile("graphviz", &path);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(read("graph.svg"), b"<svg>from dot</svg>");
+    assert_eq!(read("graph.png"), b"png from dot");
+    assert_eq!(
+        std::fs::read(root.join("dot-input--Tpng")).unwrap(),
+        read("graph.dot")
+    );
+
+    // A failing `dot`: a warning, and the built-in images.
+    std::fs::write(&dot, "#!/bin/sh\necho broken >&2\nexit 1\n").unwrap();
+    let out = compile("graphviz", &path);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("broken"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(read("graph.png"), builtin_png);
+
+    // Unknown engines are usage errors.
+    let out = wtc(
+        &["compile", "--graph-engine", "nope", "chain/spec.yaml"],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(2));
+}

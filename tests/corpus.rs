@@ -54,7 +54,7 @@ fn compile_case(db: &Database, case: &Case) -> (String, std::sync::Arc<wtc::arti
     let args = CompileArgs::parse(
         &std::fs::read_to_string(case.dir.join("compile-args")).unwrap_or_default(),
     );
-    let (_, compiled) = compile(db, &spec_path, &text, &registry, solved, &args);
+    let (_, compiled) = compile_without_images(db, &spec_path, &text, &registry, solved, &args);
     (text, compiled)
 }
 
@@ -224,5 +224,45 @@ fn corpus_dags_match_committed_reference_output() {
         }
     }
     eprintln!("compared {compared} DAG modules with the committed reference output");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// `graph.dot` is byte-identical to the reference's DOT source (`expected-0.10.3/graph.dot`)
+/// for every spec the reference compiled: same graph name, nodes, ports and edges, in the
+/// same order and quoting.
+#[test]
+fn corpus_graph_dot_matches_the_reference() {
+    let Some(cases) = cases() else { return };
+    let db = Database::default();
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for case in &cases {
+        let Ok(want) = std::fs::read_to_string(case.dir.join("expected-0.10.3/graph.dot")) else {
+            continue;
+        };
+        let (text, compiled) = compile_case(&db, case);
+        if compiled.package.is_none() {
+            failures.push(format!(
+                "{}: failed to compile:\n{}",
+                case.name,
+                rendered_diagnostics(&compiled, "spec.yaml", &text)
+            ));
+            continue;
+        }
+        compared += 1;
+        let got = file(&compiled, "graph.dot");
+        if got != want {
+            failures.push(format!(
+                "{}: graph.dot {}",
+                case.name,
+                first_difference(got, &want)
+            ));
+        }
+    }
+    eprintln!("compared {compared} graph.dot files with the reference");
+    assert!(
+        compared >= 36,
+        "only {compared} reference graph.dot files found"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

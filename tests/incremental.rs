@@ -50,6 +50,11 @@ fn editing_one_task_recomputes_only_its_fragment() {
     assert_eq!(count(&log, "params_sha256"), 0, "{log:?}");
     assert_eq!(count(&log, "spec_sha256"), 1, "{log:?}");
     assert_eq!(count(&log, "readme_md"), 1, "{log:?}");
+    // The task graph is recomputed but unchanged: nothing is laid out or rendered again.
+    assert_eq!(count(&log, "task_graph"), 1, "{log:?}");
+    for q in ["graph_dot", "graph_drawing", "graph_svg", "graph_png"] {
+        assert_eq!(count(&log, q), 0, "{q}: {log:?}");
+    }
 
     // Dropping a partial key of one task (`sums` no longer fixes `label`) recomputes that
     // task's fragment only, and params.json (the user-facing params changed).
@@ -65,6 +70,15 @@ fn editing_one_task_recomputes_only_its_fragment() {
     assert_eq!(count(&log, "cli_py"), 0, "{log:?}");
     assert!(file_text(&pkg, "params.json").contains("\"label\""));
     assert!(file_text(&pkg, "params.py").contains("    label: "));
+    // `sums` lost its `label` port: the graph is rendered again, once.
+    for q in ["graph_dot", "graph_drawing", "graph_svg", "graph_png"] {
+        assert_eq!(count(&log, q), 1, "{q}: {log:?}");
+    }
+    let sums = file_text(&pkg, "graph.dot")
+        .lines()
+        .find(|l| l.starts_with("sums ["))
+        .unwrap();
+    assert!(!sums.contains("port='label'"), "{sums}");
 
     // A comment-only edit re-parses, but every artifact comes out the same.
     file.set_text(&mut db).to(format!("# a comment\n{edited}"));
@@ -74,6 +88,7 @@ fn editing_one_task_recomputes_only_its_fragment() {
     assert_eq!(count(&log, "task_fragment"), 0, "{log:?}");
     assert_eq!(count(&log, "params_json"), 0, "{log:?}");
     assert_eq!(count(&log, "params_py"), 0, "{log:?}");
+    assert_eq!(count(&log, "graph_png"), 0, "{log:?}");
 }
 
 fn file_text<'a>(c: &'a wtc::artifacts::Compiled, suffix: &str) -> &'a str {

@@ -16,13 +16,17 @@
 //! | `tests/conftest.py` | [`tests_conftest`] | [`tests_conftest::conftest_py`] (task list from [`tests_conftest::test_tasks`]) |
 //! | `tests/test_metadata.py` | [`tests_test_metadata`] | [`tests_test_metadata::test_metadata_py`] |
 //! | `tests/test_results.py` | [`tests_test_results`] | [`tests_test_results::test_results_py`] |
+//! | `graph.dot`, `graph.svg`, `graph.png` | [`graph`] | [`graph::graph_dot`], [`graph::graph_svg`], [`graph::graph_png`] |
 //!
-//! [`package`] gathers them into the ordered file list the output layer writes.
+//! [`package`] gathers them into the ordered file list the output layer writes;
+//! [`package_without_images`] is the same without the rendered `graph.svg`/`graph.png`
+//! (for `check`, and for the Graphviz engine, which renders them from `graph.dot` in the CLI).
 
 pub mod dag;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod formdata_py;
+pub mod graph;
 pub mod hatch_build_py;
 pub mod init_py;
 pub mod package_modules;
@@ -77,11 +81,37 @@ pub fn names(db: &dyn Db, wf: Workflow) -> Arc<Names> {
     ))
 }
 
+/// The contents of one generated file.
+pub type Bytes = Arc<[u8]>;
+
 /// A compiled package: relative path → bytes, in write order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Package {
     pub release_name: String,
-    pub files: Vec<(String, Arc<str>)>,
+    pub files: Vec<(String, Bytes)>,
+}
+
+impl Package {
+    /// The contents of the file at `path` (relative to the release dir).
+    pub fn file(&self, path: &str) -> Option<&Bytes> {
+        self.files.iter().find(|(p, _)| p == path).map(|(_, b)| b)
+    }
+
+    /// Insert `path` after the file `after` (or at the end), replacing any file at `path`.
+    pub fn insert_after(&mut self, after: &str, path: &str, bytes: Bytes) {
+        self.files.retain(|(p, _)| p != path);
+        let at = self
+            .files
+            .iter()
+            .position(|(p, _)| p == after)
+            .map_or(self.files.len(), |i| i + 1);
+        self.files.insert(at, (path.to_string(), bytes));
+    }
+}
+
+/// Text → file contents.
+fn text(s: &str) -> Bytes {
+    Arc::from(s.as_bytes())
 }
 
 /// Everything a compile produced: diagnostics (warnings and errors), and the package when
@@ -112,9 +142,42 @@ pub fn front_end_diagnostics(db: &dyn Db, wf: Workflow) -> Arc<Vec<Diagnostic>> 
     Arc::new(diags)
 }
 
-/// Compile the whole package.
+/// Compile the whole package, `graph.svg` and `graph.png` rendered by the built-in engine.
+///
+/// The images come last, so a caller that wants them in parallel can start
+/// [`graph::graph_png`] on another database handle first (the CLI does).
 #[salsa::tracked(returns(ref))]
 pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
+    let base = package_without_images(db, wf);
+    let Some(pkg) = &base.package else {
+        return base.clone();
+    };
+    let mut diagnostics = base.diagnostics.clone();
+    let mut pkg = pkg.as_ref().clone();
+    pkg.insert_after("graph.dot", "graph.svg", graph::graph_svg(db, wf).clone());
+    match graph::graph_png(db, wf) {
+        Ok(png) => pkg.insert_after("graph.svg", "graph.png", png.clone()),
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(
+                "graph-render",
+                format!("could not render graph.png: {e}"),
+            ));
+            return Arc::new(Compiled {
+                diagnostics,
+                package: None,
+            });
+        }
+    }
+    Arc::new(Compiled {
+        diagnostics,
+        package: Some(Arc::new(pkg)),
+    })
+}
+
+/// Every file of the package except the rendered graph images; all the diagnostics of a
+/// compile (what `check` reports).
+#[salsa::tracked(returns(ref))]
+pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
     let mut diagnostics = front_end_diagnostics(db, wf).as_ref().clone();
     diagnostics.extend(
         crate::dependencies::merge::diagnostics(db, wf)
@@ -131,7 +194,7 @@ pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
     let params = params_json::params_json(db, wf);
     let rjsf = rjsf_json::rjsf_json(db, wf);
     let (params, rjsf) = match (params, rjsf) {
-        (Ok(p), Ok(r)) => (p.clone(), r.clone()),
+        (Ok(p), Ok(r)) => (text(p), text(r)),
         (p, r) => {
             for e in [p.as_ref().err(), r.as_ref().err()].into_iter().flatten() {
                 diagnostics.extend(e.iter().cloned());
@@ -170,69 +233,76 @@ pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
     };
     let pkg = &names.package_name;
     let files = vec![
-        (
-            "pixi.toml".to_string(),
-            pixi_toml::pixi_toml(db, wf).clone(),
-        ),
+        ("graph.dot".to_string(), graph::graph_dot(db, wf).clone()),
+        ("pixi.toml".to_string(), text(pixi_toml::pixi_toml(db, wf))),
         (
             "VERSION.yaml".to_string(),
-            Arc::from(version_yaml::Version::default().to_yaml()),
+            text(&version_yaml::Version::default().to_yaml()),
         ),
         (
             "Dockerfile".to_string(),
-            dockerfile::dockerfile(db, wf).clone(),
+            text(dockerfile::dockerfile(db, wf)),
         ),
-        (".dockerignore".to_string(), dockerignore::dockerignore()),
+        (
+            ".dockerignore".to_string(),
+            text(&dockerignore::dockerignore()),
+        ),
         (
             "pyproject.toml".to_string(),
-            pyproject_toml::pyproject_toml(db, wf).clone(),
+            text(pyproject_toml::pyproject_toml(db, wf)),
         ),
         (
             "hatch_build.py".to_string(),
-            hatch_build_py::hatch_build_py(),
+            text(&hatch_build_py::hatch_build_py()),
         ),
-        ("README.md".to_string(), readme),
+        ("README.md".to_string(), text(&readme)),
         (
             "tests/conftest.py".to_string(),
-            tests_conftest::conftest_py(db, wf).clone(),
+            text(tests_conftest::conftest_py(db, wf)),
         ),
         (
             "tests/test_metadata.py".to_string(),
-            tests_test_metadata::test_metadata_py(db, wf).clone(),
+            text(tests_test_metadata::test_metadata_py(db, wf)),
         ),
         (
             "tests/test_results.py".to_string(),
-            tests_test_results::test_results_py(db, wf).clone(),
+            text(tests_test_results::test_results_py(db, wf)),
         ),
         (
             format!("{pkg}/cli.py"),
-            package_modules::cli_py(db, wf).clone(),
+            text(package_modules::cli_py(db, wf)),
         ),
         (
             format!("{pkg}/dispatch.py"),
-            package_modules::dispatch_py(db, wf).clone(),
+            text(package_modules::dispatch_py(db, wf)),
         ),
         (
             format!("{pkg}/metadata.py"),
-            package_modules::metadata_py(db, wf).clone(),
+            text(package_modules::metadata_py(db, wf)),
         ),
         (
             format!("{pkg}/response.py"),
-            package_modules::response_py(db, wf).clone(),
+            text(package_modules::response_py(db, wf)),
         ),
-        (format!("{pkg}/__init__.py"), init_py::package_init_py()),
+        (
+            format!("{pkg}/__init__.py"),
+            text(&init_py::package_init_py()),
+        ),
         (format!("{pkg}/rjsf.json"), rjsf),
         (format!("{pkg}/params.json"), params),
-        (format!("{pkg}/params.py"), params_py),
-        (format!("{pkg}/formdata.py"), formdata_py),
-        (format!("{pkg}/dags/__init__.py"), init_py::dags_init_py()),
+        (format!("{pkg}/params.py"), text(&params_py)),
+        (format!("{pkg}/formdata.py"), text(&formdata_py)),
+        (
+            format!("{pkg}/dags/__init__.py"),
+            text(&init_py::dags_init_py()),
+        ),
         (
             format!("{pkg}/dags/run_sequential_mock_io.py"),
-            dag::run_sequential_mock_io_py(db, wf).clone(),
+            text(dag::run_sequential_mock_io_py(db, wf)),
         ),
         (
             format!("{pkg}/dags/run_sequential.py"),
-            dag::run_sequential_py(db, wf).clone(),
+            text(dag::run_sequential_py(db, wf)),
         ),
     ];
     Arc::new(Compiled {

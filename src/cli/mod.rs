@@ -3,16 +3,18 @@
 //! Exit codes: 0 success, 1 compile errors (diagnostics on stderr), 2 usage errors.
 
 mod discover;
+pub mod graphviz;
 pub mod overrides;
 pub mod release;
 pub mod render;
 
-use crate::artifacts::{Compiled, package};
-use crate::db::{Database, Options, lowered};
+use crate::artifacts::graph::{graph_png, graph_svg};
+use crate::artifacts::{Compiled, Package, package, package_without_images};
+use crate::db::{Database, Options, Workflow, lowered};
 use crate::diagnostics::{Diagnostic, Severity, Source, has_errors};
 use crate::output::{OutputError, write_package};
 use camino::{Utf8Path, Utf8PathBuf};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use discover::{Session, attach_registries, source};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
@@ -134,6 +136,10 @@ pub struct CompileArgs {
     /// After writing, run `pixi install -a` in the package.
     #[arg(long)]
     pub install: bool,
+    /// What renders graph.svg and graph.png from the task graph: the built-in engine, or
+    /// Graphviz's `dot` when it is on PATH (the built-in engine otherwise).
+    #[arg(long, value_enum, value_name = "ENGINE", default_value_t = GraphEngine::Builtin)]
+    pub graph_engine: GraphEngine,
 }
 
 #[derive(Debug, Args)]
@@ -145,6 +151,26 @@ pub struct LockArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Renderer of `graph.svg` and `graph.png`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphEngine {
+    /// Pure Rust: layered layout, SVG, rasterised with resvg (deterministic).
+    Builtin,
+    /// The Graphviz `dot` binary (layout of the reference's graph.dot, `rankdir=LR`).
+    Graphviz,
+}
+
+/// What the driver computes per spec.
+#[derive(Clone, Debug)]
+enum Mode {
+    /// Diagnostics only: no images are rendered.
+    Check,
+    /// The whole package, images by the built-in engine (rendered in parallel).
+    Builtin,
+    /// The package without images; `dot` renders them when the package is written.
+    Graphviz(Utf8PathBuf),
 }
 
 /// Entry point of the binary.
@@ -167,6 +193,16 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Print a warning line (`warning: ...`) to stderr.
+fn warn(msg: impl std::fmt::Display) {
+    let prefix = if std::io::stderr().is_terminal() {
+        "\x1b[1;33mwarning\x1b[0m"
+    } else {
+        "warning"
+    };
+    eprintln!("{prefix}: {msg}");
+}
+
 /// Print an error line (`error: ...`) to stderr.
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
     let styled = std::io::stderr().is_terminal();
@@ -177,17 +213,6 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
     };
     eprintln!("{prefix}: {msg}");
     ExitCode::from(1)
-}
-
-/// Print a warning line (`warning: ...`) to stderr.
-fn warn(msg: impl std::fmt::Display) {
-    let styled = std::io::stderr().is_terminal();
-    let prefix = if styled {
-        "\x1b[1;33mwarning\x1b[0m"
-    } else {
-        "warning"
-    };
-    eprintln!("{prefix}: {msg}");
 }
 
 fn no_spec(command: &str) -> ExitCode {
@@ -245,6 +270,20 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
         failed = true;
     }
 
+    let mode = match compile.map(|c| c.graph_engine) {
+        None => Mode::Check,
+        Some(GraphEngine::Builtin) => Mode::Builtin,
+        Some(GraphEngine::Graphviz) => match graphviz::find_dot() {
+            Some(dot) => Mode::Graphviz(dot),
+            None => {
+                warn(
+                    "Graphviz `dot` not found on PATH; rendering graph.svg and graph.png with the built-in engine",
+                );
+                Mode::Builtin
+            }
+        },
+    };
+
     // Compile every spec in parallel; each thread gets its own handle on the shared storage.
     let results: Vec<Arc<Compiled>> = units
         .par_iter()
@@ -258,7 +297,7 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
                     package: None,
                 })
             } else {
-                package(db, u.wf).clone()
+                compile_one(db, u.wf, &mode)
             }
         })
         .collect();
@@ -314,7 +353,10 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
             continue;
         };
         let parent = abs.parent().unwrap_or(Utf8Path::new("."));
-        let mut pkg = pkg.clone();
+        let mut pkg = match &mode {
+            Mode::Graphviz(dot) => Arc::new(with_graphviz_images(&db, *wf, pkg, dot)),
+            _ => pkg.clone(),
+        };
         if compile.update {
             let params_sha256 = match crate::artifacts::readme_md::params_sha256(&db, *wf) {
                 Ok(h) => h.clone(),
@@ -370,6 +412,51 @@ fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Compile one spec for `mode`. With the built-in engine the graph images are rendered on
+/// another worker while the rest of the package is generated (`package` asks for them last
+/// and waits for that worker's result).
+fn compile_one(db: &Database, wf: Workflow, mode: &Mode) -> Arc<Compiled> {
+    match mode {
+        Mode::Check | Mode::Graphviz(_) => package_without_images(db, wf).clone(),
+        Mode::Builtin => {
+            let (main, renderer) = (db.clone(), db.clone());
+            rayon::join(
+                move || package(&main, wf).clone(),
+                move || {
+                    let _ = graph_png(&renderer, wf);
+                },
+            )
+            .0
+        }
+    }
+}
+
+/// The package with `graph.svg` and `graph.png` rendered by `dot` from its `graph.dot`;
+/// falls back to the built-in engine (with a warning) when `dot` fails.
+fn with_graphviz_images(db: &Database, wf: Workflow, pkg: &Package, dot: &Utf8Path) -> Package {
+    let mut pkg = pkg.clone();
+    let source = pkg.file("graph.dot").cloned().unwrap_or_default();
+    let rendered = graphviz::render(dot, &source, "svg")
+        .and_then(|svg| Ok((svg, graphviz::render(dot, &source, "png")?)));
+    let (svg, png): (Arc<[u8]>, Arc<[u8]>) = match rendered {
+        Ok((svg, png)) => (svg.into(), png.into()),
+        Err(e) => {
+            warn(format!("{e}; rendering the graph with the built-in engine"));
+            let png = match graph_png(db, wf) {
+                Ok(png) => png.clone(),
+                Err(e) => {
+                    warn(format!("could not render graph.png: {e}"));
+                    return pkg;
+                }
+            };
+            (graph_svg(db, wf).clone(), png)
+        }
+    };
+    pkg.insert_after("graph.dot", "graph.svg", svg);
+    pkg.insert_after("graph.svg", "graph.png", png);
+    pkg
 }
 
 /// With `--deny-warnings`, warnings are shown as errors.

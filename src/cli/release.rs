@@ -38,12 +38,12 @@ pub fn prepare_update(
     let mut package = package.clone();
     for (path, text) in &mut package.files {
         if path == "VERSION.yaml" {
-            *text = Arc::from(next.to_yaml());
+            *text = Arc::from(next.to_yaml().into_bytes());
         }
     }
     package
         .files
-        .push(("pixi.lock".to_string(), Arc::from(lock)));
+        .push(("pixi.lock".to_string(), Arc::from(lock.into_bytes())));
     Ok((package, next))
 }
 

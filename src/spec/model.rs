@@ -149,13 +149,22 @@ impl TaskInstance {
     }
 
     /// For each argument (every partial key, then map/mapvalues argnames), the task ids it
-    /// depends on (`all_dependencies_dict` of the reference; used by the graph).
+    /// depends on: the reference's `all_dependencies_dict` (used by the graph). It is a
+    /// dict union (`partial | map | mapvalues`), so an argument named twice (a partial key
+    /// that is also an argname) appears once, at its first position, with the
+    /// dependencies of its last occurrence.
     pub fn arg_dependencies(&self) -> Vec<(&str, Vec<&str>)> {
+        fn set<'a>(out: &mut Vec<(&'a str, Vec<&'a str>)>, name: &'a str, deps: Vec<&'a str>) {
+            match out.iter_mut().find(|(a, _)| *a == name) {
+                Some(slot) => slot.1 = deps,
+                None => out.push((name, deps)),
+            }
+        }
         let mut out = Vec::new();
         for (k, v) in &self.partial {
             let mut refs = Vec::new();
             v.collect_task_refs(&mut refs);
-            out.push((k.value.as_str(), refs.iter().map(|r| r.task_id).collect()));
+            set(&mut out, &k.value, refs.iter().map(|r| r.task_id).collect());
         }
         for block in [&self.map, &self.mapvalues].into_iter().flatten() {
             let deps: Vec<&str> = block
@@ -165,7 +174,7 @@ impl TaskInstance {
                 .map(|r| r.task_id)
                 .collect();
             for name in &block.argnames {
-                out.push((name.value.as_str(), deps.clone()));
+                set(&mut out, &name.value, deps.clone());
             }
         }
         out

@@ -3,7 +3,7 @@
 
 use camino::{Utf8Path, Utf8PathBuf};
 use std::sync::Arc;
-use wtc::artifacts::{Compiled, package};
+use wtc::artifacts::{Compiled, package, package_without_images};
 
 use wtc::db::{Database, Host, Options, RegistryInput, SolvedRecord, SpecFile, Workflow};
 use wtc::dependencies::overrides::OverridesFile;
@@ -72,15 +72,15 @@ impl CompileArgs {
     }
 }
 
-/// Compile one spec text with a registry document through the salsa database.
-pub fn compile(
+/// The workflow of one spec text with a registry document, in the salsa database.
+pub fn workflow(
     db: &Database,
     spec_path: &Utf8Path,
     spec_text: &str,
     registry_json: &str,
     solved: Vec<SolvedRecord>,
     args: &CompileArgs,
-) -> (Workflow, Arc<Compiled>) {
+) -> Workflow {
     let registry = Registry::from_json(registry_json).expect("registry parses");
     let registry = RegistryInput::new(db, Arc::new(registry), Arc::new(solved));
     let options = Options::builder(
@@ -93,19 +93,49 @@ pub fn compile(
     .new(db);
     let file = SpecFile::new(db, spec_path.to_owned(), spec_text.to_string());
     let host = Host::new(db, "linux-64".into(), Arc::default());
-    let wf = Workflow::new(db, file, registry, options, host);
-    let compiled = package(db, wf).clone();
-    (wf, compiled)
+    Workflow::new(db, file, registry, options, host)
 }
 
-/// The text of a generated file.
-pub fn file<'a>(compiled: &'a Compiled, suffix: &str) -> &'a str {
+/// Compile one spec text with a registry document through the salsa database.
+pub fn compile(
+    db: &Database,
+    spec_path: &Utf8Path,
+    spec_text: &str,
+    registry_json: &str,
+    solved: Vec<SolvedRecord>,
+    args: &CompileArgs,
+) -> (Workflow, Arc<Compiled>) {
+    let wf = workflow(db, spec_path, spec_text, registry_json, solved, args);
+    (wf, package(db, wf).clone())
+}
+
+/// [`compile`] without rendering `graph.svg`/`graph.png` (the corpus-wide text checks).
+pub fn compile_without_images(
+    db: &Database,
+    spec_path: &Utf8Path,
+    spec_text: &str,
+    registry_json: &str,
+    solved: Vec<SolvedRecord>,
+    args: &CompileArgs,
+) -> (Workflow, Arc<Compiled>) {
+    let wf = workflow(db, spec_path, spec_text, registry_json, solved, args);
+    (wf, package_without_images(db, wf).clone())
+}
+
+/// The bytes of a generated file (the first whose path ends with `suffix`).
+pub fn bytes<'a>(compiled: &'a Compiled, suffix: &str) -> &'a [u8] {
     let pkg = compiled.package.as_ref().expect("compiled");
     pkg.files
         .iter()
         .find(|(p, _)| p.ends_with(suffix))
-        .map(|(_, t)| &**t)
+        .map(|(_, b)| &**b)
         .unwrap_or_else(|| panic!("no file ending with {suffix}"))
+}
+
+/// The text of a generated (UTF-8) file.
+pub fn file<'a>(compiled: &'a Compiled, suffix: &str) -> &'a str {
+    std::str::from_utf8(bytes(compiled, suffix))
+        .unwrap_or_else(|e| panic!("{suffix} is not text: {e}"))
 }
 
 /// A TOML document as nested ordered (key, value) lists: equal when the documents are
