@@ -12,15 +12,7 @@ use std::process::Command;
 use wtc::db::Database;
 
 fn python() -> Option<Utf8PathBuf> {
-    let p = std::env::var("WTC_PYTHON")
-        .map(Utf8PathBuf::from)
-        .unwrap_or_else(|_| repo().join(".venv/bin/python"));
-    let ok = p.is_file()
-        && Command::new(&p)
-            .args(["-c", "import wt_task, wt_contracts, wtc_example_tasks"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-    ok.then_some(p)
+    python_with("wt_task, wt_contracts, wtc_example_tasks")
 }
 
 /// Environment variables the examples' specs read.

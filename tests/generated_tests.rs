@@ -37,18 +37,7 @@ use wtc::db::Database;
 
 /// The venv's Python, if it has what the generated suite imports.
 fn python() -> Option<Utf8PathBuf> {
-    let p = std::env::var("WTC_PYTHON")
-        .map(Utf8PathBuf::from)
-        .unwrap_or_else(|_| repo().join(".venv/bin/python"));
-    let ok = p.is_file()
-        && Command::new(&p)
-            .args([
-                "-c",
-                "import pytest, syrupy, wt_runner.testing, wtc_example_tasks",
-            ])
-            .output()
-            .is_ok_and(|o| o.status.success());
-    ok.then_some(p)
+    python_with("pytest, syrupy, wt_runner.testing, wtc_example_tasks")
 }
 
 /// Environment variables the examples' specs read.

@@ -16,15 +16,7 @@ use std::process::Command;
 use wtc::db::Database;
 
 fn python() -> Option<Utf8PathBuf> {
-    let p = std::env::var("WTC_PYTHON")
-        .map(Utf8PathBuf::from)
-        .unwrap_or_else(|_| repo().join(".venv/bin/python"));
-    let ok = p.is_file()
-        && Command::new(&p)
-            .args(["-c", "import pydantic, wt_contracts, ruamel.yaml"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-    ok.then_some(p)
+    python_with("pydantic, wt_contracts, ruamel.yaml")
 }
 
 /// Write a compiled package under `dir`; the manifest entry (its package directory holds

@@ -268,3 +268,17 @@ pub fn yaml_to_json(node: &wtc::syntax::yaml::Node) -> serde_json::Value {
         ),
     }
 }
+
+/// The project venv's Python (`WTC_PYTHON` or `.venv/bin/python`), if it can import every
+/// module in `modules` (comma-separated, as in a Python `import` statement).
+pub fn python_with(modules: &str) -> Option<Utf8PathBuf> {
+    let p = std::env::var("WTC_PYTHON")
+        .map(Utf8PathBuf::from)
+        .unwrap_or_else(|_| repo().join(".venv/bin/python"));
+    let ok = p.is_file()
+        && std::process::Command::new(&p)
+            .args(["-c", &format!("import {modules}")])
+            .output()
+            .is_ok_and(|o| o.status.success());
+    ok.then_some(p)
+}
