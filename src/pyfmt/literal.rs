@@ -12,24 +12,7 @@ pub fn py_str(s: &str) -> String {
     let doubles = s.chars().filter(|&c| c == '"').count();
     let singles = s.chars().filter(|&c| c == '\'').count();
     let quote = if doubles > singles { '\'' } else { '"' };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if is_printable(c) => out.push(c),
-            c => push_escape(&mut out, c),
-        }
-    }
-    out.push(quote);
-    out
+    quoted(s, quote)
 }
 
 /// Python's own `repr(s)` for a `str` (not ruff-normalized): single quotes, unless
@@ -44,6 +27,11 @@ pub fn py_repr_str(s: &str) -> String {
     } else {
         '\''
     };
+    quoted(s, quote)
+}
+
+/// `s` between `quote`s with Python `repr` escapes; only `quote` itself is escaped.
+fn quoted(s: &str, quote: char) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
