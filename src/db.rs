@@ -18,7 +18,7 @@ use crate::diagnostics::Diagnostic;
 use crate::discovery::inputs::{DefaultFeature, DiscoveryInputs, FeatureConda};
 use crate::discovery::key::{DiscoveryKey, discovery_key as hash_inputs};
 use crate::registry::{KnownTask, Registry};
-use crate::resolve::{Resolution, resolve};
+use crate::resolve::{Resolution, ResolvedTask, resolve};
 use crate::schema::{Fragment, task_fragment as build_fragment};
 use crate::spec::lower::{Lowered, lower};
 use crate::spec::model::Spec;
@@ -294,6 +294,10 @@ pub struct TaskNode<'db> {
     #[tracked]
     #[returns(ref)]
     pub fragment_input: Arc<FragmentInput>,
+    /// The resolved task without spans: equal across edits that only move it.
+    #[tracked]
+    #[returns(ref)]
+    pub task: Arc<ResolvedTask>,
 }
 
 /// Tracked per-task nodes, in flat order.
@@ -313,7 +317,17 @@ pub fn task_nodes(db: &dyn Db, wf: Workflow) -> Vec<TaskNode<'_>> {
                     .collect(),
                 known: t.known.clone(),
             };
-            TaskNode::new(db, t.instance.id.value.clone(), Arc::new(input))
+            let task = ResolvedTask {
+                instance: Arc::new(t.instance.without_spans()),
+                known: t.known.clone(),
+                conditions: t.conditions.clone(),
+            };
+            TaskNode::new(
+                db,
+                t.instance.id.value.clone(),
+                Arc::new(input),
+                Arc::new(task),
+            )
         })
         .collect()
 }

@@ -91,6 +91,20 @@ pub fn to_string_compact_utf8(v: &Value) -> String {
     out
 }
 
+/// Append `v` to `out` as [`to_string_compact_utf8`] writes it.
+pub fn push_compact_utf8(out: &mut String, v: &Value) {
+    Writer {
+        style: &COMPACT_UTF8,
+        out,
+    }
+    .value(v, 0);
+}
+
+/// Append `s` as a JSON string literal as `json.dumps` writes it (ASCII only).
+pub fn push_ascii_string(out: &mut String, s: &str) {
+    write_string(out, s, true);
+}
+
 /// `repr(f)` for a Python `float`: the shortest digits that round-trip, positional notation when
 /// the decimal exponent is in `-4..16` (always with a fractional part, e.g. `1.0`, `0.0001`,
 /// `123456789012345.0`), scientific otherwise with a signed exponent of at least two digits
@@ -243,27 +257,45 @@ impl Writer<'_> {
 /// lowercase `\uxxxx`, characters beyond the BMP as a UTF-16 surrogate pair.
 fn write_string(out: &mut String, s: &str, ensure_ascii: bool) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            c if c < ' ' => push_u_escape(out, c as u16),
-            ' '..='~' => out.push(c),
-            c if ensure_ascii => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    push_u_escape(out, *unit);
-                }
-            }
-            c => out.push(c),
-        }
+    // Fast path: copy runs of printable ASCII other than `"` and `\\` as they are.
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        let run = bytes[start..]
+            .iter()
+            .position(|&b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')
+            .unwrap_or(bytes.len() - start);
+        out.push_str(&s[start..start + run]);
+        start += run;
+        let Some(c) = s[start..].chars().next() else {
+            break;
+        };
+        start += c.len_utf8();
+        write_char(out, c, ensure_ascii);
     }
     out.push('"');
+}
+
+/// One character that is not plain printable ASCII, escaped as [`write_string`] says.
+fn write_char(out: &mut String, c: char, ensure_ascii: bool) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{08}' => out.push_str("\\b"),
+        '\u{0c}' => out.push_str("\\f"),
+        c if c < ' ' => push_u_escape(out, c as u16),
+        ' '..='~' => out.push(c),
+        c if ensure_ascii => {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                push_u_escape(out, *unit);
+            }
+        }
+        c => out.push(c),
+    }
 }
 
 /// `\uxxxx` with four lowercase hex digits.

@@ -71,7 +71,7 @@ fn dump_spec_json(db: &Database, wf: Workflow, name: &str) {
     let registry = wf.registry(db).registry(db);
     if let Ok(v) = wtc::fingerprint::spec_json(spec, registry) {
         let path = std::path::Path::new(&dir).join(format!("{name}.json"));
-        std::fs::write(path, wtc::pyjson::to_string_compact_utf8(&v)).unwrap();
+        std::fs::write(path, v).unwrap();
     }
 }
 

@@ -4,12 +4,15 @@
 //! (isort, unused-import removal) would leave it, using the layout engine in [`crate::pyfmt`].
 
 use crate::artifacts::HEADER;
+use crate::db::{Db, TaskNode, Workflow, resolution, task_nodes};
 use crate::pyfmt::{
     Arg, Chain, ChainCall, Expr, Import, assign_chain, import_block, py_float, py_int, py_str,
 };
 use crate::resolve::ResolvedTask;
 use crate::spec::model::{Reference, Value};
+use std::collections::HashMap;
 use std::fmt::Write;
+use std::sync::Arc;
 
 /// Which DAG module to render.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -22,6 +25,26 @@ const TEST_MARK: &str = "# 🧪";
 
 /// Render a DAG module for the resolved tasks (flat-workflow order).
 pub fn render(tasks: &[ResolvedTask], kind: DagKind) -> String {
+    render_with(tasks, kind, |t| task_code(t, kind))
+}
+
+/// The assignment statement that runs one task (`<id> = task(f).validate()...`), indented
+/// for the body of `main`.
+#[must_use]
+pub fn task_code(t: &ResolvedTask, kind: DagKind) -> String {
+    assign_chain(
+        &t.instance.id.value,
+        &task_chain(t, kind == DagKind::MockIo),
+        4,
+    )
+}
+
+/// Render a DAG module, taking each task's statement from `code` (see [`task_code`]).
+pub fn render_with<S: AsRef<str>>(
+    tasks: &[ResolvedTask],
+    kind: DagKind,
+    mut code: impl FnMut(&ResolvedTask) -> S,
+) -> String {
     let mock = kind == DagKind::MockIo;
     let mut imports = vec![
         Import::module("typing", "Any"),
@@ -92,13 +115,14 @@ pub fn render(tasks: &[ResolvedTask], kind: DagKind) -> String {
     for (i, t) in tasks.iter().enumerate() {
         out.push('\n');
         let id = &t.instance.id.value;
-        let code = assign_chain(id, &task_chain(t, mock), 4);
+        let code = code(t);
+        let code = code.as_ref();
         if used.contains(id.as_str()) || i + 1 == tasks.len() {
-            out.push_str(&code);
+            out.push_str(code);
         } else {
             // No later task uses this result: the task runs for its effects. Say so, rather
             // than leave an "unused variable" (F841) for linters to flag.
-            let (first, rest) = code.split_once('\n').unwrap_or((&code, ""));
+            let (first, rest) = code.split_once('\n').unwrap_or((code, ""));
             let _ = write!(
                 out,
                 "{first}  # noqa: F841 (result not used by later tasks)\n{rest}"
@@ -253,17 +277,51 @@ pub fn value_expr(v: &Value) -> Expr {
     }
 }
 
+/// One task's statement in both DAG modules; the mock-io one differs only for `io` tasks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskCode {
+    pub production: Arc<str>,
+    pub mock_io: Arc<str>,
+}
+
+/// The statement of one task, memoized per task: an edit to one task re-renders only its
+/// own statement, the modules are then reassembled.
 #[salsa::tracked(returns(ref))]
-pub fn run_sequential_py(db: &dyn crate::db::Db, wf: crate::db::Workflow) -> std::sync::Arc<str> {
-    let tasks = &crate::db::resolution(db, wf).tasks;
-    std::sync::Arc::from(render(tasks, DagKind::Production))
+pub fn task_dag_code<'db>(db: &'db dyn Db, node: TaskNode<'db>) -> TaskCode {
+    let t = node.task(db);
+    let production: Arc<str> = Arc::from(task_code(t, DagKind::Production));
+    let mock_io = if t.known.is_io {
+        Arc::from(task_code(t, DagKind::MockIo))
+    } else {
+        production.clone()
+    };
+    TaskCode {
+        production,
+        mock_io,
+    }
+}
+
+fn render_dag(db: &dyn Db, wf: Workflow, kind: DagKind) -> Arc<str> {
+    let tasks = &resolution(db, wf).tasks;
+    let codes: HashMap<&str, &TaskCode> = task_nodes(db, wf)
+        .iter()
+        .map(|n| (n.id(db).as_str(), task_dag_code(db, *n)))
+        .collect();
+    Arc::from(render_with(tasks, kind, |t| {
+        match codes.get(t.instance.id.value.as_str()) {
+            Some(c) if kind == DagKind::MockIo => c.mock_io.clone(),
+            Some(c) => c.production.clone(),
+            None => Arc::from(task_code(t, kind)),
+        }
+    }))
 }
 
 #[salsa::tracked(returns(ref))]
-pub fn run_sequential_mock_io_py(
-    db: &dyn crate::db::Db,
-    wf: crate::db::Workflow,
-) -> std::sync::Arc<str> {
-    let tasks = &crate::db::resolution(db, wf).tasks;
-    std::sync::Arc::from(render(tasks, DagKind::MockIo))
+pub fn run_sequential_py(db: &dyn Db, wf: Workflow) -> Arc<str> {
+    render_dag(db, wf, DagKind::Production)
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn run_sequential_mock_io_py(db: &dyn Db, wf: Workflow) -> Arc<str> {
+    render_dag(db, wf, DagKind::MockIo)
 }

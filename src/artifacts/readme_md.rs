@@ -18,12 +18,13 @@ use crate::artifacts::{
     dockerfile, dockerignore, hatch_build_py, pixi_toml, pyproject_toml, tests_conftest,
     tests_test_metadata, tests_test_results,
 };
-use crate::db::{Db, Workflow, spec_model, spec_requirements};
+use crate::db::{Db, TaskNode, Workflow, spec_model, spec_requirements, task_nodes};
 use crate::diagnostics::Diagnostic;
 use crate::fingerprint::{
     ArtifactContainer, DagsArtifacts, Fingerprint, FingerprintError, InstalledRequirement,
     PackageArtifacts, TestsArtifacts,
 };
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// `params_sha256` of the workflow's `params.json`.
@@ -37,7 +38,25 @@ pub fn params_sha256(db: &dyn Db, wf: Workflow) -> Result<Arc<str>, Vec<Diagnost
 #[salsa::tracked(returns(ref))]
 pub fn spec_sha256(db: &dyn Db, wf: Workflow) -> Result<Arc<str>, FingerprintError> {
     let registry = wf.registry(db).registry(db);
-    crate::fingerprint::spec_sha256(spec_model(db, wf), registry).map(Arc::from)
+    let nodes: HashMap<&str, TaskNode<'_>> = task_nodes(db, wf)
+        .iter()
+        .map(|n| (n.id(db).as_str(), *n))
+        .collect();
+    let json = crate::fingerprint::spec_json_with(spec_model(db, wf), registry, &mut |t| {
+        match nodes.get(t.id.value.as_str()) {
+            Some(n) => Ok(task_spec_json(db, *n).clone()),
+            // Only a task that did not resolve has no node (the compile reports it).
+            None => crate::fingerprint::resolve_instance(t, registry)
+                .map(|r| Arc::from(crate::fingerprint::instance_json(&r))),
+        }
+    })?;
+    Ok(Arc::from(crate::fingerprint::sha256_hex(json.as_bytes())))
+}
+
+/// One task instance as the spec dump writes it (memoized per task).
+#[salsa::tracked(returns(ref))]
+pub fn task_spec_json<'db>(db: &'db dyn Db, node: TaskNode<'db>) -> Arc<str> {
+    Arc::from(crate::fingerprint::instance_json(node.task(db)))
 }
 
 /// The spec's conda requirements pinned to the solved versions (`--solved`).

@@ -21,7 +21,7 @@
 //! `params_sha256` only).
 
 use super::sha256_hex;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// Everything the artifact hashes cover, borrowed from the generated files.
 #[derive(Clone, Copy, Debug)]
@@ -74,53 +74,100 @@ pub struct TestsArtifacts<'a> {
 }
 
 impl ArtifactContainer<'_> {
-    /// The container as a JSON value; `strict: false` leaves out `dockerfile` and
-    /// `pixi_toml` (the basic hash).
+    /// The container as `json.dumps(sort_keys=True)` writes it; `strict: false` leaves out
+    /// `dockerfile` and `pixi_toml` (the basic hash). Written piece by piece: the large
+    /// file texts are escaped straight into the output, never copied into a JSON value.
     #[must_use]
-    pub fn to_json(&self, strict: bool) -> Value {
+    pub fn to_json_text(&self, strict: bool) -> String {
         let p = &self.package;
-        let mut v = json!({
-            "release_name": self.release_name,
-            "package_name": self.package_name,
-            "package": {
-                "dags": {
-                    "init_dot_py": p.dags.init_dot_py,
-                    "run_sequential_mock_io": p.dags.run_sequential_mock_io,
-                    "run_sequential": p.dags.run_sequential,
-                },
-                "rjsf": p.rjsf,
-                "params_json": p.params_json,
-                "cli": p.cli,
-                "dispatch": p.dispatch,
-                "metadata": p.metadata,
-                "response": p.response,
-                "init_dot_py": p.init_dot_py,
+        let dags = object(vec![
+            ("init_dot_py", string(p.dags.init_dot_py)),
+            (
+                "run_sequential_mock_io",
+                string(p.dags.run_sequential_mock_io),
+            ),
+            ("run_sequential", string(p.dags.run_sequential)),
+        ]);
+        let package = object(vec![
+            ("dags", dags),
+            ("rjsf", value(p.rjsf)),
+            ("params_json", value(p.params_json)),
+            ("cli", string(p.cli)),
+            ("dispatch", string(p.dispatch)),
+            ("metadata", string(p.metadata)),
+            ("response", string(p.response)),
+            ("init_dot_py", string(p.init_dot_py)),
+        ]);
+        let tests = self.tests.map_or_else(
+            || "null".to_string(),
+            |t| {
+                object(vec![
+                    ("conftest", string(t.conftest)),
+                    ("test_metadata", string(t.test_metadata)),
+                    ("test_results", string(t.test_results)),
+                ])
             },
-            "tests": self.tests.map(|t| json!({
-                "conftest": t.conftest,
-                "test_metadata": t.test_metadata,
-                "test_results": t.test_results,
-            })),
-            "dockerignore": self.dockerignore,
-            "pyproject_toml": self.pyproject_toml,
-            "hatch_build_py": self.hatch_build_py,
-        });
-        if strict && let Some(map) = v.as_object_mut() {
-            map.insert("pixi_toml".into(), json!(self.pixi_toml));
-            map.insert("dockerfile".into(), json!(self.dockerfile));
+        );
+        let mut entries = vec![
+            ("release_name", string(self.release_name)),
+            ("package_name", string(self.package_name)),
+            ("package", package),
+            ("tests", tests),
+            ("dockerignore", optional(self.dockerignore)),
+            ("pyproject_toml", optional(self.pyproject_toml)),
+            ("hatch_build_py", optional(self.hatch_build_py)),
+        ];
+        if strict {
+            entries.push((
+                "pixi_toml",
+                self.pixi_toml.map_or_else(|| "null".into(), value),
+            ));
+            entries.push(("dockerfile", optional(self.dockerfile)));
         }
-        v
+        object(entries)
     }
 
     /// `artifacts_sha256_basic`: without `dockerfile` and `pixi_toml`.
     #[must_use]
     pub fn sha256_basic(&self) -> String {
-        sha256_hex(crate::pyjson::to_string_sorted(&self.to_json(false)).as_bytes())
+        sha256_hex(self.to_json_text(false).as_bytes())
     }
 
     /// `artifacts_sha256_strict`: the whole container.
     #[must_use]
     pub fn sha256_strict(&self) -> String {
-        sha256_hex(crate::pyjson::to_string_sorted(&self.to_json(true)).as_bytes())
+        sha256_hex(self.to_json_text(true).as_bytes())
     }
+}
+
+/// A JSON object of already-serialized values, keys sorted (`sort_keys=True`).
+fn object(mut entries: Vec<(&str, String)>) -> String {
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = String::with_capacity(entries.iter().map(|(k, v)| k.len() + v.len() + 6).sum());
+    out.push('{');
+    for (i, (k, v)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&string(k));
+        out.push_str(": ");
+        out.push_str(v);
+    }
+    out.push('}');
+    out
+}
+
+/// A string as `json.dumps` writes it (ASCII only).
+fn string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    crate::pyjson::push_ascii_string(&mut out, s);
+    out
+}
+
+fn optional(s: Option<&str>) -> String {
+    s.map_or_else(|| "null".to_string(), string)
+}
+
+fn value(v: &Value) -> String {
+    crate::pyjson::to_string_sorted(v)
 }

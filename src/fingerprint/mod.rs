@@ -17,7 +17,7 @@ mod yaml;
 
 pub use container::{ArtifactContainer, DagsArtifacts, PackageArtifacts, TestsArtifacts};
 pub use installed::{InstalledRequirement, channel_text, installed_requirements};
-pub use spec_json::{spec_json, value_json};
+pub use spec_json::{instance_json, resolve_instance, spec_json, spec_json_with, value_json};
 pub use yaml::yaml_scalar;
 
 use crate::registry::Registry;
@@ -56,10 +56,7 @@ pub fn params_sha256(params: &serde_json::Value) -> String {
 
 /// `spec_sha256` (§11.2): the hash of [`spec_json`] written as pydantic's compact JSON.
 pub fn spec_sha256(spec: &Spec, registry: &Registry) -> Result<String, FingerprintError> {
-    let json = spec_json(spec, registry)?;
-    Ok(sha256_hex(
-        crate::pyjson::to_string_compact_utf8(&json).as_bytes(),
-    ))
+    Ok(sha256_hex(spec_json(spec, registry)?.as_bytes()))
 }
 
 /// The five fingerprint values, in the (alphabetical) order the README lists them.

@@ -29,8 +29,9 @@
 
 use super::FingerprintError;
 use crate::pyfmt::py_repr_str;
-use crate::pyjson::py_float_repr;
+use crate::pyjson::{push_compact_utf8, py_float_repr};
 use crate::registry::{KnownTask, Registry};
+use crate::resolve::ResolvedTask;
 use crate::spec::model::{
     MapBlock, Override, Reference, SkipIf, Spanned, Spec, TaskInstance, Value, WorkflowEntry,
 };
@@ -38,41 +39,103 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value as J, json};
 use std::sync::Arc;
 
-/// The spec as the reference's pydantic model dumps it (see the module docs).
-pub fn spec_json(spec: &Spec, registry: &Registry) -> Result<J, FingerprintError> {
-    let mut cache = KnownTasks {
-        registry,
-        by_reference: IndexMap::new(),
-    };
+/// The spec as the reference's pydantic model dumps it (see the module docs), as compact
+/// JSON text, resolving every task through `registry`.
+pub fn spec_json(spec: &Spec, registry: &Registry) -> Result<String, FingerprintError> {
+    spec_json_with(spec, registry, &mut |t| {
+        Ok(Arc::from(instance_json(&resolve_instance(t, registry)?)))
+    })
+}
+
+/// `t` with its task and skipif conditions looked up in `registry`.
+pub fn resolve_instance(
+    t: &Arc<TaskInstance>,
+    registry: &Registry,
+) -> Result<ResolvedTask, FingerprintError> {
+    Ok(ResolvedTask {
+        instance: t.clone(),
+        known: lookup(registry, &t.task.value)?,
+        conditions: match &t.skipif {
+            Some(s) => s
+                .conditions
+                .iter()
+                .map(|c| lookup(registry, &c.value))
+                .collect::<Result<_, _>>()?,
+            None => Vec::new(),
+        },
+    })
+}
+
+/// [`spec_json`] with each instance's text ([`instance_json`]) taken from `instance`, so a
+/// caller can memoize it per task.
+pub fn spec_json_with(
+    spec: &Spec,
+    registry: &Registry,
+    instance: &mut dyn FnMut(&Arc<TaskInstance>) -> Result<Arc<str>, FingerprintError>,
+) -> Result<String, FingerprintError> {
     let default_skipif = match &spec.default_skipif {
-        Some(s) => skipif_json(s, &mut cache)?,
-        None => J::Null,
+        Some(s) => {
+            let known = s
+                .conditions
+                .iter()
+                .map(|c| lookup(registry, &c.value))
+                .collect::<Result<Vec<_>, _>>()?;
+            skipif_json(s, &known)
+        }
+        None => "null".to_string(),
     };
-    let mut flat = Vec::new();
-    let mut workflow = Vec::with_capacity(spec.workflow.len());
-    for entry in &spec.workflow {
+    let mut texts = Vec::new();
+    for t in spec.flat_tasks() {
+        texts.push(instance(t)?);
+    }
+    let size = texts.iter().map(|t| t.len()).sum::<usize>() * 2 + 4096;
+    let mut out = String::with_capacity(size);
+    let o = &spec.rjsf_overrides;
+    out.push_str("{\"id\":");
+    push_compact_utf8(&mut out, &J::String(spec.id.value.clone()));
+    out.push_str(",\"rjsf_overrides\":");
+    push_compact_utf8(
+        &mut out,
+        &json!({
+            "properties": applied_overrides(&o.properties),
+            "definitions": applied_overrides(&o.defs),
+            "uiSchema": applied_overrides(&o.ui_schema),
+        }),
+    );
+    out.push_str(",\"task_instance_defaults\":{\"skipif\":");
+    out.push_str(&default_skipif);
+    out.push_str("},\"workflow\":[");
+    let mut flat = texts.iter();
+    for (i, entry) in spec.workflow.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
         match entry {
-            WorkflowEntry::Task(t) => {
-                let v = instance_json(t, &mut cache)?;
-                flat.push(v.clone());
-                workflow.push(v);
-            }
+            WorkflowEntry::Task(_) => out.push_str(flat.next().map_or("", |t| t)),
             WorkflowEntry::Group(g) => {
-                let mut tasks = Vec::with_capacity(g.tasks.len());
-                for t in &g.tasks {
-                    let v = instance_json(t, &mut cache)?;
-                    flat.push(v.clone());
-                    tasks.push(v);
+                out.push_str("{\"title\":");
+                push_compact_utf8(&mut out, &J::String(g.title.value.clone()));
+                out.push_str(",\"description\":");
+                push_compact_utf8(&mut out, &J::String(g.description.clone()));
+                out.push_str(",\"tasks\":[");
+                for j in 0..g.tasks.len() {
+                    if j > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(flat.next().map_or("", |t| t));
                 }
-                workflow.push(json!({
-                    "title": g.title.value,
-                    "description": g.description,
-                    "tasks": tasks,
-                    "type": "task-group",
-                }));
+                out.push_str("],\"type\":\"task-group\"}");
             }
         }
     }
+    out.push_str("],\"flat_workflow\":[");
+    for (i, t) in texts.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(t);
+    }
+    out.push_str("],\"task_instance_dependencies\":");
     let dependencies: Map<String, J> = spec
         .flat_tasks()
         .map(|t| {
@@ -80,95 +143,101 @@ pub fn spec_json(spec: &Spec, registry: &Registry) -> Result<J, FingerprintError
             (t.id.value.clone(), json!(deps))
         })
         .collect();
-    let o = &spec.rjsf_overrides;
-    Ok(json!({
-        "id": spec.id.value,
-        "rjsf_overrides": {
-            "properties": applied_overrides(&o.properties),
-            "definitions": applied_overrides(&o.defs),
-            "uiSchema": applied_overrides(&o.ui_schema),
-        },
-        "task_instance_defaults": {"skipif": default_skipif},
-        "workflow": workflow,
-        "flat_workflow": flat,
-        "task_instance_dependencies": dependencies,
-    }))
+    push_compact_utf8(&mut out, &J::Object(dependencies));
+    out.push('}');
+    Ok(out)
 }
 
-/// Known tasks resolved from `task:` / condition text, each serialized once.
-struct KnownTasks<'a> {
-    registry: &'a Registry,
-    by_reference: IndexMap<String, J>,
+fn lookup(registry: &Registry, reference: &str) -> Result<Arc<KnownTask>, FingerprintError> {
+    registry
+        .lookup(reference)
+        .cloned()
+        .map_err(|_| FingerprintError::UnresolvedTask {
+            reference: reference.to_string(),
+        })
 }
 
-impl KnownTasks<'_> {
-    fn get(&mut self, reference: &str) -> Result<J, FingerprintError> {
-        if let Some(v) = self.by_reference.get(reference) {
-            return Ok(v.clone());
-        }
-        let known =
-            self.registry
-                .lookup(reference)
-                .map_err(|_| FingerprintError::UnresolvedTask {
-                    reference: reference.to_string(),
-                })?;
-        let v = known_task_json(known);
-        self.by_reference.insert(reference.to_string(), v.clone());
-        Ok(v)
-    }
-}
-
-/// A `KnownTask` as the reference serializes it outside the mock-io context.
-fn known_task_json(k: &Arc<KnownTask>) -> J {
+/// A `KnownTask` as the reference serializes it outside the mock-io context, appended to
+/// `out` (the JSON schema is written from the registry's value, not copied).
+fn push_known_task(out: &mut String, k: &KnownTask) {
     let alias = k.safe_reference();
-    json!({
-        "importable_reference": {
-            "anchor": k.anchor,
-            "function": alias,
-            "statement": format!("from {} import {} as {alias}", k.anchor, k.function_name),
-            "is_mocked": false,
-        },
-        "tags": k.tags,
-        "registry_ref": k.registry_ref,
-        "json_schema": k.json_schema.0,
-        "description": k.description,
-    })
+    push_compact_utf8(
+        out,
+        &json!({
+            "importable_reference": {
+                "anchor": k.anchor,
+                "function": alias,
+                "statement": format!("from {} import {} as {alias}", k.anchor, k.function_name),
+                "is_mocked": false,
+            },
+            "tags": k.tags,
+            "registry_ref": k.registry_ref,
+        }),
+    );
+    out.pop();
+    out.push_str(",\"json_schema\":");
+    push_compact_utf8(out, &k.json_schema.0);
+    out.push_str(",\"description\":");
+    push_compact_utf8(out, &json!(k.description));
+    out.push('}');
 }
 
-fn skipif_json(s: &SkipIf, cache: &mut KnownTasks<'_>) -> Result<J, FingerprintError> {
-    let known = s
-        .conditions
-        .iter()
-        .map(|c| cache.get(&c.value))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(json!({
-        "conditions": s.conditions.iter().map(|c| c.value.as_str()).collect::<Vec<_>>(),
-        "unpack_depth": s.unpack_depth,
-        "known_tasks": known,
-    }))
+/// A `skipif` block with its conditions' known tasks (`known`, in condition order).
+fn skipif_json(s: &SkipIf, known: &[Arc<KnownTask>]) -> String {
+    let mut out = String::new();
+    push_compact_utf8(
+        &mut out,
+        &json!({
+            "conditions": s.conditions.iter().map(|c| c.value.as_str()).collect::<Vec<_>>(),
+            "unpack_depth": s.unpack_depth,
+        }),
+    );
+    out.pop();
+    out.push_str(",\"known_tasks\":[");
+    for (i, k) in known.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_known_task(&mut out, k);
+    }
+    out.push_str("]}");
+    out
 }
 
-fn instance_json(t: &TaskInstance, cache: &mut KnownTasks<'_>) -> Result<J, FingerprintError> {
+/// One task instance as compact JSON text (an item of `workflow` / `flat_workflow`).
+#[must_use]
+pub fn instance_json(task: &ResolvedTask) -> String {
+    let t = &task.instance;
     let skipif = match &t.skipif {
-        Some(s) => skipif_json(s, cache)?,
-        None => J::Null,
+        Some(s) => skipif_json(s, &task.conditions),
+        None => "null".to_string(),
     };
     let partial: Map<String, J> = t
         .partial
         .iter()
         .map(|(k, v)| (k.value.clone(), value_json(v)))
         .collect();
-    Ok(json!({
-        "name": t.name,
-        "id": t.id.value,
-        "known_task_name": t.task.value,
-        "skipif": skipif,
-        "partial": partial,
-        "map": map_json(t.map.as_ref()),
-        "mapvalues": map_json(t.mapvalues.as_ref()),
-        "known_task": cache.get(&t.task.value)?,
-        "method": t.method().as_str(),
-    }))
+    let mut out = String::with_capacity(skipif.len() + 4096);
+    out.push_str("{\"name\":");
+    push_compact_utf8(&mut out, &J::String(t.name.clone()));
+    out.push_str(",\"id\":");
+    push_compact_utf8(&mut out, &J::String(t.id.value.clone()));
+    out.push_str(",\"known_task_name\":");
+    push_compact_utf8(&mut out, &J::String(t.task.value.clone()));
+    out.push_str(",\"skipif\":");
+    out.push_str(&skipif);
+    out.push_str(",\"partial\":");
+    push_compact_utf8(&mut out, &J::Object(partial));
+    out.push_str(",\"map\":");
+    push_compact_utf8(&mut out, &map_json(t.map.as_ref()));
+    out.push_str(",\"mapvalues\":");
+    push_compact_utf8(&mut out, &map_json(t.mapvalues.as_ref()));
+    out.push_str(",\"known_task\":");
+    push_known_task(&mut out, &task.known);
+    out.push_str(",\"method\":");
+    push_compact_utf8(&mut out, &J::String(t.method().as_str().to_string()));
+    out.push('}');
+    out
 }
 
 /// A `map`/`mapvalues` block; an absent block dumps as the reference's empty default.

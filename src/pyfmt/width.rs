@@ -3,6 +3,10 @@
 /// Display width of `text` as ruff measures it (`unicode-width` per character,
 /// control characters count 0).
 pub(crate) fn str_width(text: &str) -> usize {
+    // Printable ASCII (the common case) is one column per byte.
+    if text.bytes().all(|b| (0x20..0x7F).contains(&b)) {
+        return text.len();
+    }
     text.chars().map(char_width).sum()
 }
 

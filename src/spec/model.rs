@@ -20,6 +20,10 @@ impl<T> Spanned<T> {
     }
 }
 
+fn unspanned<T: Clone>(s: &Spanned<T>) -> Spanned<T> {
+    Spanned::new(s.value.clone(), Span::default())
+}
+
 /// An `f64` compared and hashed by its bits, so models can be `Eq` (salsa backdating).
 #[derive(Clone, Copy, Debug)]
 pub struct F64(pub f64);
@@ -106,6 +110,30 @@ impl Method {
 }
 
 impl TaskInstance {
+    /// The instance with every span set to the default: equal for two revisions of the
+    /// spec that differ only in where the instance sits (per-task queries compare these,
+    /// so an edit elsewhere in the file does not invalidate them).
+    #[must_use]
+    pub fn without_spans(&self) -> TaskInstance {
+        TaskInstance {
+            id: unspanned(&self.id),
+            name: self.name.clone(),
+            task: unspanned(&self.task),
+            partial: self
+                .partial
+                .iter()
+                .map(|(k, v)| (unspanned(k), v.without_spans()))
+                .collect(),
+            map: self.map.as_ref().map(MapBlock::without_spans),
+            mapvalues: self.mapvalues.as_ref().map(MapBlock::without_spans),
+            skipif: self.skipif.as_ref().map(|s| SkipIf {
+                conditions: s.conditions.iter().map(unspanned).collect(),
+                unpack_depth: s.unpack_depth,
+            }),
+            span: Span::default(),
+        }
+    }
+
     pub fn method(&self) -> Method {
         if self.map.is_some() {
             Method::Map
@@ -219,6 +247,16 @@ pub struct MapBlock {
     pub single_argvalue: bool,
 }
 
+impl MapBlock {
+    fn without_spans(&self) -> MapBlock {
+        MapBlock {
+            argnames: self.argnames.iter().map(unspanned).collect(),
+            argvalues: self.argvalues.iter().map(unspanned).collect(),
+            single_argvalue: self.single_argvalue,
+        }
+    }
+}
+
 /// A `${{ ... }}` variable reference.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Reference {
@@ -249,6 +287,20 @@ pub enum Value {
 }
 
 impl Value {
+    fn without_spans(&self) -> Value {
+        match self {
+            Value::Ref(r) => Value::Ref(unspanned(r)),
+            Value::List(items) => Value::List(items.iter().map(Value::without_spans).collect()),
+            Value::Dict(items) => Value::Dict(
+                items
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.without_spans()))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
     fn collect_task_refs<'a>(&'a self, out: &mut Vec<RefUse<'a>>) {
         match self {
             Value::Ref(r) => out.extend(RefUse::of(r)),
