@@ -18,7 +18,11 @@ use std::time::{Duration, Instant};
 /// Run `compile` (with `output` and `release` flags) or `check` (`None`).
 pub(super) fn run(check: &CheckArgs, compile: Option<(&OutputArgs, &ReleaseArgs)>) -> ExitCode {
     let start = Instant::now();
-    let command = if compile.is_some() { "compile" } else { "check" };
+    let command = if compile.is_some() {
+        "compile"
+    } else {
+        "check"
+    };
     if check.specs.is_empty() {
         return no_spec(command);
     }
@@ -30,7 +34,10 @@ pub(super) fn run(check: &CheckArgs, compile: Option<(&OutputArgs, &ReleaseArgs)
     if specs.is_empty() {
         return fail("no spec.yaml found in the given directories");
     }
-    let batch = specs.len() > 1 || inputs.iter().any(|i| matches!(i, super::specs::Input::Tree(_)));
+    let batch = specs.len() > 1
+        || inputs
+            .iter()
+            .any(|i| matches!(i, super::specs::Input::Tree(_)));
     let mut driver = match Driver::new(check, compile.map(|(o, _)| o)) {
         Ok(d) => d,
         Err(code) => return code,
@@ -46,7 +53,11 @@ pub(super) fn run(check: &CheckArgs, compile: Option<(&OutputArgs, &ReleaseArgs)
     let mut summary = Summary {
         batch,
         quiet: check.quiet,
-        verb: if compile.is_some() { "Compiled" } else { "Checked" },
+        verb: if compile.is_some() {
+            "Compiled"
+        } else {
+            "Checked"
+        },
         total: 0,
         failed: 0,
     };
@@ -86,7 +97,9 @@ pub(super) fn run(check: &CheckArgs, compile: Option<(&OutputArgs, &ReleaseArgs)
             Some((_, release)) => {
                 let written = Instant::now();
                 match write(&driver, unit, package, release) {
-                    Ok((report, pkg)) => summary.compiled(unit, &pkg, &report, elapsed + written.elapsed()),
+                    Ok((report, pkg)) => {
+                        summary.compiled(unit, &pkg, &report, elapsed + written.elapsed())
+                    }
                     Err(why) => summary.failed(spec, &why),
                 }
             }
@@ -129,7 +142,9 @@ fn write(
         let short = e.to_string();
         match e {
             OutputError::Exists(_) => {
-                let _ = fail(format!("{e}\n  help: use --clobber to overwrite the existing directory"));
+                let _ = fail(format!(
+                    "{e}\n  help: use --clobber to overwrite the existing directory"
+                ));
             }
             _ => {
                 let _ = fail(e);
@@ -182,7 +197,13 @@ impl Summary {
         }
     }
 
-    fn compiled(&mut self, unit: &Unit, package: &Package, report: &WriteReport, elapsed: Duration) {
+    fn compiled(
+        &mut self,
+        unit: &Unit,
+        package: &Package,
+        report: &WriteReport,
+        elapsed: Duration,
+    ) {
         self.total += 1;
         if self.quiet {
         } else if self.batch {

@@ -29,7 +29,10 @@ pub(super) fn probe_local_channels(db: &mut Database, host: Host, wfs: &[Workflo
     let mut candidates: BTreeSet<String> = host.local_channels(db).iter().cloned().collect();
     for wf in wfs {
         let channel = wf.options(db).wt_conda_channel(db);
-        candidates.extend(local_channel_candidates(spec_requirements(db, *wf), channel));
+        candidates.extend(local_channel_candidates(
+            spec_requirements(db, *wf),
+            channel,
+        ));
     }
     let present = discovery::existing_local_channels(candidates);
     if present != **host.local_channels(db) {
@@ -224,7 +227,11 @@ impl Registries {
     /// `--registry` / `--solved` changed on disk: read them again and give the fixed input
     /// the result unless it is equal. Returns whether it changed; an unreadable or invalid
     /// document is an error (the previous one stays in use).
-    pub fn reload_files(&mut self, db: &mut Database, args: &DiscoveryArgs) -> Result<bool, String> {
+    pub fn reload_files(
+        &mut self,
+        db: &mut Database,
+        args: &DiscoveryArgs,
+    ) -> Result<bool, String> {
         let (Some(registry), Some(input)) = (&args.registry, self.fixed) else {
             return Ok(false);
         };
@@ -293,7 +300,10 @@ pub(super) fn lock(args: &LockArgs) -> ExitCode {
         if lowering.iter().any(Diagnostic::is_error) {
             let text = unit.wf.spec(db).text(db);
             for d in lowering {
-                eprintln!("{}", render::render(d, unit.shown.as_str(), text, styled_stderr()));
+                eprintln!(
+                    "{}",
+                    render::render(d, unit.shown.as_str(), text, styled_stderr())
+                );
             }
             failed = true;
             continue;

@@ -244,7 +244,12 @@ impl Driver {
     /// file once per `reported` list), then, if it failed, the closing
     /// `could not compile` line. Returns the number of errors (warnings count with
     /// `--deny-warnings`).
-    pub fn report(&self, unit: &Unit, compiled: &Compiled, reported: &mut Vec<Diagnostic>) -> usize {
+    pub fn report(
+        &self,
+        unit: &Unit,
+        compiled: &Compiled,
+        reported: &mut Vec<Diagnostic>,
+    ) -> usize {
         let styled = styled_stderr();
         let sources = render::Sources {
             spec: (unit.shown.as_str(), unit.wf.spec(&self.db).text(&self.db)),

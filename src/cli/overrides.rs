@@ -85,7 +85,11 @@ fn read(abs: &Utf8Path) -> Result<String, LoadError> {
 /// Resolve the file's `path` entries against its directory and read their
 /// `pyproject.toml`.
 fn fs_facts(db: &Database, file: OverridesFile) -> FsFacts {
-    let dir = file.path(db).parent().unwrap_or(Utf8Path::new("/")).to_owned();
+    let dir = file
+        .path(db)
+        .parent()
+        .unwrap_or(Utf8Path::new("/"))
+        .to_owned();
     let mut facts = FsFacts::default();
     for raw in path_entries(db, file).iter() {
         let resolved = if Utf8Path::new(raw).is_absolute() {

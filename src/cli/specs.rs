@@ -90,7 +90,10 @@ pub(super) struct Tree {
 pub(super) fn walk(root: &Utf8Path) -> io::Result<Tree> {
     let mut tree = Tree::default();
     if !fs::metadata(root)?.is_dir() {
-        return Err(io::Error::new(io::ErrorKind::NotADirectory, "not a directory"));
+        return Err(io::Error::new(
+            io::ErrorKind::NotADirectory,
+            "not a directory",
+        ));
     }
     let mut stack = vec![root.to_owned()];
     while let Some(dir) = stack.pop() {
@@ -184,7 +187,12 @@ mod tests {
             .collect();
         assert_eq!(rel, ["a/nested/spec.yaml", "a/spec.yaml", "b/spec.yaml"]);
         assert_eq!(tree.dirs[0], root);
-        assert!(!tree.dirs.iter().any(|d| d.as_str().contains("wt-a-workflow")));
+        assert!(
+            !tree
+                .dirs
+                .iter()
+                .any(|d| d.as_str().contains("wt-a-workflow"))
+        );
         assert!(walk(&root.join("missing")).is_err());
         assert!(walk(&root.join("a/spec.yaml")).is_err());
     }
@@ -200,6 +208,9 @@ mod tests {
             Input::Tree(root.to_owned()),
         ])
         .unwrap();
-        assert_eq!(specs, [root.join("y/./spec.yaml"), root.join("x/spec.yaml")]);
+        assert_eq!(
+            specs,
+            [root.join("y/./spec.yaml"), root.join("x/spec.yaml")]
+        );
     }
 }

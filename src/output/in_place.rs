@@ -78,10 +78,7 @@ fn replace_file(target: &Utf8Path, bytes: &[u8]) -> io::Result<()> {
         use std::os::unix::fs::PermissionsExt;
         // The mode `fs::write` would create the file with (0o666 less the umask), or the
         // existing file's.
-        fs::metadata(target).map_or_else(
-            |_| fs::Permissions::from_mode(0o666),
-            |m| m.permissions(),
-        )
+        fs::metadata(target).map_or_else(|_| fs::Permissions::from_mode(0o666), |m| m.permissions())
     };
     #[cfg(unix)]
     builder.permissions(mode);

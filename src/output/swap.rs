@@ -1,8 +1,6 @@
 //! `compile`'s mode: build the package in a temporary sibling, then rename it into place.
 
-use super::{
-    OutputError, WriteReport, check_paths, compare, existing_dir, io_err, list_files,
-};
+use super::{OutputError, WriteReport, check_paths, compare, existing_dir, io_err, list_files};
 use crate::artifacts::Package;
 use camino::Utf8Path;
 use std::collections::BTreeSet;

@@ -5,11 +5,11 @@
 //! changes it), recompiles the specs concerned in parallel, writes each package in place
 //! (only files whose bytes changed) and prints one line per spec.
 
+use super::super::WatchArgs;
 use super::super::driver::{Driver, Registered, Unit, plural, read_spec};
 use super::super::overrides::{reload_env_overrides, watched_pyprojects};
 use super::super::specs::{self, Input, expand};
 use super::super::term::{clock, fail, millis};
-use super::super::WatchArgs;
 use super::targets::{Reload, Target, canonical};
 use crate::discovery::lock::lock_path;
 use crate::output::{WriteReport, update_in_place};
@@ -134,8 +134,14 @@ impl<'a> Session<'a> {
         };
         if reloads.contains(&Reload::RegistryFiles) {
             let discovery = &self.args.check.discovery;
-            match self.driver.registries.reload_files(&mut self.driver.db, discovery) {
-                Ok(true) => dirty.extend(all_live(&self.specs).into_iter().map(|i| (i, Why::Changed))),
+            match self
+                .driver
+                .registries
+                .reload_files(&mut self.driver.db, discovery)
+            {
+                Ok(true) => {
+                    dirty.extend(all_live(&self.specs).into_iter().map(|i| (i, Why::Changed)))
+                }
                 Ok(false) => {}
                 Err(e) => {
                     let _ = fail(format!("{e}\n  (still using the previous registry)"));
@@ -212,8 +218,9 @@ impl<'a> Session<'a> {
         self.build(once, start);
     }
 
-    /// Look for specs below `root` that are new (loaded and attached) or were deleted and
-    /// are back (re-read).
+    /// Look for specs below `root`: new ones are loaded and attached, known ones re-read
+    /// (a directory that was deleted and created again may have come back with its spec
+    /// before it was watched again; re-reading an unchanged spec costs a comparison).
     fn rescan(
         &mut self,
         root: &Utf8Path,
@@ -229,9 +236,7 @@ impl<'a> Session<'a> {
         };
         for path in tree.specs {
             if let Some(i) = self.specs.iter().position(|w| w.watch_path == path) {
-                if self.specs[i].deleted {
-                    reread.push(i);
-                }
+                reread.push(i);
                 continue;
             }
             let rel = path.strip_prefix(root).unwrap_or(&path);
@@ -271,7 +276,7 @@ impl<'a> Session<'a> {
                     line(
                         quiet,
                         &w.unit,
-                        "deleted; its package stays, watching for the file to come back",
+                        "deleted; watching for it to come back (its package is left as it is)",
                         None,
                     );
                 }
@@ -327,7 +332,12 @@ impl<'a> Session<'a> {
                     Registered::DiscoveryFailed => "task discovery failed",
                     _ => "nothing to write",
                 };
-                line(quiet, &w.unit, format!("{prefix}{why}; {}", kept(w)), Some(start));
+                line(
+                    quiet,
+                    &w.unit,
+                    format!("{prefix}{why}; {}", kept(w)),
+                    Some(start),
+                );
                 continue;
             };
             let release = package.release_name.clone();
@@ -371,13 +381,17 @@ fn describe(w: &Watched, why: Why, release: &str, report: &WriteReport, total: u
         Some((old, _)) if old != release => Some(old.clone()),
         _ => None,
     };
-    if w.last.is_none() || moved_from.is_some() || why == Why::Start {
+    let old_still_there = moved_from
+        .as_ref()
+        .is_some_and(|old| w.unit.parent().join(old).is_dir());
+    let everything = total > 0 && report.written.len() == total;
+    if w.last.is_none() || moved_from.is_some() || why == Why::Start || everything {
         let mut s = format!(
             "compiled to {} ({total} files, {} written)",
             shown_dir(&w.unit, release),
             report.written.len()
         );
-        if let Some(old) = moved_from {
+        if let Some(old) = moved_from.filter(|_| old_still_there) {
             s.push_str(&format!(
                 "; the previous release directory {} was left in place",
                 shown_dir(&w.unit, &old)

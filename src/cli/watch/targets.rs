@@ -41,7 +41,10 @@ pub(super) enum Scope {
     /// Anything below this directory (watched recursively).
     #[cfg_attr(
         not(test),
-        expect(dead_code, reason = "for the user template directory (`--template-dir`)")
+        expect(
+            dead_code,
+            reason = "for the user template directory (`--template-dir`)"
+        )
     )]
     Recursive,
 }
@@ -77,7 +80,8 @@ impl Target {
     /// Whether a change at `changed` (a path the watcher reported) concerns this target.
     pub fn matches(&self, changed: &Utf8Path) -> bool {
         match self.scope {
-            Scope::File => changed == self.path,
+            // A directory above the file that was removed or renamed takes the file along.
+            Scope::File => self.path.starts_with(changed),
             Scope::Recursive => changed.starts_with(&self.path),
             Scope::SpecTree => {
                 let Ok(rel) = changed.strip_prefix(&self.path) else {
@@ -197,8 +201,17 @@ mod tests {
             },
         ];
         let r = |p: &str| reloads(&targets, [root.join(p).as_path()]);
-        assert_eq!(r("a/spec.yaml"), [Reload::Spec(0), Reload::Rescan(root.clone())]);
+        assert_eq!(
+            r("a/spec.yaml"),
+            [Reload::Spec(0), Reload::Rescan(root.clone())]
+        );
         assert_eq!(r("a/wtc.lock"), [Reload::Lock(0)]);
+        // The spec's directory went away (or was renamed).
+        fs::create_dir_all(root.join("gone")).unwrap();
+        let gone = Target::file(&root.join("gone/spec.yaml"), Reload::Spec(1));
+        fs::remove_dir(root.join("gone")).unwrap();
+        assert!(gone.matches(&root.join("gone")));
+        assert!(!gone.matches(&root.join("gone/other")));
         // The compiler's own writes and editor temp files concern nothing.
         assert!(r("a/wt-a-workflow/pixi.toml").is_empty());
         assert!(r("a/wt-a-workflow").is_empty());
@@ -214,6 +227,10 @@ mod tests {
         assert!(dirs.contains(&(root.join("a"), false)));
         assert!(dirs.contains(&(root.clone(), false)));
         assert!(dirs.contains(&(root.join("b/templates"), true)));
-        assert!(!dirs.iter().any(|(d, _)| d.as_str().contains("workflow") || d.as_str().contains(".git")));
+        assert!(
+            !dirs
+                .iter()
+                .any(|(d, _)| d.as_str().contains("workflow") || d.as_str().contains(".git"))
+        );
     }
 }
