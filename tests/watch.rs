@@ -6,7 +6,7 @@
 mod common;
 
 use camino::{Utf8Path, Utf8PathBuf};
-use common::repo;
+use common::{copy_example, repo};
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::fs::MetadataExt;
 use std::process::{Child, Command, Stdio};
@@ -186,7 +186,7 @@ fn workspace(specs: &[(&str, &str)]) -> (tempfile::TempDir, Utf8PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = Utf8PathBuf::from_path_buf(tmp.path().canonicalize().unwrap()).unwrap();
     for (example, dir) in specs {
-        copy_spec(&root, example, dir);
+        copy_example(&root, example, dir);
     }
     std::fs::copy(
         repo().join("examples/registry.json"),
@@ -194,15 +194,6 @@ fn workspace(specs: &[(&str, &str)]) -> (tempfile::TempDir, Utf8PathBuf) {
     )
     .unwrap();
     (tmp, root)
-}
-
-fn copy_spec(root: &Utf8Path, example: &str, dir: &str) {
-    std::fs::create_dir_all(root.join(dir)).unwrap();
-    std::fs::copy(
-        repo().join("examples").join(example).join("spec.yaml"),
-        root.join(dir).join("spec.yaml"),
-    )
-    .unwrap();
 }
 
 fn read(path: &Utf8Path) -> String {
@@ -221,6 +212,17 @@ fn rename_save(path: &Utf8Path, text: &str) {
     let tmp = path.with_file_name(".spec.yaml.swp");
     std::fs::write(&tmp, text).unwrap();
     std::fs::rename(&tmp, path).unwrap();
+}
+
+/// The workspace's registry document without the task `function`.
+fn registry_without(root: &Utf8Path, function: &str) -> String {
+    let mut registry: serde_json::Value =
+        serde_json::from_str(&read(&root.join("registry.json"))).unwrap();
+    registry["entries"]
+        .as_object_mut()
+        .unwrap()
+        .retain(|_, e| e["function_name"] != function);
+    registry.to_string()
 }
 
 /// (inode, modification time) of a file.
@@ -376,7 +378,7 @@ fn directories_pick_up_new_specs() {
     );
 
     // A new directory with a spec, and the package dirs never count as changes.
-    copy_spec(&root, "groups", "specs/more/groups");
+    copy_example(&root, "groups", "specs/more/groups");
     let msg = w.message("specs/more/groups/spec.yaml");
     assert_eq!(
         msg,
@@ -407,7 +409,7 @@ fn directories_pick_up_new_specs() {
         w.message("specs/more/groups/spec.yaml")
             .starts_with("deleted; ")
     );
-    copy_spec(&root, "groups", "specs/more/groups");
+    copy_example(&root, "groups", "specs/more/groups");
     // (Its id is the original one again; the directory of the other id went with it.)
     let msg = w.message("specs/more/groups/spec.yaml");
     assert_eq!(
@@ -417,17 +419,27 @@ fn directories_pick_up_new_specs() {
     w.interrupt();
 }
 
+/// `wtc lock` for the chain spec from a registry document.
+fn lock(root: &Utf8Path, registry: &str) {
+    let out = Command::new(env!("CARGO_BIN_EXE_wtc"))
+        .args(["lock", CHAIN, "--registry", registry])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn requirements_edits_rediscover_and_workflow_edits_do_not() {
     let (_tmp, root) = workspace(&[("chain", "chain")]);
     let spec = root.join(CHAIN);
     // A lock file, so `--locked` can answer without network.
-    let out = Command::new(env!("CARGO_BIN_EXE_wtc"))
-        .args(["lock", CHAIN, "--registry", "registry.json"])
-        .current_dir(&root)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    lock(&root, "registry.json");
     let mut w = Watch::start(&root, &[CHAIN, "--locked"]);
     w.started(1);
     let origin = "task registry from lock file";
@@ -453,17 +465,8 @@ fn requirements_edits_rediscover_and_workflow_edits_do_not() {
     assert_eq!(w.stderr().matches(origin).count(), 1, "{}", w.stderr());
 
     // A new lock file (from a registry without `shout`) is picked up.
-    let mut registry: serde_json::Value =
-        serde_json::from_str(&read(&root.join("registry.json"))).unwrap();
-    let entries = registry["entries"].as_object_mut().unwrap();
-    entries.retain(|_, e| e["function_name"] != "shout");
-    std::fs::write(root.join("small.json"), registry.to_string()).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_wtc"))
-        .args(["lock", CHAIN, "--registry", "small.json"])
-        .current_dir(&root)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    std::fs::write(root.join("small.json"), registry_without(&root, "shout")).unwrap();
+    lock(&root, "small.json");
     assert_eq!(w.message(CHAIN), "1 error; kept the last good package");
     w.stderr_contains("task `shout` is not a known task");
     w.interrupt();
@@ -509,13 +512,8 @@ fn env_overrides_and_registry_files_are_watched() {
     // The registry document: a task disappears.
     edit(&overrides, "scipy = 3", "scipy = \">=1\"");
     assert_eq!(w.message(CHAIN), "no changes");
-    let mut registry: serde_json::Value =
-        serde_json::from_str(&read(&root.join("registry.json"))).unwrap();
-    registry["entries"]
-        .as_object_mut()
-        .unwrap()
-        .retain(|_, e| e["function_name"] != "shout");
-    rename_save(&root.join("registry.json"), &registry.to_string());
+    let smaller = registry_without(&root, "shout");
+    rename_save(&root.join("registry.json"), &smaller);
     assert_eq!(w.message(CHAIN), "1 error; kept the last good package");
     w.stderr_contains("task `shout` is not a known task");
     w.interrupt();

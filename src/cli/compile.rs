@@ -138,19 +138,20 @@ fn write(
             }
         }
     }
-    let report = write_package(parent, &package, release.clobber).map_err(|e| {
-        let short = e.to_string();
-        match e {
-            OutputError::Exists(_) => {
-                let _ = fail(format!(
-                    "{e}\n  help: use --clobber to overwrite the existing directory"
-                ));
-            }
-            _ => {
-                let _ = fail(e);
-            }
+    let report = write_package(parent, &package, release.clobber).map_err(|e| match e {
+        OutputError::Exists(_) => {
+            let _ = fail(format!(
+                "{e}\n  help: use --clobber to overwrite the existing directory"
+            ));
+            format!(
+                "`{}` already exists (--clobber replaces it)",
+                package.release_name
+            )
         }
-        short
+        e => {
+            let _ = fail(&e);
+            e.to_string()
+        }
     })?;
     let pixi = if release.install {
         Some(&["install", "-a"][..])

@@ -151,15 +151,7 @@ impl Registries {
             unit.registered = Registered::DiscoveryFailed;
             return false;
         }
-        let inputs = discovery_inputs(db, unit.wf).clone();
-        let lock = lock_path(unit.abs.as_std_path());
-        let req = discovery::Request {
-            inputs: &inputs,
-            key: &key,
-            lock: Some(&lock),
-            label: unit.shown.as_str(),
-        };
-        match discovery::obtain(&req, settings, &mut |w| warn(w)) {
+        match obtain(db, unit, &key, settings) {
             Ok((d, origin)) => {
                 if !self.quiet {
                     report_origin(&unit.shown, &key, &origin);
@@ -199,15 +191,7 @@ impl Registries {
         let Some(input) = self.by_key.get(&key).copied() else {
             return self.attach(db, unit);
         };
-        let inputs = discovery_inputs(db, unit.wf).clone();
-        let lock = lock_path(unit.abs.as_std_path());
-        let req = discovery::Request {
-            inputs: &inputs,
-            key: &key,
-            lock: Some(&lock),
-            label: unit.shown.as_str(),
-        };
-        match discovery::obtain(&req, settings, &mut |w| warn(w)) {
+        match obtain(db, unit, &key, settings) {
             Ok((d, origin)) => {
                 let changed = update_registry(db, input, d.registry, d.solved);
                 if changed && !self.quiet {
@@ -243,6 +227,25 @@ impl Registries {
         self.source = Source::Fixed(d);
         Ok(changed)
     }
+}
+
+/// Obtain the registry for `unit`'s discovery `key`: its lock file → the cache → fresh
+/// discovery.
+fn obtain(
+    db: &Database,
+    unit: &Unit,
+    key: &DiscoveryKey,
+    settings: &discovery::Settings,
+) -> Result<(Discovered, discovery::Origin), discovery::DiscoveryError> {
+    let inputs = discovery_inputs(db, unit.wf).clone();
+    let lock = lock_path(unit.abs.as_std_path());
+    let req = discovery::Request {
+        inputs: &inputs,
+        key,
+        lock: Some(&lock),
+        label: unit.shown.as_str(),
+    };
+    discovery::obtain(&req, settings, &mut |w| warn(w))
 }
 
 /// Point a workflow at a registry input unless it already has an equal one (a setter
