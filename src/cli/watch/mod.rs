@@ -108,13 +108,14 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
         let rescans = todo.iter().any(|r| matches!(r, Reload::Rescan(_)));
         watcher.forget_missing();
         session.apply(&todo);
-        if watcher.register(&session.targets(), rescans) && rescans {
+        if watcher.register(&session.targets(), rescans) {
             // Directories that appeared were not watched while they were being filled:
             // look at them again now that they are.
-            let again: Vec<Reload> = todo
+            let mut again: Vec<Reload> = todo
                 .into_iter()
                 .filter(|r| matches!(r, Reload::Rescan(_)))
                 .collect();
+            again.extend(session.deleted().map(Reload::Spec));
             session.apply(&again);
         }
     }

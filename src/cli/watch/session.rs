@@ -29,6 +29,27 @@ pub(super) struct Watched {
     /// The release directory last written and the files written there (what the next
     /// in-place update may delete).
     pub last: Option<(String, Vec<String>)>,
+    /// The bytes of the spec's lock file when its registry was last obtained (`None`: no
+    /// lock file).
+    pub lock: Option<Vec<u8>>,
+}
+
+impl Watched {
+    fn new(unit: Unit, watch_path: Utf8PathBuf) -> Self {
+        let lock = read_lock(&unit);
+        Self {
+            unit,
+            watch_path,
+            deleted: false,
+            last: None,
+            lock,
+        }
+    }
+}
+
+/// The current bytes of `unit`'s lock file.
+fn read_lock(unit: &Unit) -> Option<Vec<u8>> {
+    std::fs::read(lock_path(unit.abs.as_std_path())).ok()
 }
 
 /// Why a spec is rebuilt (its line says so).
@@ -58,12 +79,8 @@ impl<'a> Session<'a> {
         let mut specs = Vec::new();
         for path in &paths {
             let unit = driver.load(path).map_err(fail)?;
-            specs.push(Watched {
-                watch_path: canonical(&unit.abs),
-                unit,
-                deleted: false,
-                last: None,
-            });
+            let watch_path = canonical(&unit.abs);
+            specs.push(Watched::new(unit, watch_path));
         }
         driver.attach(specs.iter_mut().map(|w| &mut w.unit).collect());
         let trees = inputs
@@ -91,6 +108,11 @@ impl<'a> Session<'a> {
     /// The specs currently present.
     pub fn live(&self) -> usize {
         self.specs.iter().filter(|w| !w.deleted).count()
+    }
+
+    /// The indices of the specs that are gone.
+    pub fn deleted(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.specs.len()).filter(|&i| self.specs[i].deleted)
     }
 
     /// The watch set: every spec (and its lock file when registries are discovered), the
@@ -186,7 +208,7 @@ impl<'a> Session<'a> {
         }
         for r in reloads {
             if let Reload::Lock(i) = r
-                && !self.specs[*i].deleted
+                && self.lock_changed(*i)
                 && self
                     .driver
                     .registries
@@ -247,12 +269,7 @@ impl<'a> Session<'a> {
             };
             match self.driver.load(&shown) {
                 Ok(unit) => {
-                    self.specs.push(Watched {
-                        unit,
-                        watch_path: path,
-                        deleted: false,
-                        last: None,
-                    });
+                    self.specs.push(Watched::new(unit, path));
                     let i = self.specs.len() - 1;
                     dirty.push((i, Why::New));
                     rekey.push(i);
@@ -262,6 +279,18 @@ impl<'a> Session<'a> {
                 }
             }
         }
+    }
+
+    /// Whether the lock file of spec `i` (present) has other bytes than when its
+    /// registry was last obtained; they are recorded.
+    fn lock_changed(&mut self, i: usize) -> bool {
+        let w = &mut self.specs[i];
+        let now = read_lock(&w.unit);
+        if w.deleted || now == w.lock {
+            return false;
+        }
+        w.lock = now;
+        true
     }
 
     /// Read spec `i` again. Its input is set only when the text differs; a spec that is

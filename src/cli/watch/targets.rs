@@ -146,7 +146,8 @@ pub(super) fn canonical(path: &Utf8Path) -> Utf8PathBuf {
     }
 }
 
-/// The directories to register for `targets`: (directory, recursive). A file's parent; a
+/// The directories to register for `targets`: (directory, recursive). A file's parent (or
+/// nearest existing ancestor); a
 /// spec tree's directories (as walked now); a recursive target itself. Missing ones are
 /// left out.
 pub(super) fn directories(targets: &[Target]) -> Vec<(Utf8PathBuf, bool)> {
@@ -159,8 +160,10 @@ pub(super) fn directories(targets: &[Target]) -> Vec<(Utf8PathBuf, bool)> {
     for t in targets {
         match t.scope {
             Scope::File => {
-                if let Some(parent) = t.path.parent() {
-                    add(parent.to_owned(), false);
+                // The parent directory; while it is missing, the nearest existing
+                // ancestor (its re-creation is then seen, see `Target::matches`).
+                if let Some(dir) = t.path.ancestors().skip(1).find(|d| d.is_dir()) {
+                    add(dir.to_owned(), false);
                 }
             }
             Scope::Recursive => add(t.path.clone(), true),
@@ -220,13 +223,21 @@ mod tests {
         assert!(r("a/wt-a-workflow/x/spec.yaml").is_empty());
         // A new spec or directory in the tree asks for a rescan.
         assert_eq!(r("c/spec.yaml"), [Reload::Rescan(root.clone())]);
-        assert_eq!(r("a"), [Reload::Rescan(root.clone())]);
+        // (A change to a directory above a file is a change to the file too.)
+        assert_eq!(
+            r("a"),
+            [Reload::Spec(0), Reload::Lock(0), Reload::Rescan(root.clone())]
+        );
         assert_eq!(r("b/templates/x/y.j2"), [Reload::Overrides]);
 
         let dirs = directories(&targets);
         assert!(dirs.contains(&(root.join("a"), false)));
         assert!(dirs.contains(&(root.clone(), false)));
         assert!(dirs.contains(&(root.join("b/templates"), true)));
+        // A file whose directory is gone is watched from the nearest ancestor there is.
+        let lost = [Target::file(&root.join("x/y/spec.yaml"), Reload::Spec(2))];
+        assert_eq!(directories(&lost), [(root.clone(), false)]);
+        assert!(lost[0].matches(&root.join("x")));
         assert!(
             !dirs
                 .iter()
