@@ -226,7 +226,11 @@ mod tests {
         // (A change to a directory above a file is a change to the file too.)
         assert_eq!(
             r("a"),
-            [Reload::Spec(0), Reload::Lock(0), Reload::Rescan(root.clone())]
+            [
+                Reload::Spec(0),
+                Reload::Lock(0),
+                Reload::Rescan(root.clone())
+            ]
         );
         assert_eq!(r("b/templates/x/y.j2"), [Reload::Overrides]);
 
