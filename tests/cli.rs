@@ -3,7 +3,7 @@
 mod common;
 
 use camino::{Utf8Path, Utf8PathBuf};
-use common::repo;
+use common::{copy_example, repo};
 use std::process::{Command, Output};
 
 fn wtc(args: &[&str], cwd: &Utf8Path) -> Output {
@@ -125,15 +125,21 @@ fn compile_check_clobber_and_errors() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
 
+/// Stdout lines with the timings (` in 12 ms`) taken off.
+fn summary(out: &Output) -> Vec<String> {
+    text(&out.stdout)
+        .lines()
+        .map(|l| match l.rsplit_once(" in ") {
+            Some((line, took)) if took.ends_with(" ms") => line.to_string(),
+            _ => l.to_string(),
+        })
+        .collect()
+}
+
 #[test]
 fn several_specs_in_one_call() {
     let (_tmp, root) = workspace("chain");
-    std::fs::create_dir_all(root.join("groups")).unwrap();
-    std::fs::copy(
-        repo().join("examples/groups/spec.yaml"),
-        root.join("groups/spec.yaml"),
-    )
-    .unwrap();
+    copy_example(&root, "groups", "groups");
     let out = wtc(
         &[
             "compile",
@@ -146,10 +152,129 @@ fn several_specs_in_one_call() {
         &root,
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout).lines().count(), 2);
+    assert_eq!(
+        summary(&out),
+        [
+            "  compiled groups/spec.yaml → wt-grouped-words-workflow (25 files, 25 written)",
+            "  compiled chain/spec.yaml → wt-greeting-chain-workflow (25 files, 25 written)",
+            "Compiled 2 specs",
+        ]
+    );
     assert!(
         root.join("groups/wt-grouped-words-workflow/wt_grouped_words_workflow/rjsf.json")
             .is_file()
+    );
+}
+
+#[test]
+fn batch_compiles_a_directory_and_survives_a_failing_spec() {
+    let (_tmp, root) = workspace("chain");
+    copy_example(&root, "groups", "examples/groups");
+    copy_example(&root, "map-reduce", "examples/nested/map-reduce");
+    copy_example(&root, "chain", "examples/bad");
+    let bad = root.join("examples/bad/spec.yaml");
+    let good = std::fs::read_to_string(&bad).unwrap();
+    std::fs::write(&bad, good.replace("task: shout", "task: shuot")).unwrap();
+    // Never walked: hidden directories, `target`, generated release directories.
+    for skipped in [".hidden", "target", "examples/groups/wt-old-workflow"] {
+        std::fs::create_dir_all(root.join(skipped)).unwrap();
+        std::fs::write(root.join(skipped).join("spec.yaml"), "not: [a spec").unwrap();
+    }
+    std::fs::write(root.join("examples/groups/wt-old-workflow/pixi.toml"), "").unwrap();
+    std::fs::write(
+        root.join("examples/groups/wt-old-workflow/VERSION.yaml"),
+        "",
+    )
+    .unwrap();
+    std::fs::remove_file(root.join("examples/groups/wt-old-workflow/spec.yaml")).unwrap();
+    std::fs::create_dir_all(root.join("examples/groups/wt-old-workflow/sub")).unwrap();
+    std::fs::write(
+        root.join("examples/groups/wt-old-workflow/sub/spec.yaml"),
+        "not: [a spec",
+    )
+    .unwrap();
+    let args = ["compile", "--all", ".", "--registry", "registry.json"];
+
+    let out = wtc(&args, &root);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(
+        summary(&out),
+        [
+            "  compiled chain/spec.yaml → wt-greeting-chain-workflow (25 files, 25 written)",
+            "  failed   examples/bad/spec.yaml: 1 error",
+            "  compiled examples/groups/spec.yaml → wt-grouped-words-workflow (25 files, 25 written)",
+            "  compiled examples/nested/map-reduce/spec.yaml → wt-parity-report-workflow (25 files, 25 written)",
+            "Compiled 4 specs (1 failed)",
+        ]
+    );
+    let err = text(&out.stderr);
+    assert!(err.contains("examples/bad/spec.yaml:25:11"), "{err}");
+    assert!(
+        err.contains("could not compile `examples/bad/spec.yaml`"),
+        "{err}"
+    );
+    assert!(
+        !root
+            .join("examples/bad/wt-greeting-chain-workflow")
+            .exists()
+    );
+    let dag = root.join("examples/nested/map-reduce/wt-parity-report-workflow/wt_parity_report_workflow/dags/run_sequential.py");
+    assert!(dag.is_file());
+    let before = std::fs::metadata(&dag).unwrap().modified().unwrap();
+
+    // Existing packages without --clobber: each one fails, none is touched.
+    let out = wtc(&args, &root);
+    assert_eq!(out.status.code(), Some(1));
+    let lines = summary(&out);
+    assert_eq!(
+        lines[0],
+        "  failed   chain/spec.yaml: `wt-greeting-chain-workflow` already exists (--clobber replaces it)"
+    );
+    assert_eq!(lines[4], "Compiled 4 specs (4 failed)");
+    assert_eq!(text(&out.stderr).matches("help: use --clobber").count(), 3);
+
+    // With --clobber: replaced, nothing rewritten; the bad spec still fails.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let out = wtc(&[&args[..], &["--clobber"]].concat(), &root);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        summary(&out)[3],
+        "  compiled examples/nested/map-reduce/spec.yaml → wt-parity-report-workflow (25 files, 0 written)"
+    );
+    assert_eq!(std::fs::metadata(&dag).unwrap().modified().unwrap(), before);
+
+    // Fixed: every spec compiles, exit 0; -q prints nothing.
+    std::fs::write(&bad, &good).unwrap();
+    let out = wtc(&[&args[..], &["--clobber"]].concat(), &root);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(summary(&out).last().unwrap(), "Compiled 4 specs");
+    let out = wtc(&[&args[..], &["--clobber", "-q"]].concat(), &root);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), "");
+
+    // `check` takes directories too (positional here).
+    let out = wtc(&["check", "examples", "--registry", "registry.json"], &root);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        summary(&out),
+        [
+            "  checked  examples/bad/spec.yaml",
+            "  checked  examples/groups/spec.yaml",
+            "  checked  examples/nested/map-reduce/spec.yaml",
+            "Checked 3 specs",
+        ]
+    );
+    // An empty directory is an error.
+    std::fs::create_dir_all(root.join("empty")).unwrap();
+    let out = wtc(
+        &["compile", "--all", "empty", "--registry", "registry.json"],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("no spec.yaml found"),
+        "{}",
+        text(&out.stderr)
     );
 }
 

@@ -2,110 +2,38 @@
 //! (`--registry`, `--python-env`, or lock file → cache → discovery per discovery key),
 //! attaching the results to the workflows, and the `wtc lock` command.
 
-use super::{DiscoveryArgs, LockArgs, fail, no_spec, render, warn};
+use super::driver::{Driver, Registered, Unit};
+use super::specs::expand;
+use super::term::{fail, no_spec, styled_stderr, warn};
+use super::{DependencyArgs, DiscoveryArgs, LockArgs, render};
 use crate::db::{
-    Database, Host, Options, RegistryInput, SpecFile, Workflow, discovery_inputs, discovery_key,
-    lowered, spec_requirements,
+    Database, Host, RegistryInput, Workflow, discovery_inputs, discovery_key, lowered,
+    spec_requirements, update_registry,
 };
 use crate::diagnostics::Diagnostic;
-use crate::discovery::inputs::{host_platform, local_channel_candidates};
+use crate::discovery::inputs::local_channel_candidates;
 use crate::discovery::key::DiscoveryKey;
 use crate::discovery::lock::lock_path;
 use crate::discovery::progress::ProgressMode;
 use crate::discovery::{self, Discovered};
 use camino::{Utf8Path, Utf8PathBuf};
 use salsa::Setter;
-use std::collections::HashMap;
-use std::io::IsTerminal;
+use std::collections::{BTreeSet, HashMap};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// One spec being compiled.
-pub(super) struct Unit {
-    pub shown: Utf8PathBuf,
-    pub abs: Utf8PathBuf,
-    pub wf: Workflow,
-    /// Lowering failed (or discovery did): report only the lowering diagnostics.
-    pub lowering_only: bool,
-}
-
-/// The database with every readable spec loaded, local channels probed.
-pub(super) struct Session {
-    pub db: Database,
-    pub units: Vec<Unit>,
-    /// A spec could not be read (reported).
-    pub failed: bool,
-}
-
-impl Session {
-    /// Load the specs into `db` (compiled with `options`) and probe their local channels.
-    pub fn open(specs: &[Utf8PathBuf], mut db: Database, options: Options) -> Self {
-        let placeholder = RegistryInput::new(&db, Arc::default(), Arc::default());
-        let host = Host::new(&db, host_platform().to_string(), Arc::default());
-        let mut failed = false;
-        let units = load_specs(&db, specs, placeholder, options, host, &mut failed);
-        probe_local_channels(&mut db, host, options, &units);
-        Self { db, units, failed }
+/// Record which local `file://` channels exist (they are dropped from discovery
+/// otherwise): those named by `wfs`' requirements, and those already recorded (checked
+/// again, so a channel that disappeared is dropped). Set only when the answer changed.
+pub(super) fn probe_local_channels(db: &mut Database, host: Host, wfs: &[Workflow]) {
+    let mut candidates: BTreeSet<String> = host.local_channels(db).iter().cloned().collect();
+    for wf in wfs {
+        let channel = wf.options(db).wt_conda_channel(db);
+        candidates.extend(local_channel_candidates(
+            spec_requirements(db, *wf),
+            channel,
+        ));
     }
-}
-
-/// Read the specs into the database (errors reported; `failed` set).
-fn load_specs(
-    db: &Database,
-    specs: &[Utf8PathBuf],
-    registry: RegistryInput,
-    options: Options,
-    host: Host,
-    failed: &mut bool,
-) -> Vec<Unit> {
-    let cwd = std::env::current_dir()
-        .ok()
-        .and_then(|p| Utf8PathBuf::from_path_buf(p).ok());
-    let mut units = Vec::new();
-    for spec in specs {
-        let abs = match &cwd {
-            Some(cwd) if spec.is_relative() => cwd.join(spec),
-            _ => spec.clone(),
-        };
-        match std::fs::metadata(&abs) {
-            Ok(m) if m.is_file() => {}
-            Ok(_) => {
-                *failed = true;
-                let _ = fail(format!("spec path is not a file: {abs}"));
-                continue;
-            }
-            Err(_) => {
-                *failed = true;
-                let _ = fail(format!("spec file not found: {abs}"));
-                continue;
-            }
-        }
-        let text = match std::fs::read_to_string(&abs) {
-            Ok(t) => t,
-            Err(e) => {
-                *failed = true;
-                let _ = fail(format!("cannot read spec `{abs}`: {e}"));
-                continue;
-            }
-        };
-        let file = SpecFile::new(db, abs.clone(), text);
-        units.push(Unit {
-            shown: spec.clone(),
-            abs,
-            wf: Workflow::new(db, file, registry, options, host),
-            lowering_only: false,
-        });
-    }
-    units
-}
-
-/// Record which local `file://` channels exist (they are dropped from discovery otherwise).
-fn probe_local_channels(db: &mut Database, host: Host, options: Options, units: &[Unit]) {
-    let wt_conda_channel = options.wt_conda_channel(db).clone();
-    let candidates: Vec<String> = units
-        .iter()
-        .flat_map(|u| local_channel_candidates(spec_requirements(db, u.wf), &wt_conda_channel))
-        .collect();
     let present = discovery::existing_local_channels(candidates);
     if present != **host.local_channels(db) {
         host.set_local_channels(db).to(Arc::new(present));
@@ -140,81 +68,184 @@ pub(super) fn source(args: &DiscoveryArgs, locked: bool, quiet: bool) -> Result<
     Ok(Source::Discover(settings))
 }
 
-/// Obtain each unit's registry (once per discovery key) and point its workflow at it.
-/// Returns `false` if any discovery failed (reported).
-pub(super) fn attach_registries(
-    db: &mut Database,
-    units: &mut [Unit],
-    source: &Source,
+/// The registry source and what it answered: one input for `--registry` /
+/// `--python-env`, else one input per discovery key (specs with the same requirements
+/// share it, and discovery runs once per key).
+pub(super) struct Registries {
+    source: Source,
+    /// The input of a fixed source.
+    fixed: Option<RegistryInput>,
+    by_key: HashMap<DiscoveryKey, RegistryInput>,
+    /// Keys whose discovery failed, with the spec that reported it (not retried until
+    /// [`Registries::retry_failed`]).
+    failed_keys: HashMap<DiscoveryKey, Utf8PathBuf>,
     quiet: bool,
-) -> bool {
-    let settings = match source {
-        Source::Fixed(d) => {
-            let input = RegistryInput::new(db, d.registry.clone(), d.solved.clone());
-            for unit in units.iter() {
-                update_workflow_registry(db, unit.wf, input);
-            }
-            return true;
+}
+
+impl Registries {
+    pub fn new(db: &Database, source: Source, quiet: bool) -> Self {
+        let fixed = match &source {
+            Source::Fixed(d) => Some(RegistryInput::new(db, d.registry.clone(), d.solved.clone())),
+            Source::Discover(_) => None,
+        };
+        Self {
+            source,
+            fixed,
+            by_key: HashMap::new(),
+            failed_keys: HashMap::new(),
+            quiet,
         }
-        Source::Discover(settings) => settings,
-    };
-    let mut ok = true;
-    let mut by_key: HashMap<DiscoveryKey, RegistryInput> = HashMap::new();
-    // Keys whose discovery failed, with the spec that reported it (not retried).
-    let mut failed_keys: HashMap<DiscoveryKey, Utf8PathBuf> = HashMap::new();
-    for unit in units.iter_mut() {
+    }
+
+    /// The source chosen on the command line.
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    /// Whether registries come from discovery (lock file → cache → fresh), so lock files
+    /// matter.
+    pub fn discovers(&self) -> bool {
+        matches!(self.source, Source::Discover(_))
+    }
+
+    /// Point `unit` at the registry for its current text: the fixed one, or the one of its
+    /// discovery key (discovered when the key is new). A spec that does not lower is not
+    /// discovered for. Returns `false` if discovery failed (reported).
+    pub fn attach(&mut self, db: &mut Database, unit: &mut Unit) -> bool {
+        let settings = match &self.source {
+            Source::Fixed(_) => {
+                if let Some(input) = self.fixed {
+                    update_workflow_registry(db, unit.wf, input);
+                }
+                unit.registered = Registered::Yes;
+                return true;
+            }
+            Source::Discover(settings) => settings,
+        };
         if lowered(db, unit.wf)
             .diagnostics
             .iter()
             .any(Diagnostic::is_error)
         {
             // Report the spec's own errors first; discovery would be wasted.
-            unit.lowering_only = true;
-            continue;
+            unit.registered = Registered::LoweringErrors;
+            return true;
         }
         let key = discovery_key(db, unit.wf).clone();
-        if let Some(input) = by_key.get(&key) {
-            update_workflow_registry(db, unit.wf, *input);
-            continue;
+        if unit.key.as_ref() == Some(&key) && unit.registered != Registered::DiscoveryFailed {
+            // Still attached to this key's registry.
+            unit.registered = Registered::Yes;
+            return true;
         }
-        if let Some(first) = failed_keys.get(&key) {
-            ok = false;
+        if let Some(input) = self.by_key.get(&key) {
+            update_workflow_registry(db, unit.wf, *input);
+            unit.key = Some(key);
+            unit.registered = Registered::Yes;
+            return true;
+        }
+        if let Some(first) = self.failed_keys.get(&key) {
             let _ = fail(format!(
                 "{}: task discovery failed (same discovery inputs as `{first}`, see above)",
                 unit.shown
             ));
-            unit.lowering_only = true;
-            continue;
+            unit.registered = Registered::DiscoveryFailed;
+            return false;
         }
-        let inputs = discovery_inputs(db, unit.wf).clone();
-        let lock = lock_path(unit.abs.as_std_path());
-        let req = discovery::Request {
-            inputs: &inputs,
-            key: &key,
-            lock: Some(&lock),
-            label: unit.shown.as_str(),
-        };
-        match discovery::obtain(&req, settings, &mut |w| warn(w)) {
+        match obtain(db, unit, &key, settings) {
             Ok((d, origin)) => {
-                if !quiet {
+                if !self.quiet {
                     report_origin(&unit.shown, &key, &origin);
                 }
                 let input = RegistryInput::new(db, d.registry.clone(), d.solved.clone());
-                by_key.insert(key, input);
+                self.by_key.insert(key.clone(), input);
                 update_workflow_registry(db, unit.wf, input);
+                unit.key = Some(key);
+                unit.registered = Registered::Yes;
+                true
             }
             Err(e) => {
-                ok = false;
                 let _ = fail(format!("{}: {e}", unit.shown));
                 if !e.is_lock_problem() {
                     // Another spec's own lock file may still answer for this key.
-                    failed_keys.insert(key, unit.shown.clone());
+                    self.failed_keys.insert(key, unit.shown.clone());
                 }
-                unit.lowering_only = true;
+                unit.registered = Registered::DiscoveryFailed;
+                false
             }
         }
     }
-    ok
+
+    /// Forget failed discoveries, so the next [`Registries::attach`] tries again (watch:
+    /// the network or a local channel may be back).
+    pub fn retry_failed(&mut self) {
+        self.failed_keys.clear();
+    }
+
+    /// `unit`'s lock file changed: obtain its key's registry again (lock file → cache →
+    /// discovery) and give the key's input the result unless it is equal. Returns whether
+    /// the registry changed, or `false` after reporting a failure.
+    pub fn refresh(&mut self, db: &mut Database, unit: &mut Unit) -> bool {
+        let (Source::Discover(settings), Some(key)) = (&self.source, unit.key.clone()) else {
+            return self.attach(db, unit) && unit.registered == Registered::Yes;
+        };
+        let Some(input) = self.by_key.get(&key).copied() else {
+            return self.attach(db, unit);
+        };
+        match obtain(db, unit, &key, settings) {
+            Ok((d, origin)) => {
+                let changed = update_registry(db, input, d.registry, d.solved);
+                if changed && !self.quiet {
+                    report_origin(&unit.shown, &key, &origin);
+                }
+                unit.registered = Registered::Yes;
+                changed
+            }
+            Err(e) => {
+                let _ = fail(format!("{}: {e}", unit.shown));
+                unit.registered = Registered::DiscoveryFailed;
+                true
+            }
+        }
+    }
+
+    /// `--registry` / `--solved` changed on disk: read them again and give the fixed input
+    /// the result unless it is equal. Returns whether it changed; an unreadable or invalid
+    /// document is an error (the previous one stays in use).
+    pub fn reload_files(
+        &mut self,
+        db: &mut Database,
+        args: &DiscoveryArgs,
+    ) -> Result<bool, String> {
+        let (Some(registry), Some(input)) = (&args.registry, self.fixed) else {
+            return Ok(false);
+        };
+        let d = discovery::from_files(
+            registry.as_std_path(),
+            args.solved.as_deref().map(Utf8Path::as_std_path),
+        )?;
+        let changed = update_registry(db, input, d.registry.clone(), d.solved.clone());
+        self.source = Source::Fixed(d);
+        Ok(changed)
+    }
+}
+
+/// Obtain the registry for `unit`'s discovery `key`: its lock file → the cache → fresh
+/// discovery.
+fn obtain(
+    db: &Database,
+    unit: &Unit,
+    key: &DiscoveryKey,
+    settings: &discovery::Settings,
+) -> Result<(Discovered, discovery::Origin), discovery::DiscoveryError> {
+    let inputs = discovery_inputs(db, unit.wf).clone();
+    let lock = lock_path(unit.abs.as_std_path());
+    let req = discovery::Request {
+        inputs: &inputs,
+        key,
+        lock: Some(&lock),
+        label: unit.shown.as_str(),
+    };
+    discovery::obtain(&req, settings, &mut |w| warn(w))
 }
 
 /// Point a workflow at a registry input unless it already has an equal one (a setter
@@ -242,42 +273,47 @@ fn report_origin(spec: &Utf8Path, key: &DiscoveryKey, origin: &discovery::Origin
 
 /// `wtc lock`: write `wtc.lock` beside each spec.
 pub(super) fn lock(args: &LockArgs) -> ExitCode {
-    let specs = args.specs.all();
-    if specs.is_empty() {
+    if args.specs.is_empty() {
         return no_spec("lock");
     }
+    let specs = match expand(&args.specs.inputs()) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
     let source = match source(&args.discovery, false, args.quiet) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let Session {
-        db,
-        units,
-        mut failed,
-    } = {
-        let db = Database::default();
-        let options = Options::new(
-            &db,
-            "wt".into(),
-            "WT_RESULTS".into(),
-            std::env::var("WT_CONDA_CHANNEL").unwrap_or_default(),
-        );
-        Session::open(&specs, db, options)
-    };
-    for unit in &units {
-        let lowering = &lowered(&db, unit.wf).diagnostics;
+    let mut driver = Driver::open(source, &DependencyArgs::default(), None, false, args.quiet);
+    let loaded: Vec<Result<Unit, String>> = specs.iter().map(|s| driver.load(s)).collect();
+    let wfs: Vec<Workflow> = loaded.iter().flatten().map(|u| u.wf).collect();
+    driver.probe_local_channels(&wfs);
+    let db = &driver.db;
+    let mut failed = false;
+    for unit in loaded {
+        let unit = match unit {
+            Ok(u) => u,
+            Err(e) => {
+                failed = true;
+                let _ = fail(e);
+                continue;
+            }
+        };
+        let lowering = &lowered(db, unit.wf).diagnostics;
         if lowering.iter().any(Diagnostic::is_error) {
-            let text = unit.wf.spec(&db).text(&db);
-            let styled = std::io::stderr().is_terminal();
+            let text = unit.wf.spec(db).text(db);
             for d in lowering {
-                eprintln!("{}", render::render(d, unit.shown.as_str(), text, styled));
+                eprintln!(
+                    "{}",
+                    render::render(d, unit.shown.as_str(), text, styled_stderr())
+                );
             }
             failed = true;
             continue;
         }
-        let key = discovery_key(&db, unit.wf).clone();
-        let inputs = discovery_inputs(&db, unit.wf).clone();
-        let discovered = match &source {
+        let key = discovery_key(db, unit.wf).clone();
+        let inputs = discovery_inputs(db, unit.wf).clone();
+        let discovered = match driver.registries.source() {
             Source::Fixed(d) => d.clone(),
             Source::Discover(settings) => {
                 let req = discovery::Request {

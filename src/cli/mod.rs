@@ -1,25 +1,26 @@
-//! The `wtc` command line: argument parsing, the compile driver, diagnostics rendering.
+//! The `wtc` command line: argument definitions and dispatch.
+//!
+//! The work lives in the submodules: `driver` (opening specs, registries, parallel
+//! compiles, diagnostics), `compile` (`compile` / `check`, single and batch output),
+//! `watch` (`wtc watch`), `discover` (registry sources, `wtc lock`), `specs` (spec paths
+//! and directory walks), `term` (error/warning lines).
 //!
 //! Exit codes: 0 success, 1 compile errors (diagnostics on stderr), 2 usage errors.
 
+mod compile;
 mod discover;
+mod driver;
 pub mod graphviz;
 pub mod overrides;
 pub mod release;
 pub mod render;
+mod specs;
+mod term;
+mod watch;
 
-use crate::artifacts::graph::{graph_png, graph_svg};
-use crate::artifacts::{Compiled, Package, package, package_without_images};
-use crate::db::{Database, Options, Workflow, lowered};
-use crate::diagnostics::{Diagnostic, Severity, Source, has_errors};
-use crate::output::{OutputError, write_package};
-use camino::{Utf8Path, Utf8PathBuf};
+use camino::Utf8PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use discover::{Session, attach_registries, source};
-use rayon::prelude::*;
-use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,6 +40,9 @@ pub enum Command {
     Compile(CompileArgs),
     /// Validate specs and report diagnostics without writing anything.
     Check(CheckArgs),
+    /// Compile specs, then recompile on every change to them (or to the env-overrides
+    /// file, lock files, registry files); only files whose bytes changed are rewritten.
+    Watch(WatchArgs),
     /// Write the lock file (`wtc.lock` beside the spec) from task discovery or a given
     /// registry document, so later compiles need no network.
     Lock(LockArgs),
@@ -48,18 +52,16 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct SpecArgs {
-    /// Spec files to compile.
+    /// Spec files, or directories (every spec.yaml below them, as with --all).
     #[arg(value_name = "SPEC")]
     pub specs: Vec<Utf8PathBuf>,
-    /// A spec file to compile (repeatable; same as a positional SPEC).
+    /// A spec file (repeatable; same as a positional SPEC).
     #[arg(long = "spec", value_name = "FILE")]
     pub spec_flags: Vec<Utf8PathBuf>,
-}
-
-impl SpecArgs {
-    fn all(&self) -> Vec<Utf8PathBuf> {
-        self.spec_flags.iter().chain(&self.specs).cloned().collect()
-    }
+    /// Every spec.yaml below DIR, sorted (repeatable). Hidden directories, `target` and
+    /// generated release directories are skipped.
+    #[arg(long = "all", value_name = "DIR")]
+    pub all: Vec<Utf8PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -85,7 +87,7 @@ pub struct DiscoveryArgs {
     pub no_progress: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct DependencyArgs {
     /// Use the `wt-task-VARIANT` / `wt-runner-VARIANT` conda packages instead of the default
     /// `wt-task` / `wt-runner` (e.g. `gcp`; empty: none).
@@ -120,15 +122,33 @@ pub struct CheckArgs {
 pub struct CompileArgs {
     #[command(flatten)]
     pub check: CheckArgs,
-    /// Replace an existing output directory (atomically).
-    #[arg(long)]
-    pub clobber: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub release: ReleaseArgs,
+}
+
+/// What the generated package looks like (shared by `compile` and `watch`).
+#[derive(Debug, Args)]
+pub struct OutputArgs {
     /// Prefix of the release and package names.
     #[arg(long, value_name = "PREFIX", default_value = "wt")]
     pub pkg_name_prefix: String,
     /// Environment variable the generated CLI reads the results URL from.
     #[arg(long, value_name = "ENV_VAR", default_value = "WT_RESULTS")]
     pub results_env_var: String,
+    /// What renders graph.svg and graph.png from the task graph: the built-in engine, or
+    /// Graphviz's `dot` when it is on PATH (the built-in engine otherwise).
+    #[arg(long, value_enum, value_name = "ENGINE", default_value_t = GraphEngine::Builtin)]
+    pub graph_engine: GraphEngine,
+}
+
+/// How `compile` treats an existing release directory, and pixi afterwards.
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    /// Replace an existing output directory (atomically).
+    #[arg(long)]
+    pub clobber: bool,
     /// Carry the previous package's pixi.lock over, bump VERSION.yaml (major when the
     /// user-facing params changed, else minor), then run `pixi update --no-install`.
     #[arg(long, requires = "clobber", conflicts_with = "install")]
@@ -136,10 +156,18 @@ pub struct CompileArgs {
     /// After writing, run `pixi install -a` in the package.
     #[arg(long)]
     pub install: bool,
-    /// What renders graph.svg and graph.png from the task graph: the built-in engine, or
-    /// Graphviz's `dot` when it is on PATH (the built-in engine otherwise).
-    #[arg(long, value_enum, value_name = "ENGINE", default_value_t = GraphEngine::Builtin)]
-    pub graph_engine: GraphEngine,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub check: CheckArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Accepted for symmetry with `compile`: watch always takes over the release
+    /// directories of its specs (updating them in place).
+    #[arg(long, hide = true)]
+    pub clobber: bool,
 }
 
 #[derive(Debug, Args)]
@@ -162,17 +190,6 @@ pub enum GraphEngine {
     Graphviz,
 }
 
-/// What the driver computes per spec.
-#[derive(Clone, Debug)]
-enum Mode {
-    /// Diagnostics only: no images are rendered.
-    Check,
-    /// The whole package, images by the built-in engine (rendered in parallel).
-    Builtin,
-    /// The package without images; `dot` renders them when the package is written.
-    Graphviz(Utf8PathBuf),
-}
-
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -183,287 +200,13 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Compile(args) => run(&args.check, Some(&args)),
-        Command::Check(args) => run(&args, None),
+        Command::Compile(args) => compile::run(&args.check, Some((&args.output, &args.release))),
+        Command::Check(args) => compile::run(&args, None),
+        Command::Watch(args) => watch::run(&args),
         Command::Lock(args) => discover::lock(&args),
         Command::Defaults => {
             print!("{}", crate::dependencies::defaults::DEFAULTS_TOML);
             ExitCode::SUCCESS
         }
     }
-}
-
-/// Print a warning line (`warning: ...`) to stderr.
-fn warn(msg: impl std::fmt::Display) {
-    let prefix = if std::io::stderr().is_terminal() {
-        "\x1b[1;33mwarning\x1b[0m"
-    } else {
-        "warning"
-    };
-    eprintln!("{prefix}: {msg}");
-}
-
-/// Print an error line (`error: ...`) to stderr.
-fn fail(msg: impl std::fmt::Display) -> ExitCode {
-    let styled = std::io::stderr().is_terminal();
-    let prefix = if styled {
-        "\x1b[1;31merror\x1b[0m"
-    } else {
-        "error"
-    };
-    eprintln!("{prefix}: {msg}");
-    ExitCode::from(1)
-}
-
-fn no_spec(command: &str) -> ExitCode {
-    eprintln!("error: no spec given\n\nUsage: wtc {command} [--spec] <SPEC>...");
-    ExitCode::from(2)
-}
-
-fn run(check: &CheckArgs, compile: Option<&CompileArgs>) -> ExitCode {
-    let specs = check.specs.all();
-    if specs.is_empty() {
-        return no_spec(if compile.is_some() {
-            "compile"
-        } else {
-            "check"
-        });
-    }
-    let source = match source(&check.discovery, check.locked, check.quiet) {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-
-    let cwd = std::env::current_dir()
-        .ok()
-        .and_then(|p| Utf8PathBuf::from_path_buf(p).ok());
-    let mut db = Database::default();
-    let env_overrides = match &check.dependencies.env_overrides {
-        None => None,
-        Some(path) => {
-            let cwd = cwd.clone().unwrap_or_else(|| Utf8PathBuf::from("."));
-            match overrides::load_env_overrides(&mut db, path, &cwd) {
-                Ok(file) => Some(file),
-                Err(e) => return fail(e),
-            }
-        }
-    };
-    let (prefix, results_env_var) = compile.map_or(("wt", "WT_RESULTS"), |c| {
-        (c.pkg_name_prefix.as_str(), c.results_env_var.as_str())
-    });
-    let options = Options::builder(
-        prefix.to_string(),
-        results_env_var.to_string(),
-        std::env::var("WT_CONDA_CHANNEL").unwrap_or_default(),
-    )
-    .variant(check.dependencies.variant.clone())
-    .env_overrides(env_overrides)
-    .pixi_version(std::env::var("PIXI_VERSION").unwrap_or_default())
-    .new(&db);
-    let Session {
-        mut db,
-        units,
-        mut failed,
-    } = Session::open(&specs, db, options);
-    let mut units = units;
-    if !attach_registries(&mut db, &mut units, &source, check.quiet) {
-        failed = true;
-    }
-
-    let mode = match compile.map(|c| c.graph_engine) {
-        None => Mode::Check,
-        Some(GraphEngine::Builtin) => Mode::Builtin,
-        Some(GraphEngine::Graphviz) => match graphviz::find_dot() {
-            Some(dot) => Mode::Graphviz(dot),
-            None => {
-                warn(
-                    "Graphviz `dot` not found on PATH; rendering graph.svg and graph.png with the built-in engine",
-                );
-                Mode::Builtin
-            }
-        },
-    };
-
-    // Compile every spec in parallel; each thread gets its own handle on the shared storage.
-    let results: Vec<Arc<Compiled>> = units
-        .par_iter()
-        .map_with(db.clone(), |db, u| {
-            if u.lowering_only {
-                let mut diagnostics = lowered(db, u.wf).diagnostics.clone();
-                diagnostics
-                    .sort_by_key(|d| d.primary.as_ref().map_or(usize::MAX, |p| p.span.start));
-                Arc::new(Compiled {
-                    diagnostics,
-                    package: None,
-                })
-            } else {
-                compile_one(db, u.wf, &mode)
-            }
-        })
-        .collect();
-
-    let styled = std::io::stderr().is_terminal();
-    let mut stdout = std::io::stdout().lock();
-    let overrides_source = env_overrides.map(|f| (f.path(&db).as_str(), f.text(&db).as_str()));
-    // Problems of the env-overrides file are the same for every spec: report them once.
-    let mut reported: Vec<&Diagnostic> = Vec::new();
-    for (unit, compiled) in units.iter().zip(&results) {
-        let (shown, abs, wf) = (&unit.shown, &unit.abs, &unit.wf);
-        let sources = render::Sources {
-            spec: (shown.as_str(), wf.spec(&db).text(&db)),
-            overrides: overrides_source,
-        };
-        let mut stderr = std::io::stderr().lock();
-        for d in &compiled.diagnostics {
-            if d.source == Source::Overrides {
-                if reported.contains(&d) {
-                    continue;
-                }
-                reported.push(d);
-            }
-            let d = promote(d, check.deny_warnings);
-            let _ = writeln!(stderr, "{}", render::render_in(&d, &sources, styled));
-        }
-        if has_errors(&compiled.diagnostics, check.deny_warnings) {
-            let n = compiled
-                .diagnostics
-                .iter()
-                .filter(|d| d.is_error() || check.deny_warnings)
-                .count();
-            let _ = writeln!(
-                stderr,
-                "{}: could not compile `{shown}` due to {n} previous error{}",
-                if styled {
-                    "\x1b[1;31merror\x1b[0m"
-                } else {
-                    "error"
-                },
-                if n == 1 { "" } else { "s" }
-            );
-            failed = true;
-            continue;
-        }
-        let Some(pkg) = &compiled.package else {
-            continue;
-        };
-        let Some(compile) = compile else {
-            if !check.quiet {
-                let _ = writeln!(stdout, "{shown}: ok");
-            }
-            continue;
-        };
-        let parent = abs.parent().unwrap_or(Utf8Path::new("."));
-        let mut pkg = match &mode {
-            Mode::Graphviz(dot) => Arc::new(with_graphviz_images(&db, *wf, pkg, dot)),
-            _ => pkg.clone(),
-        };
-        if compile.update {
-            let params_sha256 = match crate::artifacts::readme_md::params_sha256(&db, *wf) {
-                Ok(h) => h.clone(),
-                Err(_) => continue,
-            };
-            match release::prepare_update(&parent.join(&pkg.release_name), &pkg, &params_sha256) {
-                Ok((updated, version)) => {
-                    pkg = Arc::new(updated);
-                    if !check.quiet {
-                        let _ = writeln!(stdout, "Updated version: {version}");
-                    }
-                }
-                Err(e) => {
-                    failed = true;
-                    let _ = fail(e);
-                    continue;
-                }
-            }
-        }
-        match write_package(parent, &pkg, compile.clobber) {
-            Ok(report) => {
-                if !check.quiet {
-                    let _ = writeln!(stdout, "Compiled workflow to: {}", report.dir);
-                }
-                let pixi = if compile.install {
-                    Some(&["install", "-a"][..])
-                } else if compile.update {
-                    Some(&["update", "--no-install"][..])
-                } else {
-                    None
-                };
-                if let Some(args) = pixi
-                    && let Err(e) = release::run_pixi(args, &report.dir)
-                {
-                    failed = true;
-                    let _ = fail(e);
-                }
-            }
-            Err(e @ OutputError::Exists(_)) => {
-                failed = true;
-                let _ = fail(format!(
-                    "{e}\n  help: use --clobber to overwrite the existing directory"
-                ));
-            }
-            Err(e) => {
-                failed = true;
-                let _ = fail(e);
-            }
-        }
-    }
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-/// Compile one spec for `mode`. With the built-in engine the graph images are rendered on
-/// another worker while the rest of the package is generated (`package` asks for them last
-/// and waits for that worker's result).
-fn compile_one(db: &Database, wf: Workflow, mode: &Mode) -> Arc<Compiled> {
-    match mode {
-        Mode::Check | Mode::Graphviz(_) => package_without_images(db, wf).clone(),
-        Mode::Builtin => {
-            let (main, renderer) = (db.clone(), db.clone());
-            rayon::join(
-                move || package(&main, wf).clone(),
-                move || {
-                    let _ = graph_png(&renderer, wf);
-                },
-            )
-            .0
-        }
-    }
-}
-
-/// The package with `graph.svg` and `graph.png` rendered by `dot` from its `graph.dot`;
-/// falls back to the built-in engine (with a warning) when `dot` fails.
-fn with_graphviz_images(db: &Database, wf: Workflow, pkg: &Package, dot: &Utf8Path) -> Package {
-    let mut pkg = pkg.clone();
-    let source = pkg.file("graph.dot").cloned().unwrap_or_default();
-    let rendered = graphviz::render(dot, &source, "svg")
-        .and_then(|svg| Ok((svg, graphviz::render(dot, &source, "png")?)));
-    let (svg, png): (Arc<[u8]>, Arc<[u8]>) = match rendered {
-        Ok((svg, png)) => (svg.into(), png.into()),
-        Err(e) => {
-            warn(format!("{e}; rendering the graph with the built-in engine"));
-            let png = match graph_png(db, wf) {
-                Ok(png) => png.clone(),
-                Err(e) => {
-                    warn(format!("could not render graph.png: {e}"));
-                    return pkg;
-                }
-            };
-            (graph_svg(db, wf).clone(), png)
-        }
-    };
-    pkg.insert_after("graph.dot", "graph.svg", svg);
-    pkg.insert_after("graph.svg", "graph.png", png);
-    pkg
-}
-
-/// With `--deny-warnings`, warnings are shown as errors.
-fn promote(d: &Diagnostic, deny_warnings: bool) -> Diagnostic {
-    let mut d = d.clone();
-    if deny_warnings && d.severity == Severity::Warning {
-        d.severity = Severity::Error;
-    }
-    d
 }

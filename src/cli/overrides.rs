@@ -36,15 +36,60 @@ pub fn load_env_overrides(
         cwd.join(path)
     };
     let abs = resolve(&joined);
-    if !abs.is_file() {
-        return Err(LoadError::NotFound(abs));
-    }
-    let text = std::fs::read_to_string(&abs).map_err(|source| LoadError::Read {
-        path: abs.clone(),
-        source,
-    })?;
-    let dir = abs.parent().unwrap_or(Utf8Path::new("/")).to_owned();
+    let text = read(&abs)?;
     let file = OverridesFile::new(db, abs, text);
+    let facts = fs_facts(db, file);
+    file.set_fs(db).to(Arc::new(facts));
+    Ok(file)
+}
+
+/// Read an env-overrides file again (it changed on disk), and the `pyproject.toml` files
+/// its `path` entries name. Inputs are set only where the contents differ (a setter always
+/// bumps the revision). Returns whether anything changed; on an error the previous
+/// contents stay in place.
+pub fn reload_env_overrides(db: &mut Database, file: OverridesFile) -> Result<bool, LoadError> {
+    let text = read(file.path(db))?;
+    let mut changed = false;
+    if *file.text(db) != text {
+        file.set_text(db).to(text);
+        changed = true;
+    }
+    let facts = fs_facts(db, file);
+    if **file.fs(db) != facts {
+        file.set_fs(db).to(Arc::new(facts));
+        changed = true;
+    }
+    Ok(changed)
+}
+
+/// The `pyproject.toml` files an env-overrides file depends on (through its `path`
+/// entries), as they are resolved now.
+pub fn watched_pyprojects(db: &Database, file: OverridesFile) -> Vec<Utf8PathBuf> {
+    file.fs(db)
+        .pyprojects
+        .keys()
+        .map(|dir| Utf8Path::new(dir).join("pyproject.toml"))
+        .collect()
+}
+
+fn read(abs: &Utf8Path) -> Result<String, LoadError> {
+    if !abs.is_file() {
+        return Err(LoadError::NotFound(abs.to_owned()));
+    }
+    std::fs::read_to_string(abs).map_err(|source| LoadError::Read {
+        path: abs.to_owned(),
+        source,
+    })
+}
+
+/// Resolve the file's `path` entries against its directory and read their
+/// `pyproject.toml`.
+fn fs_facts(db: &Database, file: OverridesFile) -> FsFacts {
+    let dir = file
+        .path(db)
+        .parent()
+        .unwrap_or(Utf8Path::new("/"))
+        .to_owned();
     let mut facts = FsFacts::default();
     for raw in path_entries(db, file).iter() {
         let resolved = if Utf8Path::new(raw).is_absolute() {
@@ -56,8 +101,7 @@ pub fn load_env_overrides(
         facts.pyprojects.insert(resolved.to_string(), pyproject);
         facts.resolved.insert(raw.clone(), resolved.into_string());
     }
-    file.set_fs(db).to(Arc::new(facts));
-    Ok(file)
+    facts
 }
 
 /// An absolute path with symlinks resolved where the path exists and `.`/`..` removed

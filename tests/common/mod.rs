@@ -25,6 +25,16 @@ pub fn repo() -> Utf8PathBuf {
     Utf8PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Copy `examples/<example>/spec.yaml` to `<root>/<dir>/spec.yaml`.
+pub fn copy_example(root: &Utf8Path, example: &str, dir: &str) {
+    std::fs::create_dir_all(root.join(dir)).unwrap();
+    std::fs::copy(
+        repo().join("examples").join(example).join("spec.yaml"),
+        root.join(dir).join("spec.yaml"),
+    )
+    .unwrap();
+}
+
 /// ruff from the project's venv (`WTC_RUFF` or `.venv/bin/ruff`).
 pub fn ruff() -> Option<Utf8PathBuf> {
     let p = std::env::var("WTC_RUFF")

@@ -1,0 +1,357 @@
+//! The compile driver shared by `compile`, `check` and `watch`: one database with the
+//! options and env-overrides inputs, the specs loaded as [`Unit`]s, their registries
+//! attached ([`Registries`]), compiles in parallel (rayon, one database handle per worker
+//! on the shared storage), and diagnostics rendered against the spec or overrides text.
+
+use super::discover::{Registries, Source, probe_local_channels, source};
+use super::term::{error_label, fail, styled_stderr, warn};
+use super::{CheckArgs, DependencyArgs, GraphEngine, OutputArgs, graphviz, overrides, render};
+use crate::artifacts::graph::{graph_png, graph_svg};
+use crate::artifacts::{Compiled, Package, package, package_without_images};
+use crate::db::{Database, Host, Options, RegistryInput, SpecFile, Workflow, lowered};
+use crate::dependencies::overrides::OverridesFile;
+use crate::diagnostics::{Diagnostic, Severity, Source as DiagnosticSource, has_errors};
+use crate::discovery::inputs::host_platform;
+use crate::discovery::key::DiscoveryKey;
+use camino::{Utf8Path, Utf8PathBuf};
+use rayon::prelude::*;
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What the driver computes per spec.
+#[derive(Clone, Debug)]
+pub(super) enum Mode {
+    /// Diagnostics only: no images are rendered.
+    Check,
+    /// The whole package, images by the built-in engine (rendered in parallel).
+    Builtin,
+    /// The package without images; `dot` renders them from `graph.dot`.
+    Graphviz(Utf8PathBuf),
+}
+
+/// Where a unit's registry stands for its current text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Registered {
+    /// Compiled against the attached registry.
+    Yes,
+    /// The spec does not lower, so discovery was not asked: report the lowering errors.
+    LoweringErrors,
+    /// Discovery failed (reported): report the lowering diagnostics only.
+    DiscoveryFailed,
+}
+
+/// One spec being compiled.
+pub(super) struct Unit {
+    /// The path as the user named it (or as a directory walk found it).
+    pub shown: Utf8PathBuf,
+    /// Absolute, lexically normalised path.
+    pub abs: Utf8PathBuf,
+    pub wf: Workflow,
+    pub registered: Registered,
+    /// The discovery key the attached registry was obtained for (discovery only).
+    pub key: Option<DiscoveryKey>,
+}
+
+impl Unit {
+    /// The directory the release directory is written into.
+    pub fn parent(&self) -> &Utf8Path {
+        self.abs.parent().unwrap_or(Utf8Path::new("."))
+    }
+}
+
+/// A compile's result for one unit.
+pub(super) struct Built {
+    pub compiled: Arc<Compiled>,
+    /// The package to write (Graphviz images included), when there were no errors.
+    pub package: Option<Arc<Package>>,
+    /// Time spent compiling this unit.
+    pub elapsed: Duration,
+}
+
+/// The database, its shared inputs and the registry source of one command.
+pub(super) struct Driver {
+    pub db: Database,
+    pub options: Options,
+    pub overrides: Option<OverridesFile>,
+    pub registries: Registries,
+    pub mode: Mode,
+    pub deny_warnings: bool,
+    pub quiet: bool,
+    placeholder: RegistryInput,
+    host: Host,
+}
+
+impl Driver {
+    /// Set up from the command line (`output` is `None` for `check`). Problems with the
+    /// registry source or the env-overrides file are reported; the exit code is returned.
+    pub fn new(check: &CheckArgs, output: Option<&OutputArgs>) -> Result<Self, ExitCode> {
+        let source: Source = source(&check.discovery, check.locked, check.quiet).map_err(fail)?;
+        let mut db = Database::default();
+        let overrides = match &check.dependencies.env_overrides {
+            None => None,
+            Some(path) => {
+                let cwd = super::specs::absolute(Utf8Path::new("."));
+                Some(overrides::load_env_overrides(&mut db, path, &cwd).map_err(fail)?)
+            }
+        };
+        Ok(Self::with(
+            db,
+            source,
+            overrides,
+            &check.dependencies,
+            output,
+            check.deny_warnings,
+            check.quiet,
+        ))
+    }
+
+    /// Set up with a registry source and no env-overrides file (`wtc lock`).
+    pub fn open(
+        source: Source,
+        dependencies: &DependencyArgs,
+        output: Option<&OutputArgs>,
+        deny_warnings: bool,
+        quiet: bool,
+    ) -> Self {
+        let db = Database::default();
+        Self::with(db, source, None, dependencies, output, deny_warnings, quiet)
+    }
+
+    fn with(
+        db: Database,
+        source: Source,
+        overrides: Option<OverridesFile>,
+        dependencies: &DependencyArgs,
+        output: Option<&OutputArgs>,
+        deny_warnings: bool,
+        quiet: bool,
+    ) -> Self {
+        let (prefix, results_env_var) = output.map_or(("wt", "WT_RESULTS"), |o| {
+            (o.pkg_name_prefix.as_str(), o.results_env_var.as_str())
+        });
+        let options = Options::builder(
+            prefix.to_string(),
+            results_env_var.to_string(),
+            std::env::var("WT_CONDA_CHANNEL").unwrap_or_default(),
+        )
+        .variant(dependencies.variant.clone())
+        .env_overrides(overrides)
+        .pixi_version(std::env::var("PIXI_VERSION").unwrap_or_default())
+        .new(&db);
+        let mode = match output.map(|o| o.graph_engine) {
+            None => Mode::Check,
+            Some(GraphEngine::Builtin) => Mode::Builtin,
+            Some(GraphEngine::Graphviz) => match graphviz::find_dot() {
+                Some(dot) => Mode::Graphviz(dot),
+                None => {
+                    warn(
+                        "Graphviz `dot` not found on PATH; rendering graph.svg and graph.png with the built-in engine",
+                    );
+                    Mode::Builtin
+                }
+            },
+        };
+        let placeholder = RegistryInput::new(&db, Arc::default(), Arc::default());
+        let host = Host::new(&db, host_platform().to_string(), Arc::default());
+        let registries = Registries::new(&db, source, quiet);
+        Self {
+            db,
+            options,
+            overrides,
+            registries,
+            mode,
+            deny_warnings,
+            quiet,
+            placeholder,
+            host,
+        }
+    }
+
+    /// Read one spec into the database (not yet attached to a registry). The error says
+    /// why it cannot be read.
+    pub fn load(&self, spec: &Utf8Path) -> Result<Unit, String> {
+        let abs = super::specs::absolute(spec);
+        let text = read_spec(&abs)?;
+        let file = SpecFile::new(&self.db, abs.clone(), text);
+        Ok(Unit {
+            shown: spec.to_owned(),
+            abs,
+            wf: Workflow::new(&self.db, file, self.placeholder, self.options, self.host),
+            registered: Registered::LoweringErrors,
+            key: None,
+        })
+    }
+
+    /// Attach every unit to its registry (discovering once per key). Returns `false` if a
+    /// discovery failed (reported).
+    pub fn attach(&mut self, units: Vec<&mut Unit>) -> bool {
+        let wfs: Vec<Workflow> = units.iter().map(|u| u.wf).collect();
+        self.probe_local_channels(&wfs);
+        let mut ok = true;
+        for unit in units {
+            ok &= self.registries.attach(&mut self.db, unit);
+        }
+        ok
+    }
+
+    /// Record which local channels `wfs` name exist (see [`probe_local_channels`]).
+    pub fn probe_local_channels(&mut self, wfs: &[Workflow]) {
+        probe_local_channels(&mut self.db, self.host, wfs);
+    }
+
+    /// Compile `units` in parallel; results in the same order.
+    pub fn compile(&self, units: &[&Unit]) -> Vec<Built> {
+        let (mode, deny_warnings) = (&self.mode, self.deny_warnings);
+        let work: Vec<(Workflow, bool)> = units
+            .iter()
+            .map(|u| (u.wf, u.registered == Registered::Yes))
+            .collect();
+        work.par_iter()
+            .map_with(self.db.clone(), |db, &(wf, registered)| {
+                let start = Instant::now();
+                let compiled = match registered {
+                    true => compile_one(db, wf, mode),
+                    false => {
+                        let mut diagnostics = lowered(db, wf).diagnostics.clone();
+                        diagnostics.sort_by_key(|d| {
+                            d.primary.as_ref().map_or(usize::MAX, |p| p.span.start)
+                        });
+                        Arc::new(Compiled {
+                            diagnostics,
+                            package: None,
+                        })
+                    }
+                };
+                let package = match (&compiled.package, mode) {
+                    (Some(_), _) if has_errors(&compiled.diagnostics, deny_warnings) => None,
+                    (Some(pkg), Mode::Graphviz(dot)) => {
+                        Some(Arc::new(with_graphviz_images(db, wf, pkg, dot)))
+                    }
+                    (pkg, _) => pkg.clone(),
+                };
+                Built {
+                    compiled,
+                    package,
+                    elapsed: start.elapsed(),
+                }
+            })
+            .collect()
+    }
+
+    /// Print `compiled`'s diagnostics for `unit` on stderr (a problem of the env-overrides
+    /// file once per `reported` list), then, if it failed, the closing
+    /// `could not compile` line. Returns the number of errors (warnings count with
+    /// `--deny-warnings`).
+    pub fn report(
+        &self,
+        unit: &Unit,
+        compiled: &Compiled,
+        reported: &mut Vec<Diagnostic>,
+    ) -> usize {
+        let styled = styled_stderr();
+        let sources = render::Sources {
+            spec: (unit.shown.as_str(), unit.wf.spec(&self.db).text(&self.db)),
+            overrides: self
+                .overrides
+                .map(|f| (f.path(&self.db).as_str(), f.text(&self.db).as_str())),
+        };
+        let mut stderr = std::io::stderr().lock();
+        for d in &compiled.diagnostics {
+            if d.source == DiagnosticSource::Overrides {
+                if reported.contains(d) {
+                    continue;
+                }
+                reported.push(d.clone());
+            }
+            let d = promote(d, self.deny_warnings);
+            let _ = writeln!(stderr, "{}", render::render_in(&d, &sources, styled));
+        }
+        if !has_errors(&compiled.diagnostics, self.deny_warnings) {
+            return 0;
+        }
+        let n = compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error() || self.deny_warnings)
+            .count();
+        let _ = writeln!(
+            stderr,
+            "{}: could not compile `{}` due to {n} previous error{}",
+            error_label(styled),
+            unit.shown,
+            plural(n)
+        );
+        n
+    }
+}
+
+/// `s` unless `n` is 1.
+pub(super) fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The text of the spec at `abs`, or why it cannot be read.
+pub(super) fn read_spec(abs: &Utf8Path) -> Result<String, String> {
+    match std::fs::metadata(abs) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => return Err(format!("spec path is not a file: {abs}")),
+        Err(_) => return Err(format!("spec file not found: {abs}")),
+    }
+    std::fs::read_to_string(abs).map_err(|e| format!("cannot read spec `{abs}`: {e}"))
+}
+
+/// Compile one spec for `mode`. With the built-in engine the graph images are rendered on
+/// another worker while the rest of the package is generated (`package` asks for them last
+/// and waits for that worker's result).
+fn compile_one(db: &Database, wf: Workflow, mode: &Mode) -> Arc<Compiled> {
+    match mode {
+        Mode::Check | Mode::Graphviz(_) => package_without_images(db, wf).clone(),
+        Mode::Builtin => {
+            let (main, renderer) = (db.clone(), db.clone());
+            rayon::join(
+                move || package(&main, wf).clone(),
+                move || {
+                    let _ = graph_png(&renderer, wf);
+                },
+            )
+            .0
+        }
+    }
+}
+
+/// The package with `graph.svg` and `graph.png` rendered by `dot` from its `graph.dot`;
+/// falls back to the built-in engine (with a warning) when `dot` fails.
+fn with_graphviz_images(db: &Database, wf: Workflow, pkg: &Package, dot: &Utf8Path) -> Package {
+    let mut pkg = pkg.clone();
+    let source = pkg.file("graph.dot").cloned().unwrap_or_default();
+    let rendered = graphviz::render(dot, &source, "svg")
+        .and_then(|svg| Ok((svg, graphviz::render(dot, &source, "png")?)));
+    let (svg, png): (Arc<[u8]>, Arc<[u8]>) = match rendered {
+        Ok((svg, png)) => (svg.into(), png.into()),
+        Err(e) => {
+            warn(format!("{e}; rendering the graph with the built-in engine"));
+            let png = match graph_png(db, wf) {
+                Ok(png) => png.clone(),
+                Err(e) => {
+                    warn(format!("could not render graph.png: {e}"));
+                    return pkg;
+                }
+            };
+            (graph_svg(db, wf).clone(), png)
+        }
+    };
+    pkg.insert_after("graph.dot", "graph.svg", svg);
+    pkg.insert_after("graph.svg", "graph.png", png);
+    pkg
+}
+
+/// With `--deny-warnings`, warnings are shown as errors.
+fn promote(d: &Diagnostic, deny_warnings: bool) -> Diagnostic {
+    let mut d = d.clone();
+    if deny_warnings && d.severity == Severity::Warning {
+        d.severity = Severity::Error;
+    }
+    d
+}

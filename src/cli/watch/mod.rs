@@ -1,0 +1,189 @@
+//! `wtc watch`: compile specs, then recompile on every change.
+//!
+//! The loop: file-system events (notify, debounced by `notify-debouncer-full`) and Ctrl-C
+//! arrive on one channel. Each batch of events is mapped to reloads through the watch set
+//! ([`targets`]); a [`session::Session`] round applies them and prints a line per spec
+//! rebuilt. Writing happens inside the round, so the loop never sees a half-done write of
+//! its own, and its writes land in release directories it does not watch.
+//!
+//! Ctrl-C (or SIGTERM/SIGHUP) stops the loop between rounds and exits with 0; a second
+//! Ctrl-C exits at once (130), e.g. while a long discovery runs.
+
+mod session;
+mod targets;
+
+use super::WatchArgs;
+use super::driver::plural;
+use super::term::{fail, no_spec, warn};
+use camino::{Utf8Path, Utf8PathBuf};
+use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
+use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use session::Session;
+use std::collections::HashSet;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+use targets::{Reload, Target, directories, reloads};
+
+/// How long the file system must be quiet before a batch of events is handled: long
+/// enough to see an editor's write + rename as one change, short enough to feel instant.
+const DEBOUNCE: Duration = Duration::from_millis(75);
+
+/// What wakes the loop.
+enum Msg {
+    Fs(DebounceEventResult),
+    Stop,
+}
+
+pub(super) fn run(args: &WatchArgs) -> ExitCode {
+    if args.check.specs.is_empty() {
+        return no_spec("watch");
+    }
+    let mut session = match Session::start(args) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let stop = tx.clone();
+    let presses = AtomicUsize::new(0);
+    if let Err(e) = ctrlc::set_handler(move || {
+        if presses.fetch_add(1, Ordering::SeqCst) == 0 {
+            let _ = stop.send(Msg::Stop);
+        } else {
+            std::process::exit(130);
+        }
+    }) {
+        return fail(format!("cannot handle Ctrl-C: {e}"));
+    }
+    let debouncer = match new_debouncer(DEBOUNCE, None, move |r: DebounceEventResult| {
+        let _ = tx.send(Msg::Fs(r));
+    }) {
+        Ok(d) => d,
+        Err(e) => return fail(format!("cannot watch the file system: {e}")),
+    };
+    let mut watcher = Watcher {
+        debouncer,
+        registered: HashSet::new(),
+    };
+    // Watch first, so a change made during the first compile is not missed.
+    watcher.register(&session.targets(), true);
+    session.build_all();
+    let quiet = session.driver.quiet;
+    if !quiet {
+        let n = session.live();
+        println!("Watching {n} spec{}… (Ctrl-C to stop)", plural(n));
+    }
+
+    'outer: loop {
+        let mut paths: Vec<Utf8PathBuf> = Vec::new();
+        let mut next = rx.recv();
+        loop {
+            match next {
+                Ok(Msg::Stop) | Err(_) => break 'outer,
+                Ok(Msg::Fs(Ok(events))) => paths.extend(
+                    events
+                        .iter()
+                        .filter(|e| changes_contents(&e.kind))
+                        .flat_map(|e| e.paths.iter())
+                        .filter_map(|p| Utf8Path::from_path(p).map(Utf8Path::to_owned)),
+                ),
+                Ok(Msg::Fs(Err(errors))) => {
+                    for e in errors {
+                        warn(format!("file watcher: {e}"));
+                    }
+                }
+            }
+            // Take every batch already queued into this round.
+            match rx.try_recv() {
+                Ok(m) => next = Ok(m),
+                Err(_) => break,
+            }
+        }
+        let todo = reloads(&session.targets(), paths.iter().map(Utf8PathBuf::as_path));
+        if todo.is_empty() {
+            continue;
+        }
+        let rescans = todo.iter().any(|r| matches!(r, Reload::Rescan(_)));
+        watcher.forget_missing();
+        session.apply(&todo);
+        if watcher.register(&session.targets(), rescans) {
+            // Directories that appeared were not watched while they were being filled:
+            // look at them again now that they are.
+            let mut again: Vec<Reload> = todo
+                .into_iter()
+                .filter(|r| matches!(r, Reload::Rescan(_)))
+                .collect();
+            again.extend(session.deleted().map(Reload::Spec));
+            session.apply(&again);
+        }
+    }
+    watcher.debouncer.stop();
+    if !quiet {
+        println!("Stopped watching.");
+    }
+    ExitCode::SUCCESS
+}
+
+/// Whether an event can mean new contents: not a mere read (wtc's own reads of a spec
+/// would otherwise wake the loop again).
+fn changes_contents(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
+}
+
+/// The notify watcher and the directories registered with it.
+struct Watcher {
+    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    registered: HashSet<(Utf8PathBuf, bool)>,
+}
+
+impl Watcher {
+    /// Register the directories `targets` need (walking spec trees only when `trees`).
+    /// Returns whether a new directory was registered.
+    fn register(&mut self, targets: &[Target], trees: bool) -> bool {
+        let wanted: Vec<Target> = targets
+            .iter()
+            .filter(|t| trees || t.scope != targets::Scope::SpecTree)
+            .cloned()
+            .collect();
+        let mut added = false;
+        for (dir, recursive) in directories(&wanted) {
+            if self.registered.contains(&(dir.clone(), recursive)) {
+                continue;
+            }
+            let mode = if recursive {
+                RecursiveMode::Recursive
+            } else {
+                RecursiveMode::NonRecursive
+            };
+            match self.debouncer.watch(dir.as_std_path(), mode) {
+                Ok(()) => {
+                    self.registered.insert((dir, recursive));
+                    added = true;
+                }
+                Err(e) => warn(format!("cannot watch `{dir}`: {e}")),
+            }
+        }
+        added
+    }
+
+    /// Drop directories that no longer exist (the OS dropped their watches), so they are
+    /// registered again if they come back.
+    fn forget_missing(&mut self) {
+        let gone: Vec<(Utf8PathBuf, bool)> = self
+            .registered
+            .iter()
+            .filter(|(d, _)| !d.is_dir())
+            .cloned()
+            .collect();
+        for entry in gone {
+            let _ = self.debouncer.unwatch(entry.0.as_std_path());
+            self.registered.remove(&entry);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Writing a compiled package to disk, never leaving a half-written file behind.
+//!
+//! Two modes, both writing only inside the release directory `<parent>/<release name>`:
+//!
+//! * [`write_package`] (`compile`): the whole package is assembled in a hidden temporary
+//!   sibling directory and renamed into place; with `clobber`, the previous release
+//!   directory is swapped out and removed only after the new one is in place. A reader sees
+//!   the old package or the new one, never a mix. Unchanged files are hard-linked from the
+//!   previous package, so they keep their modification time.
+//! * [`update_in_place`] (`watch`): the release directory stays where it is; only files
+//!   whose bytes changed are replaced, each atomically (temp file in the same directory,
+//!   then rename), files the previous package had and the new one has not are deleted, and
+//!   everything else (unchanged files, files wtc did not generate such as `pixi.lock` or
+//!   `.pixi/`) is left alone: same inode, same modification time.
+
+mod in_place;
+mod swap;
+
+pub use in_place::update_in_place;
+pub use swap::write_package;
+
+use crate::artifacts::Package;
+use camino::{Utf8Path, Utf8PathBuf};
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+
+/// What writing a package did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct WriteReport {
+    pub dir: Utf8PathBuf,
+    /// Files created or whose bytes changed.
+    pub written: Vec<String>,
+    /// Files left exactly as they were.
+    pub unchanged: Vec<String>,
+    /// Files of the previous package that the new one no longer has.
+    pub removed: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("output directory `{0}` already exists")]
+    Exists(Utf8PathBuf),
+    #[error("cannot replace `{0}`: it exists and is not a directory")]
+    NotADirectory(Utf8PathBuf),
+    #[error("refusing to write `{0}`: the path leaves the release directory")]
+    UnsafePath(String),
+    #[error("failed to write the package to `{path}`: {source}")]
+    Io {
+        path: Utf8PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// An in-place update stopped part-way: the files in `done` hold their new contents,
+    /// every other file is as it was (none is half-written).
+    #[error(
+        "failed to update `{path}`: {source}; {}, every other file of `{dir}` is unchanged",
+        done_summary(done)
+    )]
+    Incomplete {
+        dir: Utf8PathBuf,
+        path: Utf8PathBuf,
+        done: Vec<String>,
+        #[source]
+        source: io::Error,
+    },
+}
+
+fn done_summary(done: &[String]) -> String {
+    if done.is_empty() {
+        "nothing was updated".to_string()
+    } else {
+        format!("already updated: {}", done.join(", "))
+    }
+}
+
+fn io_err(path: &Utf8Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Is `rel` a plain relative path inside the release dir (no `..`, not absolute)?
+fn is_safe_relative(rel: &str) -> bool {
+    let p = Utf8Path::new(rel);
+    !rel.is_empty()
+        && p.components()
+            .all(|c| matches!(c, camino::Utf8Component::Normal(_)))
+}
+
+/// Every path of the package stays inside the release directory.
+fn check_paths<'a>(paths: impl IntoIterator<Item = &'a String>) -> Result<(), OutputError> {
+    match paths.into_iter().find(|rel| !is_safe_relative(rel)) {
+        Some(rel) => Err(OutputError::UnsafePath(rel.clone())),
+        None => Ok(()),
+    }
+}
+
+/// Whether `dir` is an existing directory (`Ok(false)`: nothing there; anything else
+/// there is `NotADirectory`, or `Exists` when `exists_error`).
+fn existing_dir(dir: &Utf8Path, exists_error: bool) -> Result<bool, OutputError> {
+    match fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(true),
+        Ok(_) if exists_error => Err(OutputError::Exists(dir.to_owned())),
+        Ok(_) => Err(OutputError::NotADirectory(dir.to_owned())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(io_err(dir)(e)),
+    }
+}
+
+/// Split the package's files into those whose bytes differ from `dir`'s (or are missing
+/// there) and those already present with the same bytes.
+fn compare(dir: &Utf8Path, package: &Package, exists: bool) -> (Vec<String>, Vec<String>) {
+    let (mut written, mut unchanged) = (Vec::new(), Vec::new());
+    for (rel, bytes) in &package.files {
+        let same = exists && fs::read(dir.join(rel)).is_ok_and(|old| old[..] == bytes[..]);
+        if same {
+            unchanged.push(rel.clone());
+        } else {
+            written.push(rel.clone());
+        }
+    }
+    (written, unchanged)
+}
+
+/// All regular files below `dir`, as `/`-separated relative paths.
+fn list_files(dir: &Utf8Path) -> io::Result<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d)? {
+            let entry = entry?;
+            let path = Utf8PathBuf::from_path_buf(entry.path())
+                .map_err(|p| io::Error::other(format!("non-UTF-8 path {}", p.display())))?;
+            if entry.file_type()?.is_dir() {
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(dir) {
+                out.insert(rel.as_str().to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::artifacts::Package;
+    use std::sync::Arc;
+
+    pub fn pkg(files: &[(&str, &str)]) -> Package {
+        Package {
+            release_name: "wt-x-workflow".into(),
+            files: files
+                .iter()
+                .map(|(p, c)| (p.to_string(), Arc::from(c.as_bytes())))
+                .collect(),
+        }
+    }
+}

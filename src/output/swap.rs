@@ -1,0 +1,121 @@
+//! `compile`'s mode: build the package in a temporary sibling, then rename it into place.
+
+use super::{OutputError, WriteReport, check_paths, compare, existing_dir, io_err, list_files};
+use crate::artifacts::Package;
+use camino::Utf8Path;
+use std::collections::BTreeSet;
+use std::fs;
+
+/// Write `package` into `parent/<release name>`. An existing directory is an error unless
+/// `clobber`; then it is replaced as a whole (see the module docs).
+pub fn write_package(
+    parent: &Utf8Path,
+    package: &Package,
+    clobber: bool,
+) -> Result<WriteReport, OutputError> {
+    let dir = parent.join(&package.release_name);
+    check_paths(package.files.iter().map(|(p, _)| p))?;
+    let exists = existing_dir(&dir, !clobber)?;
+    if exists && !clobber {
+        return Err(OutputError::Exists(dir));
+    }
+
+    let old_files = if exists {
+        list_files(&dir).map_err(io_err(&dir))?
+    } else {
+        BTreeSet::new()
+    };
+    let new_files: BTreeSet<&str> = package.files.iter().map(|(p, _)| p.as_str()).collect();
+    let (written, unchanged) = compare(&dir, package, exists);
+    let report = WriteReport {
+        dir: dir.clone(),
+        written,
+        unchanged,
+        removed: old_files
+            .iter()
+            .filter(|f| !new_files.contains(f.as_str()))
+            .cloned()
+            .collect(),
+    };
+    if exists && report.written.is_empty() && report.removed.is_empty() {
+        return Ok(report);
+    }
+
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{}.wtc-new-", package.release_name))
+        .tempdir_in(parent)
+        .map_err(io_err(parent))?;
+    let tmp_path = Utf8Path::from_path(tmp.path())
+        .ok_or_else(|| OutputError::UnsafePath(tmp.path().display().to_string()))?
+        .to_owned();
+    let staged = tmp_path.join("pkg");
+    fs::create_dir(&staged).map_err(io_err(&staged))?;
+    for (rel, bytes) in &package.files {
+        let target = staged.join(rel);
+        if let Some(p) = target.parent() {
+            fs::create_dir_all(p).map_err(io_err(p))?;
+        }
+        let unchanged = report.unchanged.iter().any(|u| u == rel);
+        if unchanged && fs::hard_link(dir.join(rel), &target).is_ok() {
+            continue;
+        }
+        fs::write(&target, &bytes[..]).map_err(io_err(&target))?;
+    }
+    if exists {
+        let old = tmp_path.join("old");
+        fs::rename(&dir, &old).map_err(io_err(&dir))?;
+        if let Err(e) = fs::rename(&staged, &dir) {
+            // Put the previous package back before reporting.
+            let _ = fs::rename(&old, &dir);
+            return Err(io_err(&dir)(e));
+        }
+    } else {
+        fs::rename(&staged, &dir).map_err(io_err(&dir))?;
+    }
+    // `tmp` (with the previous package, if any) is removed when dropped.
+    drop(tmp);
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::test_support::pkg;
+
+    #[test]
+    fn writes_replaces_and_keeps_unchanged() {
+        let tmp = tempfile::tempdir().unwrap();
+        let parent = Utf8Path::from_path(tmp.path()).unwrap();
+        let r = write_package(parent, &pkg(&[("a.txt", "1"), ("d/b.txt", "2")]), false).unwrap();
+        assert_eq!(r.written, ["a.txt", "d/b.txt"]);
+        assert!(matches!(
+            write_package(parent, &pkg(&[("a.txt", "1")]), false),
+            Err(OutputError::Exists(_))
+        ));
+        let dir = parent.join("wt-x-workflow");
+        let before = fs::metadata(dir.join("a.txt")).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let r = write_package(parent, &pkg(&[("a.txt", "1"), ("d/b.txt", "3")]), true).unwrap();
+        assert_eq!(r.written, ["d/b.txt"]);
+        assert_eq!(r.unchanged, ["a.txt"]);
+        assert_eq!(fs::read_to_string(dir.join("d/b.txt")).unwrap(), "3");
+        let after = fs::metadata(dir.join("a.txt")).unwrap().modified().unwrap();
+        assert_eq!(before, after, "unchanged file keeps its mtime");
+        let r = write_package(parent, &pkg(&[("a.txt", "1")]), true).unwrap();
+        assert_eq!(r.removed, ["d/b.txt"]);
+        assert!(!dir.join("d/b.txt").exists());
+        // No temporary directories are left behind.
+        let leftovers: Vec<_> = fs::read_dir(parent).unwrap().collect();
+        assert_eq!(leftovers.len(), 1);
+    }
+
+    #[test]
+    fn rejects_paths_outside() {
+        let tmp = tempfile::tempdir().unwrap();
+        let parent = Utf8Path::from_path(tmp.path()).unwrap();
+        assert!(matches!(
+            write_package(parent, &pkg(&[("../evil", "x")]), false),
+            Err(OutputError::UnsafePath(_))
+        ));
+    }
+}
