@@ -7,6 +7,7 @@ pub mod graphviz;
 pub mod overrides;
 pub mod release;
 pub mod render;
+pub mod scaffold;
 
 use crate::artifacts::graph::{graph_png, graph_svg};
 use crate::artifacts::{Compiled, Package, package, package_without_images};
@@ -14,7 +15,7 @@ use crate::db::{Database, Options, Workflow, lowered};
 use crate::diagnostics::{Diagnostic, Severity, Source, has_errors};
 use crate::output::{OutputError, write_package};
 use camino::{Utf8Path, Utf8PathBuf};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use discover::{Session, attach_registries, source};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
@@ -44,6 +45,8 @@ pub enum Command {
     Lock(LockArgs),
     /// Print the bundled default dependencies (the format of an --env-overrides file).
     Defaults,
+    /// Start a new workflow project (`scaffold init`) or list the project providers.
+    Scaffold(scaffold::ScaffoldArgs),
 }
 
 #[derive(Debug, Args)]
@@ -175,7 +178,20 @@ enum Mode {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `scaffold init` has a flag per question of its provider: load the provider first.
+    let prepared = match scaffold::prepare(&argv) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut command = Cli::command();
+    if let Some(p) = &prepared {
+        command = p.augment(command);
+    }
+    let parsed = command
+        .try_get_matches_from(&argv)
+        .and_then(|m| Ok((Cli::from_arg_matches(&m)?, m)));
+    let (cli, matches) = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -183,6 +199,10 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Scaffold(s) => match &s.command {
+            scaffold::ScaffoldCommand::Init(args) => scaffold::init(args, prepared, &matches),
+            scaffold::ScaffoldCommand::Providers(args) => scaffold::providers(args),
+        },
         Command::Compile(args) => run(&args.check, Some(&args)),
         Command::Check(args) => run(&args, None),
         Command::Lock(args) => discover::lock(&args),
