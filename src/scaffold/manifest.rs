@@ -18,10 +18,11 @@
 //! The full format is documented in README.md ("Scaffold providers").
 
 use super::questions::{CHECK_NAMES, Check, Condition, Kind, Question};
+use crate::dependencies::loader::{entries, key_span, parse_toml, span, value_span};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::syntax::yaml::Span;
 use serde_json::Value;
-use toml_edit::{Document, Item, Key, Table, TableLike};
+use toml_edit::{Item, Key, Table, TableLike};
 
 /// The name of the base provider when `extends` is absent.
 pub const BUILTIN: &str = "builtin";
@@ -91,39 +92,14 @@ pub const RESERVED_FLAGS: &[&str] = &[
 /// Parse a provider.toml. The manifest is usable only when no diagnostic is an error.
 pub fn parse(text: &str) -> (Manifest, Vec<Diagnostic>) {
     let mut cx = Cx::default();
-    let manifest = match Document::parse(text) {
+    let manifest = match parse_toml(text) {
         Ok(doc) => cx.manifest(doc.as_table()),
-        Err(e) => {
-            cx.push(
-                Diagnostic::error(
-                    "toml-syntax",
-                    format!("invalid TOML: {}", e.message().trim()),
-                )
-                .at(span(e.span()), "here"),
-            );
+        Err(d) => {
+            cx.push(*d);
             Manifest::default()
         }
     };
     (manifest, cx.diags)
-}
-
-fn span(r: Option<std::ops::Range<usize>>) -> Span {
-    r.map_or_else(Span::default, |r| Span::new(r.start, r.end))
-}
-
-fn key_span(key: &Key, item: &Item) -> Span {
-    span(key.span().or_else(|| item.span()))
-}
-
-fn value_span(key: &Key, item: &Item) -> Span {
-    span(item.span().or_else(|| key.span()))
-}
-
-fn entries(table: &dyn TableLike) -> Vec<(&Key, &Item)> {
-    table
-        .iter()
-        .filter_map(|(name, _)| table.get_key_value(name))
-        .collect()
 }
 
 fn kind_of(item: &Item) -> &'static str {
@@ -201,15 +177,7 @@ impl Cx {
                     format!("unknown key `{}` in {place}", key.get()),
                 )
                 .at(key_span(key, item), "unknown key")
-                .with_help_opt(did_you_mean(key.get(), known.iter().copied()))
-                .with_note(format!(
-                    "known keys: {}",
-                    known
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+                .with_known_keys(key.get(), known),
             );
         }
     }

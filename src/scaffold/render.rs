@@ -11,7 +11,7 @@
 
 use super::provider::Provider;
 use super::questions::Answers;
-use minijinja::{Environment, UndefinedBehavior, Value};
+use minijinja::{Environment, Value};
 
 /// The suffix of templates that produce files.
 pub const SUFFIX: &str = ".jinja2";
@@ -36,18 +36,9 @@ pub enum RenderError {
     },
 }
 
-/// The environment templates are rendered in (also used for the `yamlstr` filter's tests).
+/// The environment the provider's templates are rendered in.
 fn environment(provider: &Provider) -> Result<Environment<'static>, RenderError> {
-    let mut env = Environment::new();
-    env.set_syntax(
-        minijinja::syntax::SyntaxConfig::builder()
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .keep_trailing_newline(true)
-            .build()
-            .expect("default delimiters are valid"),
-    );
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    let mut env = crate::templates::strict_environment();
     env.add_filter("yamlstr", yaml_str);
     for (path, t) in &provider.templates {
         env.add_template_owned(path.clone(), t.text.clone())
