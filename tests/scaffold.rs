@@ -451,6 +451,24 @@ Search path: {providers}, {broken}, {data} (missing)
     assert_eq!(listing, expected);
 }
 
+/// The provider.toml example of README.md is a valid provider.
+#[test]
+fn readme_provider_example_is_valid() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = &readme[readme.find("### Scaffold providers").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let (manifest, diagnostics) = wtc::scaffold::manifest::parse(example);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(manifest.questions.len(), 5);
+    let sb = Sandbox::new();
+    let dir = sb.root.join("example");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("provider.toml"), example).unwrap();
+    let help = ok(&sb.wtc(&["scaffold", "init", "--provider", dir.as_str(), "--help"]));
+    assert!(help.contains("--dashboard-title <TEXT>"), "{help}");
+}
+
 #[test]
 fn ci_workflows_are_valid_yaml() {
     use wtc::syntax::yaml::{self, NodeKind};

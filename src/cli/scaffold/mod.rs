@@ -262,6 +262,16 @@ pub fn init(args: &InitArgs, prepared: Option<Prepared>, matches: &ArgMatches) -
         .as_ref()
         .map_or_else(|| cwd.clone(), |d| cwd.join(d));
 
+    // A project directory named on the command line is checked before any question.
+    if let Some(id) = given.get("workflow_id").and_then(|v| v.as_str())
+        && !args.clobber
+        && out.join(id).exists()
+    {
+        return fail(format!(
+            "{}\n  help: {CLOBBER_HELP}",
+            WriteError::Exists(out.join(id))
+        ));
+    }
     let answers = if args.no_interactive {
         match batch::answer(&provider.questions, &given) {
             Ok(outcome) => {
