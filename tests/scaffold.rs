@@ -534,7 +534,7 @@ fn scaffolded_project_compiles_and_its_tests_pass() {
     args.extend(["--starter", "empty"]);
     ok(&sb.wtc(&args));
     ok(&sb.wtc(&[
-        "check",
+        "compile",
         "empty_flow/spec.yaml",
         "--registry",
         registry.as_str(),
@@ -543,7 +543,8 @@ fn scaffolded_project_compiles_and_its_tests_pass() {
     let mut args = dashboard_batch(&providers);
     args.extend(["--workflow-id=dash", "--dashboard-title=T"]);
     ok(&sb.wtc(&args));
-    ok(&sb.wtc(&["check", "dash/spec.yaml", "--registry", registry.as_str()]));
+    ok(&sb.wtc(&["compile", "dash/spec.yaml", "--registry", registry.as_str()]));
+    assert!(sb.root.join("dash/wt-dash-workflow/pixi.toml").is_file());
 
     let Some(python) = common::python_with("pytest, syrupy, wt_runner.testing, wtc_example_tasks")
     else {

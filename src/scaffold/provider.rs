@@ -330,7 +330,14 @@ fn read_templates(dir: &Utf8Path) -> Result<BTreeMap<String, String>, ProviderEr
         move |source| ProviderError::Io { path, source }
     };
     let mut stack = vec![dir.to_owned()];
+    // Directories already read (by real path): a symbolic link cycle is read once.
+    let mut seen = Vec::new();
     while let Some(d) = stack.pop() {
+        let real = d.canonicalize_utf8().map_err(io(&d))?;
+        if seen.contains(&real) {
+            continue;
+        }
+        seen.push(real);
         for entry in std::fs::read_dir(&d).map_err(io(&d))? {
             let entry = entry.map_err(io(&d))?;
             let path = Utf8PathBuf::from_path_buf(entry.path()).map_err(|p| {
@@ -517,6 +524,22 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, t).unwrap();
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn template_trees_with_a_link_cycle_are_read_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = Utf8Path::from_path(tmp.path()).unwrap();
+        provider_dir(root, "loop", "", &[("sub/a.jinja2", "a\n")]);
+        std::os::unix::fs::symlink(
+            root.join("loop/templates"),
+            root.join("loop/templates/sub/back"),
+        )
+        .unwrap();
+        let p = load(&SearchPath::new(&[root.to_owned()], None), "loop").unwrap();
+        assert_eq!(p.templates["sub/a.jinja2"].text, "a\n");
+        assert_eq!(p.templates.len(), 1);
     }
 
     #[test]
