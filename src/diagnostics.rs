@@ -102,6 +102,13 @@ impl Diagnostic {
         self
     }
 
+    /// For an unknown key `key`: a "did you mean" help and a note listing the `known` keys.
+    pub fn with_known_keys(self, key: &str, known: &[&str]) -> Self {
+        let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+        self.with_help_opt(did_you_mean(key, known.iter().copied()))
+            .with_note(format!("known keys: {}", list.join(", ")))
+    }
+
     pub fn without_source(mut self) -> Self {
         self.source = Source::None;
         self

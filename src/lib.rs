@@ -16,6 +16,7 @@ pub mod pyfmt;
 pub mod pyjson;
 pub mod registry;
 pub mod resolve;
+pub mod scaffold;
 pub mod schema;
 pub mod spec;
 pub mod syntax;

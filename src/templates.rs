@@ -26,7 +26,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     embed!("tests/test_results.py.j2"),
 ];
 
-static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
+/// A minijinja environment with wtc's template rules: block tags take their own line break
+/// and indentation (`trim_blocks`, `lstrip_blocks`), a template's final line break is
+/// kept, and undefined variables are errors.
+pub fn strict_environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_syntax(
         minijinja::syntax::SyntaxConfig::builder()
@@ -37,6 +40,11 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
             .expect("default delimiters are valid"),
     );
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env
+}
+
+static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = strict_environment();
     env.add_filter("pystr", |s: String| crate::pyfmt::py_str(&s));
     env.add_filter("tomlstr", |s: String| crate::tomlw::basic_string(&s));
     env.add_filter("tomlkey", |s: String| toml_key(&s));

@@ -30,9 +30,8 @@
 mod common;
 
 use camino::{Utf8Path, Utf8PathBuf};
+use common::suite::{outcomes, path_with, pytest_case, write_pixi_shim};
 use common::*;
-use std::collections::BTreeMap;
-use std::process::Command;
 use wtc::db::Database;
 
 /// The venv's Python, if it has what the generated suite imports.
@@ -44,43 +43,6 @@ fn python() -> Option<Utf8PathBuf> {
 const ENV: &[(&str, &str)] = &[("GREETING_NAME", "Ada")];
 
 const SNAPSHOTS: &str = "__results_snapshots__";
-
-/// The deselection of the pixi-only mode (see the module docs).
-const DESELECT: &str = "not cli-sequential-mock-io";
-
-/// Single-quote `s` for sh.
-fn sh_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
-/// A `pixi` stand-in that handles exactly `pixi run -e default <release> <args...>`.
-fn write_pixi_shim(bin: &Utf8Path, release: &str, release_dir: &Utf8Path, python: &Utf8Path) {
-    let package = release.replace('-', "_");
-    let script = format!(
-        r#"#!/bin/sh
-# Stand-in for pixi, written by wtc's tests/generated_tests.rs: runs what the workflow's
-# pixi task `{release}` runs (python -m {package}.cli), in the release directory.
-if [ "$#" -ge 4 ] && [ "$1" = run ] && [ "$2" = -e ] && [ "$3" = default ] && [ "$4" = {release_q} ]; then
-  shift 4
-  cd {dir} || exit 1
-  exec {python} -m {package}.cli "$@"
-fi
-echo "pixi shim (wtc tests/generated_tests.rs): unsupported command: pixi $*" >&2
-exit 127
-"#,
-        release_q = sh_quote(release),
-        dir = sh_quote(release_dir.as_str()),
-        python = sh_quote(python.as_str()),
-    );
-    std::fs::create_dir_all(bin).unwrap();
-    let path = bin.join("pixi");
-    std::fs::write(&path, script).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-}
 
 fn copy_tree(from: &Utf8Path, to: &Utf8Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -109,20 +71,6 @@ fn copy_example(example: &str, to: &Utf8Path, with_snapshots: bool) {
     if with_snapshots && from.join(SNAPSHOTS).is_dir() {
         copy_tree(&from.join(SNAPSHOTS), &to.join(SNAPSHOTS));
     }
-}
-
-/// Outcome of each test of a pytest run, from its `-v` report lines.
-fn outcomes(stdout: &str) -> BTreeMap<String, String> {
-    stdout
-        .lines()
-        .filter_map(|l| {
-            let (id, rest) = l.split_once(' ')?;
-            let outcome = rest.split_whitespace().next()?;
-            (id.starts_with("tests/")
-                && ["PASSED", "FAILED", "ERROR", "SKIPPED", "XFAIL", "XPASS"].contains(&outcome))
-            .then(|| (id.to_string(), outcome.to_string()))
-        })
-        .collect()
 }
 
 /// How many times each test must pass for a success case (its app-mode runs: with data
@@ -161,10 +109,7 @@ fn generated_test_suites_pass_for_every_example_case() {
     let tmp = tempfile::tempdir().unwrap();
     let root = Utf8Path::from_path(tmp.path()).unwrap();
     let db = Database::default();
-    let path = std::env::join_paths(std::iter::once(root.join("bin").into_std_path_buf()).chain(
-        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
-    ))
-    .unwrap();
+    let path = path_with(&root.join("bin"));
     let mut ran = 0;
     for &example in EXAMPLES {
         let dir = root.join(example);
@@ -175,19 +120,8 @@ fn generated_test_suites_pass_for_every_example_case() {
         write_pixi_shim(&root.join("bin"), &pkg.release_name, &release_dir, &python);
 
         for case in test_cases(example) {
-            let mut args = vec!["-m", "pytest", "tests/", "--case", &case.id, "-k", DESELECT];
-            args.extend(["-v", "-rs", "-p", "no:cacheprovider"]);
-            if update {
-                args.push("--snapshot-update");
-            }
-            let output = Command::new(&python)
-                .args(&args)
-                .env("PATH", &path)
-                .env("PYTHONDONTWRITEBYTECODE", "1")
-                .envs(ENV.iter().copied())
-                .current_dir(&release_dir)
-                .output()
-                .unwrap();
+            let extra: &[&str] = if update { &["--snapshot-update"] } else { &[] };
+            let output = pytest_case(&python, &release_dir, &case.id, &path, ENV, extra);
             let stdout = String::from_utf8_lossy(&output.stdout);
             let label = format!("{example} --case {}", case.id);
             assert!(

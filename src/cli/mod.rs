@@ -14,12 +14,13 @@ pub mod graphviz;
 pub mod overrides;
 pub mod release;
 pub mod render;
+pub mod scaffold;
 mod specs;
 mod term;
 mod watch;
 
 use camino::Utf8PathBuf;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
@@ -48,6 +49,8 @@ pub enum Command {
     Lock(LockArgs),
     /// Print the bundled default dependencies (the format of an --env-overrides file).
     Defaults,
+    /// Start a new workflow project (`scaffold init`) or list the project providers.
+    Scaffold(scaffold::ScaffoldArgs),
 }
 
 #[derive(Debug, Args)]
@@ -192,7 +195,20 @@ pub enum GraphEngine {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `scaffold init` has a flag per question of its provider: load the provider first.
+    let prepared = match scaffold::prepare(&argv) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut command = Cli::command();
+    if let Some(p) = &prepared {
+        command = p.augment(command);
+    }
+    let parsed = command
+        .try_get_matches_from(&argv)
+        .and_then(|m| Ok((Cli::from_arg_matches(&m)?, m)));
+    let (cli, matches) = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -200,6 +216,10 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Scaffold(s) => match &s.command {
+            scaffold::ScaffoldCommand::Init(args) => scaffold::init(args, prepared, &matches),
+            scaffold::ScaffoldCommand::Providers(args) => scaffold::providers(args),
+        },
         Command::Compile(args) => compile::run(&args.check, Some((&args.output, &args.release))),
         Command::Check(args) => compile::run(&args, None),
         Command::Watch(args) => watch::run(&args),

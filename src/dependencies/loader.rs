@@ -55,16 +55,10 @@ const PYPI_KEYS: &[&str] = &[
 /// Parse and validate a dependency file.
 pub fn load(text: &str) -> Loaded {
     let mut cx = Loader::default();
-    let file = match Document::parse(text) {
+    let file = match parse_toml(text) {
         Ok(doc) => cx.document(doc.as_table()),
-        Err(e) => {
-            cx.error(
-                Diagnostic::error(
-                    "toml-syntax",
-                    format!("invalid TOML: {}", e.message().trim()),
-                )
-                .at(span(e.span()), "here"),
-            );
+        Err(d) => {
+            cx.error(*d);
             DependencyFile::default()
         }
     };
@@ -79,17 +73,30 @@ struct Loader {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn span(r: Option<std::ops::Range<usize>>) -> Span {
+/// Parse TOML text; a syntax error is a `toml-syntax` diagnostic.
+pub(crate) fn parse_toml(text: &str) -> Result<Document<&str>, Box<Diagnostic>> {
+    Document::parse(text).map_err(|e| {
+        Box::new(
+            Diagnostic::error(
+                "toml-syntax",
+                format!("invalid TOML: {}", e.message().trim()),
+            )
+            .at(span(e.span()), "here"),
+        )
+    })
+}
+
+pub(crate) fn span(r: Option<std::ops::Range<usize>>) -> Span {
     r.map_or_else(Span::default, |r| Span::new(r.start, r.end))
 }
 
 /// The span of an entry's key, falling back to its value.
-fn key_span(key: &Key, item: &Item) -> Span {
+pub(crate) fn key_span(key: &Key, item: &Item) -> Span {
     span(key.span().or_else(|| item.span()))
 }
 
 /// The span of an entry's value, falling back to its key.
-fn value_span(key: &Key, item: &Item) -> Span {
+pub(crate) fn value_span(key: &Key, item: &Item) -> Span {
     span(item.span().or_else(|| key.span()))
 }
 
@@ -102,7 +109,7 @@ fn kind(item: &Item) -> &'static str {
 }
 
 /// The entries of a table (standard or inline) with their keys.
-fn entries(table: &dyn TableLike) -> Vec<(&Key, &Item)> {
+pub(crate) fn entries(table: &dyn TableLike) -> Vec<(&Key, &Item)> {
     table
         .iter()
         .filter_map(|(name, _)| table.get_key_value(name))
@@ -121,15 +128,7 @@ impl Loader {
                 format!("unknown key `{}` in {place}", key.get()),
             )
             .at(key_span(key, item), "ignored")
-            .with_help_opt(did_you_mean(key.get(), known.iter().copied()))
-            .with_note(format!(
-                "known keys: {}",
-                known
-                    .iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+            .with_known_keys(key.get(), known),
         );
     }
 

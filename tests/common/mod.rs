@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod suite;
+
 use camino::{Utf8Path, Utf8PathBuf};
 use std::sync::Arc;
 use wtc::artifacts::{Compiled, package, package_without_images};
