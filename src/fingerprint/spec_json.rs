@@ -66,12 +66,16 @@ pub fn resolve_instance(
     })
 }
 
+/// Gives one instance's text (see [`spec_json_with`]).
+pub type InstanceText<'a> =
+    dyn FnMut(&Arc<TaskInstance>) -> Result<Arc<str>, FingerprintError> + 'a;
+
 /// [`spec_json`] with each instance's text ([`instance_json`]) taken from `instance`, so a
 /// caller can memoize it per task.
 pub fn spec_json_with(
     spec: &Spec,
     registry: &Registry,
-    instance: &mut dyn FnMut(&Arc<TaskInstance>) -> Result<Arc<str>, FingerprintError>,
+    instance: &mut InstanceText<'_>,
 ) -> Result<String, FingerprintError> {
     let default_skipif = match &spec.default_skipif {
         Some(s) => {
