@@ -213,6 +213,19 @@ pub fn spec_requirements(db: &dyn Db, wf: Workflow) -> Arc<Vec<Requirement>> {
     Arc::new(lowered(db, wf).requirements.clone())
 }
 
+/// The requirements without spans: what the dependency layers, pixi.toml, the
+/// Dockerfile and discovery read, so an edit that only moves `requirements:` (a comment
+/// above it) recomputes none of them.
+#[salsa::tracked(returns(ref))]
+pub fn requirement_values(db: &dyn Db, wf: Workflow) -> Arc<Vec<Requirement>> {
+    Arc::new(
+        spec_requirements(db, wf)
+            .iter()
+            .map(Requirement::without_span)
+            .collect(),
+    )
+}
+
 /// The merged `default` feature folded into discovery (`dependencies.md` §1.2): Layer A
 /// `default` minus the spec's requirement names, then the `--env-overrides` `default`
 /// section; no variant. It does not read the solved records, so discovery's own result
@@ -220,7 +233,7 @@ pub fn spec_requirements(db: &dyn Db, wf: Workflow) -> Arc<Vec<Requirement>> {
 #[salsa::tracked(returns(ref))]
 pub fn merged_default_feature(db: &dyn Db, wf: Workflow) -> Arc<DefaultFeature> {
     use crate::dependencies::{Feature, defaults::defaults, merge, overrides};
-    let requirements = spec_requirements(db, wf);
+    let requirements = requirement_values(db, wf);
     let empty = crate::dependencies::FeatureDeps::default();
     let declared = wf.options(db).env_overrides(db).map(|f| {
         overrides::resolved(db, f)
@@ -256,7 +269,7 @@ pub fn discovery_inputs(db: &dyn Db, wf: Workflow) -> Arc<DiscoveryInputs> {
     let host = wf.host(db);
     let present = host.local_channels(db);
     Arc::new(crate::discovery::inputs::discovery_inputs(
-        spec_requirements(db, wf),
+        requirement_values(db, wf),
         merged_default_feature(db, wf),
         wf.options(db).wt_conda_channel(db),
         host.platform(db),

@@ -4,13 +4,12 @@
 //! (isort, unused-import removal) would leave it, using the layout engine in [`crate::pyfmt`].
 
 use crate::artifacts::HEADER;
-use crate::db::{Db, TaskNode, Workflow, resolution, task_nodes};
+use crate::db::{Db, TaskNode, Workflow, task_nodes};
 use crate::pyfmt::{
     Arg, Chain, ChainCall, Expr, Import, assign_chain, import_block, py_float, py_int, py_str,
 };
 use crate::resolve::ResolvedTask;
 use crate::spec::model::{Reference, Value};
-use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -301,18 +300,16 @@ pub fn task_dag_code<'db>(db: &'db dyn Db, node: TaskNode<'db>) -> TaskCode {
     }
 }
 
+/// A DAG module from the per-task nodes only (span-free), so an edit that merely moves the
+/// workflow in the file (a comment, a `requirements:` change above it) re-renders nothing.
 fn render_dag(db: &dyn Db, wf: Workflow, kind: DagKind) -> Arc<str> {
-    let tasks = &resolution(db, wf).tasks;
-    let codes: HashMap<&str, &TaskCode> = task_nodes(db, wf)
-        .iter()
-        .map(|n| (n.id(db).as_str(), task_dag_code(db, *n)))
-        .collect();
-    Arc::from(render_with(tasks, kind, |t| {
-        match codes.get(t.instance.id.value.as_str()) {
-            Some(c) if kind == DagKind::MockIo => c.mock_io.clone(),
-            Some(c) => c.production.clone(),
-            None => Arc::from(task_code(t, kind)),
-        }
+    let nodes = task_nodes(db, wf);
+    let tasks: Vec<ResolvedTask> = nodes.iter().map(|n| n.task(db).as_ref().clone()).collect();
+    let mut codes = nodes.iter().map(|n| task_dag_code(db, *n));
+    Arc::from(render_with(&tasks, kind, |t| match codes.next() {
+        Some(c) if kind == DagKind::MockIo => c.mock_io.clone(),
+        Some(c) => c.production.clone(),
+        None => Arc::from(task_code(t, kind)),
     }))
 }
 

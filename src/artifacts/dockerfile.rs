@@ -2,7 +2,7 @@
 //! environments, serve `wt_runner.app:app`.
 
 use crate::artifacts::{Names, names};
-use crate::db::{Db, Workflow, spec_requirements};
+use crate::db::{Db, Workflow};
 use crate::spec::requirements::Requirement;
 use minijinja::context;
 use std::sync::Arc;
@@ -23,7 +23,7 @@ pub fn render(names: &Names, pixi_version: &str, local_artifacts: bool) -> Strin
 
 #[salsa::tracked(returns(ref))]
 pub fn dockerfile(db: &dyn Db, wf: Workflow) -> Arc<str> {
-    let local = spec_requirements(db, wf)
+    let local = crate::db::requirement_values(db, wf)
         .iter()
         .any(|r| matches!(r, Requirement::Conda(c) if c.channel.is_local()));
     Arc::from(render(

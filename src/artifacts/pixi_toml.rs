@@ -26,7 +26,7 @@ const LOCAL_ARTIFACTS_COPY: &str = ".tmp/ecoscope-workflows/release/artifacts/";
 #[salsa::tracked(returns(ref))]
 pub fn pixi_toml(db: &dyn Db, wf: Workflow) -> Arc<str> {
     let names = super::names(db, wf);
-    let requirements = crate::db::spec_requirements(db, wf);
+    let requirements = crate::db::requirement_values(db, wf);
     let merged = &layers(db, wf).merged;
     let wt_conda_channel = wf.options(db).wt_conda_channel(db);
     Arc::from(render(names, requirements, merged, wt_conda_channel))

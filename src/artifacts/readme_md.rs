@@ -7,7 +7,7 @@
 //! |---|---|
 //! | [`params_sha256`] | [`params_value`] |
 //! | [`spec_sha256`] | [`spec_model`] × the registry |
-//! | [`installed_requirements`] | [`spec_requirements`] × the solved records |
+//! | [`installed_requirements`] | [`requirement_values`] × the solved records |
 //! | [`artifact_hashes`] | every other generated file (informational, see [`ArtifactContainer`]) |
 //! | [`fingerprint`] → [`readme_md`] | all of the above |
 
@@ -18,7 +18,7 @@ use crate::artifacts::{
     dockerfile, dockerignore, hatch_build_py, pixi_toml, pyproject_toml, tests_conftest,
     tests_test_metadata, tests_test_results,
 };
-use crate::db::{Db, TaskNode, Workflow, spec_model, spec_requirements, task_nodes};
+use crate::db::{Db, TaskNode, Workflow, requirement_values, spec_model, task_nodes};
 use crate::diagnostics::Diagnostic;
 use crate::fingerprint::{
     ArtifactContainer, DagsArtifacts, Fingerprint, FingerprintError, InstalledRequirement,
@@ -63,7 +63,7 @@ pub fn task_spec_json<'db>(db: &'db dyn Db, node: TaskNode<'db>) -> Arc<str> {
 #[salsa::tracked(returns(ref))]
 pub fn installed_requirements(db: &dyn Db, wf: Workflow) -> Arc<Vec<InstalledRequirement>> {
     Arc::new(crate::fingerprint::installed_requirements(
-        spec_requirements(db, wf),
+        requirement_values(db, wf),
         wf.registry(db).solved(db),
         wf.options(db).wt_conda_channel(db),
     ))

@@ -119,7 +119,7 @@ pub struct Layers {
 /// Merge the three layers of one workflow.
 #[salsa::tracked(returns(ref))]
 pub fn layers(db: &dyn Db, wf: Workflow) -> Arc<Layers> {
-    let requirements = crate::db::spec_requirements(db, wf);
+    let requirements = crate::db::requirement_values(db, wf);
     let solved = wf.registry(db).solved(db);
     let options = wf.options(db);
     let variant = options.variant(db);

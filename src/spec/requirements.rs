@@ -120,6 +120,23 @@ pub enum Requirement {
     Pypi(PypiRequirement),
 }
 
+impl Requirement {
+    /// The requirement with its span set to the default (see `db::requirement_values`).
+    #[must_use]
+    pub fn without_span(&self) -> Requirement {
+        match self {
+            Requirement::Conda(c) => Requirement::Conda(CondaRequirement {
+                span: Span::default(),
+                ..c.clone()
+            }),
+            Requirement::Pypi(p) => Requirement::Pypi(PypiRequirement {
+                span: Span::default(),
+                ..p.clone()
+            }),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CondaRequirement {
     pub name: String,

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Whole-process timings of the release binary (see BENCHMARKS.md): wall time and peak RSS
+# of one-shot compiles, cold (no previous output) and warm (recompiling over an existing
+# package, so unchanged files and graph images are reused), and of compiling every corpus
+# spec in one process per compile-args group.
+#
+#   scripts/bench-process.sh [RUNS]      (default 5 runs; prints the median and the min)
+#
+# Needs WTC_CORPUS (or ../shared/corpus). Quick mode for CI: RUNS=1 checks that it works.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-5}"
+corpus="${WTC_CORPUS:-../shared/corpus}"
+[ -d "$corpus" ] || { echo "error: no corpus at $corpus (set WTC_CORPUS)" >&2; exit 2; }
+corpus="$(cd "$corpus" && pwd)"
+cargo build --release --quiet
+wtc="$PWD/target/release/wtc"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# time_runs NAME SETUP COMMAND...: run SETUP then COMMAND `runs` times (SETUP untimed);
+# print the median and min wall time and the largest peak RSS.
+time_runs() {
+    local name="$1" setup="$2"
+    shift 2
+    local times=() rss=0
+    for _ in $(seq "$runs"); do
+        eval "$setup"
+        /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || {
+            cat "$work/stderr" >&2
+            echo "error: $name failed" >&2
+            exit 1
+        }
+        read -r t m <"$work/time"
+        times+=("$t")
+        [ "$m" -gt "$rss" ] && rss="$m"
+    done
+    printf '%s\n' "${times[@]}" | sort -n | awk -v name="$name" -v rss="$rss" '
+        { t[NR] = $1 }
+        END { printf "%-58s median %6.0f ms  min %6.0f ms  peak RSS %4.0f MB\n",
+                     name, t[int((NR + 1) / 2)] * 1000, t[1] * 1000, rss / 1024 }'
+}
+
+one_spec() {
+    local name="$1" dir="$work/$1"
+    mkdir -p "$dir"
+    cp "$corpus/$name/spec.yaml" "$dir/"
+    local args
+    read -r -a args <"$corpus/$name/compile-args" || true
+    local compile=("$wtc" compile "$dir/spec.yaml" --registry "$corpus/$name/fixture/registry.json"
+        --solved "$corpus/$name/fixture/solved.json" "${args[@]}" -q)
+    time_runs "$name: cold (fresh output dir)" "find '$dir' -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +" \
+        "${compile[@]}"
+    time_runs "$name: warm (recompile over the previous package)" ":" "${compile[@]}" --clobber
+    time_runs "$name: check (no output)" ":" \
+        "$wtc" check "$dir/spec.yaml" --registry "$corpus/$name/fixture/registry.json" -q
+}
+
+one_spec ew-mnc-overall-report
+one_spec ops-dashboard
+
+# Every corpus spec that compiles, with its lock file written from its fixture, one process
+# per compile-args group (the options differ between groups).
+all="$work/all"
+declare -A groups=()
+for spec in "$corpus"/*/spec.yaml; do
+    name="$(basename "$(dirname "$spec")")"
+    [ -e "$corpus/$name/expected-0.10.3/error.txt" ] && continue
+    args="$(cat "$corpus/$name/compile-args")"
+    key="$(printf '%s' "$args" | sha256sum | cut -c1-8)"
+    groups[$key]="$args"
+    mkdir -p "$all/$key/$name"
+    cp "$spec" "$all/$key/$name/"
+    "$wtc" lock "$all/$key/$name/spec.yaml" --registry "$corpus/$name/fixture/registry.json" \
+        --solved "$corpus/$name/fixture/solved.json" -q
+done
+total=0
+for key in "${!groups[@]}"; do
+    read -r -a args <<<"${groups[$key]}" || true
+    n="$(find "$all/$key" -name spec.yaml | wc -l)"
+    time_runs "all corpus, ${n} specs [${groups[$key]:-no args}]" \
+        "find '$all/$key' -mindepth 2 -maxdepth 2 -type d -exec rm -rf {} +" \
+        "$wtc" compile --all "$all/$key" --locked "${args[@]}" -q
+done
