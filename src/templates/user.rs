@@ -114,6 +114,12 @@ fn diagnostic(name: &'static str, source: &str, e: &minijinja::Error, ctx: &Valu
                 end: r.end,
             })
             .or_else(|| e.line().and_then(|line| line_span(source, line)));
+        // An undefined value is reported where it is used (a filter, an operator): point
+        // at its name on that line when it is there.
+        let span = match (span, undefined_name(e)) {
+            (Some(s), Some(undefined)) => Some(name_on_line(source, s, undefined).unwrap_or(s)),
+            (span, _) => span,
+        };
         if let Some(span) = span {
             d = d.at(span, e.kind().to_string());
         }
@@ -126,9 +132,9 @@ fn diagnostic(name: &'static str, source: &str, e: &minijinja::Error, ctx: &Valu
     match e.kind() {
         ErrorKind::UndefinedError | ErrorKind::UnknownMethod => {
             let keys = variables(ctx);
-            let undefined = d.primary.as_ref().map(|l| &source[l.span.start..l.span.end]);
-            let help = undefined
-                .and_then(|name| crate::diagnostics::did_you_mean(name, keys.iter().map(String::as_str)));
+            let help = undefined_name(e).and_then(|undefined| {
+                crate::diagnostics::did_you_mean(undefined, keys.iter().map(String::as_str))
+            });
             let list: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
             d.with_note(format!("this template's variables: {}", list.join(", ")))
                 .with_help_opt(help)
@@ -141,6 +147,37 @@ fn diagnostic(name: &'static str, source: &str, e: &minijinja::Error, ctx: &Valu
         ),
         _ => d,
     }
+}
+
+/// The name of the undefined value of `e` (its detail reads `` `name` is undefined ``).
+fn undefined_name(e: &minijinja::Error) -> Option<&str> {
+    if e.kind() != minijinja::ErrorKind::UndefinedError {
+        return None;
+    }
+    let (_, rest) = e.detail()?.split_once('`')?;
+    let (name, _) = rest.split_once('`')?;
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    (!name.is_empty() && name.chars().all(ident)).then_some(name)
+}
+
+/// The last whole-word occurrence of `name` on the line of `at`, before `at` ends.
+fn name_on_line(source: &str, at: Span, name: &str) -> Option<Span> {
+    let line_start = source[..at.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[at.start..]
+        .find('\n')
+        .map_or(source.len(), |i| at.start + i);
+    let line = &source[line_start..line_end.max(at.end).min(source.len())];
+    let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    line.match_indices(name)
+        .filter(|(i, _)| {
+            !ident(line[..*i].chars().next_back()) && !ident(line[i + name.len()..].chars().next())
+        })
+        .map(|(i, _)| Span {
+            start: line_start + i,
+            end: line_start + i + name.len(),
+        })
+        .filter(|s| s.start < at.end.max(at.start + 1))
+        .last()
 }
 
 /// The span of line `line` (1-based) of `source`, without its line break.
@@ -204,7 +241,7 @@ mod tests {
 
     #[test]
     fn undefined_variables_are_errors_listing_the_variables() {
-        let source = "ok\n{{ release_nme }}\n";
+        let source = "ok\n{{ release_nme | pystr }}\n";
         let d = &render("package/cli.py.j2", source, ctx()).unwrap_err()[0];
         assert!(d.message.contains("undefined"), "{d:?}");
         let span = d.primary.as_ref().unwrap().span;
