@@ -8,6 +8,13 @@ use wtc::artifacts::package;
 use wtc::db::{Database, Host, Options, RegistryInput, SpecFile, Workflow};
 use wtc::registry::Registry;
 
+/// The examples' registry as an input (no solved records).
+fn example_registry(db: &Database) -> RegistryInput {
+    let doc = std::fs::read_to_string(repo().join("examples/registry.json")).unwrap();
+    let registry = Registry::from_json(&doc).unwrap();
+    RegistryInput::new(db, std::sync::Arc::new(registry), Default::default())
+}
+
 fn count(log: &[String], query: &str) -> usize {
     log.iter().filter(|q| q.as_str() == query).count()
 }
@@ -15,11 +22,7 @@ fn count(log: &[String], query: &str) -> usize {
 #[test]
 fn editing_one_task_recomputes_only_its_fragment() {
     let mut db = Database::with_execution_log();
-    let registry = Registry::from_json(
-        &std::fs::read_to_string(repo().join("examples/registry.json")).unwrap(),
-    )
-    .unwrap();
-    let registry = RegistryInput::new(&db, std::sync::Arc::new(registry), Default::default());
+    let registry = example_registry(&db);
     let options = Options::new(&db, "wt".into(), "WT_RESULTS".into(), String::new());
     let path = repo().join("examples/map-reduce/spec.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
@@ -99,11 +102,7 @@ fn file_text<'a>(c: &'a wtc::artifacts::Compiled, suffix: &str) -> &'a str {
 fn dependency_inputs_recompute_only_pixi_toml() {
     use wtc::dependencies::overrides::{FsFacts, OverridesFile};
     let mut db = Database::with_execution_log();
-    let registry = Registry::from_json(
-        &std::fs::read_to_string(repo().join("examples/registry.json")).unwrap(),
-    )
-    .unwrap();
-    let registry = RegistryInput::new(&db, std::sync::Arc::new(registry), Default::default());
+    let registry = example_registry(&db);
     let overrides = OverridesFile::new(
         &db,
         "/work/overrides.toml".into(),
@@ -209,11 +208,7 @@ fn editing_one_user_template_recomputes_only_its_artifact() {
     use std::sync::Arc;
     use wtc::templates::user::TemplateDir;
     let mut db = Database::with_execution_log();
-    let registry = Registry::from_json(
-        &std::fs::read_to_string(repo().join("examples/registry.json")).unwrap(),
-    )
-    .unwrap();
-    let registry = RegistryInput::new(&db, Arc::new(registry), Default::default());
+    let registry = example_registry(&db);
     let embedded = |name: &str| wtc::templates::embedded(name).unwrap().to_string();
     let mut files = BTreeMap::new();
     files.insert(

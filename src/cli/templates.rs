@@ -3,7 +3,7 @@
 //! `wtc templates` (list the embedded templates, or dump them as a starting point).
 
 use super::TemplatesArgs;
-use super::overrides::resolve;
+use super::overrides::resolve_from;
 use super::term::fail;
 use crate::db::Database;
 use crate::templates::user::TemplateDir;
@@ -49,12 +49,7 @@ pub fn load_template_dir(
     path: &Utf8Path,
     cwd: &Utf8Path,
 ) -> Result<TemplateDir, TemplateDirError> {
-    let joined = if path.is_absolute() {
-        path.to_owned()
-    } else {
-        cwd.join(path)
-    };
-    let abs = resolve(&joined);
+    let abs = resolve_from(path, cwd);
     let files = read_templates(&abs)?;
     Ok(TemplateDir::new(db, abs, Arc::new(files)))
 }
