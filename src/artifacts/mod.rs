@@ -10,7 +10,7 @@
 //! | `<pkg>/cli.py`, `dispatch.py`, `metadata.py`, `response.py` | [`package_modules`] | one query each |
 //! | `<pkg>/__init__.py`, `<pkg>/dags/__init__.py` | [`init_py`] | constants |
 //! | `README.md` (release root; the fingerprint) | [`readme_md`] | [`readme_md::readme_md`] (values from [`crate::fingerprint`]) |
-//! | `Dockerfile`, `.dockerignore`, `pyproject.toml`, `hatch_build.py` (release-dir root) | [`dockerfile`], [`dockerignore`], [`pyproject_toml`], [`hatch_build_py`] | one query or constant each (`templates/packaging/`) |
+//! | `Dockerfile`, `.dockerignore`, `pyproject.toml`, `hatch_build.py` (release-dir root) | [`dockerfile`], [`dockerignore`], [`pyproject_toml`], [`hatch_build_py`] | one query each (`templates/packaging/`, or the `--template-dir` override) |
 //! | `VERSION.yaml` (release-dir root) | [`version_yaml`] | `0.0.0`; `--update` bumps it at the output edge |
 //! | `pixi.toml` (release-dir root) | [`pixi_toml`] | [`pixi_toml::pixi_toml`] (over [`crate::dependencies::merge::layers`]) |
 //! | `tests/conftest.py` | [`tests_conftest`] | [`tests_conftest::conftest_py`] (task list from [`tests_conftest::test_tasks`]) |

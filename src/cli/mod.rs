@@ -3,7 +3,8 @@
 //! The work lives in the submodules: `driver` (opening specs, registries, parallel
 //! compiles, diagnostics), `compile` (`compile` / `check`, single and batch output),
 //! `watch` (`wtc watch`), `discover` (registry sources, `wtc lock`), `specs` (spec paths
-//! and directory walks), `term` (error/warning lines).
+//! and directory walks), `templates` (`--template-dir`, `wtc templates`), `term`
+//! (error/warning lines).
 //!
 //! Exit codes: 0 success, 1 compile errors (diagnostics on stderr), 2 usage errors.
 
