@@ -7,6 +7,7 @@
 //! RegistryInput ───────┘                        └─ spec_requirements (backdates on workflow edits)
 //!                                                    └─ merged_default_feature ─ discovery_inputs ─ discovery_key
 //!                                 resolution(spec_model, registry) ─ task_nodes ─ task_fragment (per task)
+//! TemplateDir{path,files} ─ templates::user::user_source (per template name) ─ templated artifacts
 //! OverridesFile{path,text,fs} ─ overrides::parsed ─ overrides::resolved ─┐
 //!                 spec_requirements × solved × variant ───── merge::layers ─ pixi_toml
 //!                                 artifacts::* (one tracked fn per file) ─ package
@@ -24,6 +25,7 @@ use crate::spec::lower::{Lowered, lower};
 use crate::spec::model::Spec;
 use crate::spec::requirements::Requirement;
 use crate::syntax::yaml;
+use crate::templates::user::TemplateDir;
 use camino::Utf8PathBuf;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -94,6 +96,9 @@ pub struct Options {
     /// `--env-overrides`: layer C of the pixi.toml dependencies.
     #[default]
     pub env_overrides: Option<OverridesFile>,
+    /// `--template-dir`: user templates replacing embedded ones of the same name.
+    #[default]
+    pub template_dir: Option<TemplateDir>,
     /// `$PIXI_VERSION` at compile time (the Dockerfile installs that pixi; empty: latest).
     #[returns(ref)]
     #[default]

@@ -29,6 +29,11 @@ pub enum Source {
     Spec,
     /// The `--env-overrides` file (its path and text live in `db::Options::env_overrides`).
     Overrides,
+    /// A `--template-dir` file replacing the embedded template of this name (its path and
+    /// text live in `db::Options::template_dir`).
+    Template(&'static str),
+    /// The `--template-dir` directory as a whole (no text to point into).
+    TemplateDir,
     /// No source text (registry document, file system, ...).
     None,
 }
@@ -118,6 +123,27 @@ impl Diagnostic {
     pub fn in_overrides(mut self) -> Self {
         self.source = Source::Overrides;
         self
+    }
+
+    /// The spans point into the `--template-dir` file of template `name`.
+    pub fn in_template(mut self, name: &'static str) -> Self {
+        self.source = Source::Template(name);
+        self
+    }
+
+    /// A problem of the `--template-dir` directory (no spans).
+    pub fn in_template_dir(mut self) -> Self {
+        self.source = Source::TemplateDir;
+        self
+    }
+
+    /// Whether this is a problem of a file shared by every spec of a run (env-overrides
+    /// file, template directory): the CLI shows it once.
+    pub fn is_shared(&self) -> bool {
+        matches!(
+            self.source,
+            Source::Overrides | Source::Template(_) | Source::TemplateDir
+        )
     }
 
     pub fn is_error(&self) -> bool {

@@ -407,6 +407,7 @@ fn diagnostics_render_with_a_snippet_of_the_overrides_file() {
     let sources = wtc::cli::render::Sources {
         spec: ("spec.yaml", ""),
         overrides: Some((path.as_str(), overrides)),
+        templates: None,
     };
     let rendered = wtc::cli::render::render_in(&compiled.diagnostics[0], &sources, false)
         .replace(ws.root.as_str(), "<dir>");

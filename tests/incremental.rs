@@ -8,6 +8,13 @@ use wtc::artifacts::package;
 use wtc::db::{Database, Host, Options, RegistryInput, SpecFile, Workflow};
 use wtc::registry::Registry;
 
+/// The examples' registry as an input (no solved records).
+fn example_registry(db: &Database) -> RegistryInput {
+    let doc = std::fs::read_to_string(repo().join("examples/registry.json")).unwrap();
+    let registry = Registry::from_json(&doc).unwrap();
+    RegistryInput::new(db, std::sync::Arc::new(registry), Default::default())
+}
+
 fn count(log: &[String], query: &str) -> usize {
     log.iter().filter(|q| q.as_str() == query).count()
 }
@@ -15,11 +22,7 @@ fn count(log: &[String], query: &str) -> usize {
 #[test]
 fn editing_one_task_recomputes_only_its_fragment() {
     let mut db = Database::with_execution_log();
-    let registry = Registry::from_json(
-        &std::fs::read_to_string(repo().join("examples/registry.json")).unwrap(),
-    )
-    .unwrap();
-    let registry = RegistryInput::new(&db, std::sync::Arc::new(registry), Default::default());
+    let registry = example_registry(&db);
     let options = Options::new(&db, "wt".into(), "WT_RESULTS".into(), String::new());
     let path = repo().join("examples/map-reduce/spec.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
@@ -99,11 +102,7 @@ fn file_text<'a>(c: &'a wtc::artifacts::Compiled, suffix: &str) -> &'a str {
 fn dependency_inputs_recompute_only_pixi_toml() {
     use wtc::dependencies::overrides::{FsFacts, OverridesFile};
     let mut db = Database::with_execution_log();
-    let registry = Registry::from_json(
-        &std::fs::read_to_string(repo().join("examples/registry.json")).unwrap(),
-    )
-    .unwrap();
-    let registry = RegistryInput::new(&db, std::sync::Arc::new(registry), Default::default());
+    let registry = example_registry(&db);
     let overrides = OverridesFile::new(
         &db,
         "/work/overrides.toml".into(),
@@ -201,4 +200,105 @@ fn workflow_edits_do_not_rekey_discovery_and_equal_registries_invalidate_nothing
     assert!(package(&db, wf).package.is_some());
     let log = db.take_execution_log();
     assert!(log.is_empty(), "{log:?}");
+}
+
+#[test]
+fn editing_one_user_template_recomputes_only_its_artifact() {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+    use wtc::templates::user::TemplateDir;
+    let mut db = Database::with_execution_log();
+    let registry = example_registry(&db);
+    let embedded = |name: &str| wtc::templates::embedded(name).unwrap().to_string();
+    let mut files = BTreeMap::new();
+    files.insert(
+        "packaging/Dockerfile.j2".to_string(),
+        embedded("packaging/Dockerfile.j2"),
+    );
+    files.insert(
+        "package/cli.py.j2".to_string(),
+        embedded("package/cli.py.j2"),
+    );
+    let dir = TemplateDir::new(&db, "/work/tpl".into(), Arc::new(files.clone()));
+    let options = Options::builder("wt".into(), "WT_RESULTS".into(), String::new())
+        .template_dir(Some(dir))
+        .new(&db);
+    let path = repo().join("examples/chain/spec.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let host = Host::new(&db, "linux-64".into(), Default::default());
+    let wf = Workflow::new(&db, SpecFile::new(&db, path, text), registry, options, host);
+    let before = package(&db, wf).clone();
+    assert!(before.package.is_some(), "{:?}", before.diagnostics);
+    db.take_execution_log();
+
+    // Edit the Dockerfile template: the Dockerfile and the README (its artifact hashes)
+    // are rendered again, nothing else.
+    files.insert(
+        "packaging/Dockerfile.j2".to_string(),
+        embedded("packaging/Dockerfile.j2") + "LABEL custom=yes\n",
+    );
+    dir.set_files(&mut db).to(Arc::new(files.clone()));
+    let after = package(&db, wf).clone();
+    let log = db.take_execution_log();
+    assert!(file(&after, "Dockerfile").ends_with("LABEL custom=yes\n"));
+    for q in ["dockerfile", "artifact_hashes", "fingerprint", "readme_md"] {
+        assert_eq!(count(&log, q), 1, "{q}: {log:?}");
+    }
+    for q in [
+        "cli_py",
+        "dispatch_py",
+        "pyproject_toml",
+        "dockerignore",
+        "hatch_build_py",
+        "conftest_py",
+        "test_results_py",
+        "params_json",
+        "pixi_toml",
+        "run_sequential_py",
+        "spec_sha256",
+        "graph_dot",
+        "graph_png",
+    ] {
+        assert_eq!(count(&log, q), 0, "{q}: {log:?}");
+    }
+    let (b, a) = (
+        before.package.clone().unwrap(),
+        after.package.clone().unwrap(),
+    );
+    let changed: Vec<&str> = a
+        .files
+        .iter()
+        .zip(&b.files)
+        .filter(|(x, y)| x != y)
+        .map(|(x, _)| x.0.as_str())
+        .collect();
+    assert_eq!(changed, ["Dockerfile", "README.md"]);
+
+    // A new override of a constant template (`.dockerignore`): only that file is
+    // rendered again (and the README).
+    files.insert(
+        "packaging/dockerignore.j2".to_string(),
+        ".pixi/\n".to_string(),
+    );
+    dir.set_files(&mut db).to(Arc::new(files.clone()));
+    let again = package(&db, wf).clone();
+    let log = db.take_execution_log();
+    assert_eq!(file(&again, ".dockerignore"), ".pixi/\n");
+    assert_eq!(count(&log, "dockerignore"), 1, "{log:?}");
+    assert_eq!(count(&log, "readme_md"), 1, "{log:?}");
+    for q in ["dockerfile", "cli_py", "hatch_build_py", "conftest_py"] {
+        assert_eq!(count(&log, q), 0, "{q}: {log:?}");
+    }
+
+    // An unknown file changes no artifact: only the warning list is recomputed.
+    files.insert("packaging/Dockerfle.j2".to_string(), "x".to_string());
+    dir.set_files(&mut db).to(Arc::new(files));
+    let warned = package(&db, wf).clone();
+    let log = db.take_execution_log();
+    assert_eq!(count(&log, "unknown_files"), 1, "{log:?}");
+    assert_eq!(count(&log, "readme_md"), 0, "{log:?}");
+    assert_eq!(count(&log, "dockerfile"), 0, "{log:?}");
+    assert_eq!(warned.package, again.package);
+    assert_eq!(warned.diagnostics.len(), 1, "{:?}", warned.diagnostics);
+    assert_eq!(warned.diagnostics[0].code, "unknown-template");
 }

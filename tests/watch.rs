@@ -518,3 +518,65 @@ fn env_overrides_and_registry_files_are_watched() {
     w.stderr_contains("task `shout` is not a known task");
     w.interrupt();
 }
+
+#[test]
+fn the_template_directory_is_watched() {
+    let (_tmp, root) = workspace(&[("chain", "chain")]);
+    let tpl = root.join("tpl");
+    let dockerfile_j2 = tpl.join("packaging/Dockerfile.j2");
+    std::fs::create_dir_all(dockerfile_j2.parent().unwrap()).unwrap();
+    let embedded = wtc::templates::embedded("packaging/Dockerfile.j2").unwrap();
+    std::fs::write(&dockerfile_j2, embedded).unwrap();
+    let mut w = Watch::start(
+        &root,
+        &[
+            CHAIN,
+            "--registry",
+            "registry.json",
+            "--template-dir",
+            "tpl",
+        ],
+    );
+    w.started(1);
+    let pkg = root.join(PKG);
+    let dockerfile = pkg.join("Dockerfile");
+    let cli = pkg.join("wt_greeting_chain_workflow/cli.py");
+    let png = pkg.join("graph.png");
+    let (cli_before, png_before) = (stamp(&cli), stamp(&png));
+    std::thread::sleep(Duration::from_millis(50));
+
+    // Editing the overriding template rewrites the Dockerfile and the README (its
+    // artifact hashes), nothing else.
+    std::fs::write(&dockerfile_j2, format!("{embedded}LABEL watched=yes\n")).unwrap();
+    assert_eq!(rewritten(&w.message(CHAIN)), ["Dockerfile", "README.md"]);
+    assert!(read(&dockerfile).ends_with("LABEL watched=yes\n"));
+    assert_eq!(stamp(&cli), cli_before);
+    assert_eq!(stamp(&png), png_before);
+
+    // A new template in a new folder (an editor's rename-save) replaces another file.
+    let dispatch_j2 = tpl.join("package/dispatch.py.j2");
+    std::fs::create_dir_all(dispatch_j2.parent().unwrap()).unwrap();
+    let dispatch = wtc::templates::embedded("package/dispatch.py.j2").unwrap();
+    let swap = tpl.join("package/.dispatch.py.j2.swp");
+    std::fs::write(&swap, format!("{dispatch}# customised\n")).unwrap();
+    std::fs::rename(&swap, &dispatch_j2).unwrap();
+    assert_eq!(
+        rewritten(&w.message(CHAIN)),
+        ["README.md", "wt_greeting_chain_workflow/dispatch.py"]
+    );
+    assert_eq!(stamp(&cli), cli_before);
+
+    // A broken template: the error names the file and line; the package stays.
+    let good = read(&dockerfile);
+    std::fs::write(&dockerfile_j2, "FROM scratch\n{{ nope }}\n").unwrap();
+    assert_eq!(w.message(CHAIN), "1 error; kept the last good package");
+    let err = w.stderr_contains("could not compile");
+    assert!(err.contains(&format!("{dockerfile_j2}:2:4")), "{err}");
+    assert_eq!(read(&dockerfile), good);
+
+    // Removing the override goes back to the embedded template.
+    std::fs::remove_file(&dockerfile_j2).unwrap();
+    assert_eq!(rewritten(&w.message(CHAIN)), ["Dockerfile", "README.md"]);
+    assert_eq!(read(&dockerfile), good.replace("LABEL watched=yes\n", ""));
+    w.interrupt();
+}

@@ -4,38 +4,39 @@
 use crate::artifacts::{Names, names};
 use crate::db::{Db, Workflow};
 use crate::spec::requirements::Requirement;
-use minijinja::context;
-use std::sync::Arc;
+use crate::templates::{Rendered, render_for};
+use minijinja::{Value, context};
 
-/// `local_artifacts`: some conda requirement uses a `file://` channel (the build context
-/// then carries a copy of it in `.tmp/`, see the `docker-build` pixi task).
-pub fn render(names: &Names, pixi_version: &str, local_artifacts: bool) -> String {
-    crate::templates::render(
-        "packaging/Dockerfile.j2",
-        context! {
-            release_name => &names.release_name,
-            results_env_var => &names.results_env_var,
-            pixi_version => if pixi_version.is_empty() { "latest" } else { pixi_version },
-            local_artifacts => local_artifacts,
-        },
-    )
+const TEMPLATE: &str = "packaging/Dockerfile.j2";
+
+/// The template's variables. `local_artifacts`: some conda requirement uses a `file://`
+/// channel (the build context then carries a copy of it in `.tmp/`, see the
+/// `docker-build` pixi task).
+fn variables(names: &Names, pixi_version: &str, local_artifacts: bool) -> Value {
+    context! {
+        release_name => &names.release_name,
+        results_env_var => &names.results_env_var,
+        pixi_version => if pixi_version.is_empty() { "latest" } else { pixi_version },
+        local_artifacts => local_artifacts,
+    }
 }
 
 #[salsa::tracked(returns(ref))]
-pub fn dockerfile(db: &dyn Db, wf: Workflow) -> Arc<str> {
+pub fn dockerfile(db: &dyn Db, wf: Workflow) -> Rendered {
     let local = crate::db::requirement_values(db, wf)
         .iter()
         .any(|r| matches!(r, Requirement::Conda(c) if c.channel.is_local()));
-    Arc::from(render(
-        names(db, wf),
-        wf.options(db).pixi_version(db),
-        local,
-    ))
+    let ctx = variables(names(db, wf), wf.options(db).pixi_version(db), local);
+    render_for(db, wf, TEMPLATE, ctx)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn render(names: &Names, pixi_version: &str, local_artifacts: bool) -> String {
+        crate::templates::render(TEMPLATE, variables(names, pixi_version, local_artifacts))
+    }
 
     #[test]
     fn dockerfile_variants() {

@@ -1,21 +1,21 @@
 //! `.dockerignore` (`artifacts.md` §6).
 
-use std::sync::{Arc, LazyLock};
+use crate::db::{Db, Workflow};
+use crate::templates::{Rendered, constant_for};
 
-pub fn dockerignore() -> Arc<str> {
-    static TEXT: LazyLock<Arc<str>> = LazyLock::new(|| {
-        Arc::from(crate::templates::render(
-            "packaging/dockerignore.j2",
-            minijinja::context! {},
-        ))
-    });
-    TEXT.clone()
+const TEMPLATE: &str = "packaging/dockerignore.j2";
+
+#[salsa::tracked(returns(ref))]
+pub fn dockerignore(db: &dyn Db, wf: Workflow) -> Rendered {
+    constant_for(db, wf, TEMPLATE)
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn ignores_pixi_envs_and_egg_info() {
-        assert!(super::dockerignore().ends_with("\n\n\n.pixi/\n*.egg-info/\n"));
+        assert!(
+            crate::templates::constant(super::TEMPLATE).ends_with("\n\n\n.pixi/\n*.egg-info/\n")
+        );
     }
 }

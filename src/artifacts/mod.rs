@@ -10,7 +10,7 @@
 //! | `<pkg>/cli.py`, `dispatch.py`, `metadata.py`, `response.py` | [`package_modules`] | one query each |
 //! | `<pkg>/__init__.py`, `<pkg>/dags/__init__.py` | [`init_py`] | constants |
 //! | `README.md` (release root; the fingerprint) | [`readme_md`] | [`readme_md::readme_md`] (values from [`crate::fingerprint`]) |
-//! | `Dockerfile`, `.dockerignore`, `pyproject.toml`, `hatch_build.py` (release-dir root) | [`dockerfile`], [`dockerignore`], [`pyproject_toml`], [`hatch_build_py`] | one query or constant each (`templates/packaging/`) |
+//! | `Dockerfile`, `.dockerignore`, `pyproject.toml`, `hatch_build.py` (release-dir root) | [`dockerfile`], [`dockerignore`], [`pyproject_toml`], [`hatch_build_py`] | one query each (`templates/packaging/`, or the `--template-dir` override) |
 //! | `VERSION.yaml` (release-dir root) | [`version_yaml`] | `0.0.0`; `--update` bumps it at the output edge |
 //! | `pixi.toml` (release-dir root) | [`pixi_toml`] | [`pixi_toml::pixi_toml`] (over [`crate::dependencies::merge::layers`]) |
 //! | `tests/conftest.py` | [`tests_conftest`] | [`tests_conftest::conftest_py`] (task list from [`tests_conftest::test_tasks`]) |
@@ -184,6 +184,13 @@ pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
             .iter()
             .cloned(),
     );
+    if let Some(dir) = *wf.options(db).template_dir(db) {
+        diagnostics.extend(
+            crate::templates::user::unknown_files(db, dir)
+                .iter()
+                .cloned(),
+        );
+    }
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Arc::new(Compiled {
             diagnostics,
@@ -205,6 +212,62 @@ pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
             });
         }
     };
+    let pkg = &names.package_name;
+    // The files rendered from templates, in write order; a user template that fails
+    // fails the compile (every such failure is reported).
+    let templated = [
+        ("Dockerfile".to_string(), dockerfile::dockerfile(db, wf)),
+        (
+            ".dockerignore".to_string(),
+            dockerignore::dockerignore(db, wf),
+        ),
+        (
+            "pyproject.toml".to_string(),
+            pyproject_toml::pyproject_toml(db, wf),
+        ),
+        (
+            "hatch_build.py".to_string(),
+            hatch_build_py::hatch_build_py(db, wf),
+        ),
+        (
+            "tests/conftest.py".to_string(),
+            tests_conftest::conftest_py(db, wf),
+        ),
+        (
+            "tests/test_metadata.py".to_string(),
+            tests_test_metadata::test_metadata_py(db, wf),
+        ),
+        (
+            "tests/test_results.py".to_string(),
+            tests_test_results::test_results_py(db, wf),
+        ),
+        (format!("{pkg}/cli.py"), package_modules::cli_py(db, wf)),
+        (
+            format!("{pkg}/dispatch.py"),
+            package_modules::dispatch_py(db, wf),
+        ),
+        (
+            format!("{pkg}/metadata.py"),
+            package_modules::metadata_py(db, wf),
+        ),
+        (
+            format!("{pkg}/response.py"),
+            package_modules::response_py(db, wf),
+        ),
+    ];
+    let mut rendered = Vec::with_capacity(templated.len());
+    for (path, result) in templated {
+        match result {
+            Ok(t) => rendered.push((path, text(t))),
+            Err(e) => diagnostics.extend(e.iter().cloned()),
+        }
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Arc::new(Compiled {
+            diagnostics,
+            package: None,
+        });
+    }
     let readme = match readme_md::readme_md(db, wf) {
         Ok(r) => r.clone(),
         Err(e) => {
@@ -231,59 +294,20 @@ pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
             });
         }
     };
-    let pkg = &names.package_name;
-    let files = vec![
+    // Packaging files, README.md, tests/, the package modules, then the generated code.
+    let mut rendered = rendered.into_iter();
+    let mut files = vec![
         ("graph.dot".to_string(), graph::graph_dot(db, wf).clone()),
         ("pixi.toml".to_string(), text(pixi_toml::pixi_toml(db, wf))),
         (
             "VERSION.yaml".to_string(),
             text(&version_yaml::Version::default().to_yaml()),
         ),
-        (
-            "Dockerfile".to_string(),
-            text(dockerfile::dockerfile(db, wf)),
-        ),
-        (
-            ".dockerignore".to_string(),
-            text(&dockerignore::dockerignore()),
-        ),
-        (
-            "pyproject.toml".to_string(),
-            text(pyproject_toml::pyproject_toml(db, wf)),
-        ),
-        (
-            "hatch_build.py".to_string(),
-            text(&hatch_build_py::hatch_build_py()),
-        ),
-        ("README.md".to_string(), text(&readme)),
-        (
-            "tests/conftest.py".to_string(),
-            text(tests_conftest::conftest_py(db, wf)),
-        ),
-        (
-            "tests/test_metadata.py".to_string(),
-            text(tests_test_metadata::test_metadata_py(db, wf)),
-        ),
-        (
-            "tests/test_results.py".to_string(),
-            text(tests_test_results::test_results_py(db, wf)),
-        ),
-        (
-            format!("{pkg}/cli.py"),
-            text(package_modules::cli_py(db, wf)),
-        ),
-        (
-            format!("{pkg}/dispatch.py"),
-            text(package_modules::dispatch_py(db, wf)),
-        ),
-        (
-            format!("{pkg}/metadata.py"),
-            text(package_modules::metadata_py(db, wf)),
-        ),
-        (
-            format!("{pkg}/response.py"),
-            text(package_modules::response_py(db, wf)),
-        ),
+    ];
+    files.extend(rendered.by_ref().take(4));
+    files.push(("README.md".to_string(), text(&readme)));
+    files.extend(rendered);
+    files.extend([
         (
             format!("{pkg}/__init__.py"),
             text(&init_py::package_init_py()),
@@ -304,7 +328,7 @@ pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
             format!("{pkg}/dags/run_sequential.py"),
             text(dag::run_sequential_py(db, wf)),
         ),
-    ];
+    ]);
     Arc::new(Compiled {
         diagnostics,
         package: Some(Arc::new(Package {

@@ -3,36 +3,38 @@
 
 use crate::artifacts::names;
 use crate::db::{Db, Workflow};
-use std::sync::Arc;
+use crate::templates::{Rendered, render_for};
 
-fn render(db: &dyn Db, wf: Workflow, template: &str) -> Arc<str> {
+fn render(db: &dyn Db, wf: Workflow, template: &'static str) -> Rendered {
     let n = names(db, wf);
-    Arc::from(crate::templates::render(
+    render_for(
+        db,
+        wf,
         template,
         minijinja::context! {
             release_name => n.release_name.clone(),
             package_name => n.package_name.clone(),
             results_env_var => n.results_env_var.clone(),
         },
-    ))
+    )
 }
 
 #[salsa::tracked(returns(ref))]
-pub fn cli_py(db: &dyn Db, wf: Workflow) -> Arc<str> {
+pub fn cli_py(db: &dyn Db, wf: Workflow) -> Rendered {
     render(db, wf, "package/cli.py.j2")
 }
 
 #[salsa::tracked(returns(ref))]
-pub fn dispatch_py(db: &dyn Db, wf: Workflow) -> Arc<str> {
+pub fn dispatch_py(db: &dyn Db, wf: Workflow) -> Rendered {
     render(db, wf, "package/dispatch.py.j2")
 }
 
 #[salsa::tracked(returns(ref))]
-pub fn metadata_py(db: &dyn Db, wf: Workflow) -> Arc<str> {
+pub fn metadata_py(db: &dyn Db, wf: Workflow) -> Rendered {
     render(db, wf, "package/metadata.py.j2")
 }
 
 #[salsa::tracked(returns(ref))]
-pub fn response_py(db: &dyn Db, wf: Workflow) -> Arc<str> {
+pub fn response_py(db: &dyn Db, wf: Workflow) -> Rendered {
     render(db, wf, "package/response.py.j2")
 }

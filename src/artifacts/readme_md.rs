@@ -24,6 +24,7 @@ use crate::fingerprint::{
     ArtifactContainer, DagsArtifacts, Fingerprint, FingerprintError, InstalledRequirement,
     PackageArtifacts, TestsArtifacts,
 };
+use crate::templates::Rendered;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -95,27 +96,32 @@ pub fn artifact_hashes(db: &dyn Db, wf: Workflow) -> Result<ArtifactHashes, Vec<
             },
             rjsf: &rjsf,
             params_json: &params,
-            cli: package_modules::cli_py(db, wf),
-            dispatch: package_modules::dispatch_py(db, wf),
-            metadata: package_modules::metadata_py(db, wf),
-            response: package_modules::response_py(db, wf),
+            cli: ok(package_modules::cli_py(db, wf))?,
+            dispatch: ok(package_modules::dispatch_py(db, wf))?,
+            metadata: ok(package_modules::metadata_py(db, wf))?,
+            response: ok(package_modules::response_py(db, wf))?,
             init_dot_py: &init_py::package_init_py(),
         },
         tests: Some(TestsArtifacts {
-            conftest: tests_conftest::conftest_py(db, wf),
-            test_metadata: tests_test_metadata::test_metadata_py(db, wf),
-            test_results: tests_test_results::test_results_py(db, wf),
+            conftest: ok(tests_conftest::conftest_py(db, wf))?,
+            test_metadata: ok(tests_test_metadata::test_metadata_py(db, wf))?,
+            test_results: ok(tests_test_results::test_results_py(db, wf))?,
         }),
         pixi_toml: Some(&pixi_model),
-        dockerfile: Some(dockerfile::dockerfile(db, wf)),
-        dockerignore: Some(&dockerignore::dockerignore()),
-        pyproject_toml: Some(pyproject_toml::pyproject_toml(db, wf)),
-        hatch_build_py: Some(&hatch_build_py::hatch_build_py()),
+        dockerfile: Some(ok(dockerfile::dockerfile(db, wf))?),
+        dockerignore: Some(ok(dockerignore::dockerignore(db, wf))?),
+        pyproject_toml: Some(ok(pyproject_toml::pyproject_toml(db, wf))?),
+        hatch_build_py: Some(ok(hatch_build_py::hatch_build_py(db, wf))?),
     };
     Ok(ArtifactHashes {
         basic: Arc::from(container.sha256_basic()),
         strict: Arc::from(container.sha256_strict()),
     })
+}
+
+/// A rendered file's text, or its template's diagnostics.
+fn ok(rendered: &Rendered) -> Result<&str, Vec<Diagnostic>> {
+    rendered.as_deref().map_err(Clone::clone)
 }
 
 /// All fingerprint values.

@@ -8,6 +8,7 @@
 
 use crate::artifacts::names;
 use crate::db::{Db, Workflow, resolution};
+use crate::templates::{Rendered, render_for};
 use std::sync::Arc;
 
 /// What `conftest.py` needs to know about the task instances.
@@ -33,10 +34,12 @@ pub fn test_tasks(db: &dyn Db, wf: Workflow) -> Arc<TestTasks> {
 }
 
 #[salsa::tracked(returns(ref))]
-pub fn conftest_py(db: &dyn Db, wf: Workflow) -> Arc<str> {
+pub fn conftest_py(db: &dyn Db, wf: Workflow) -> Rendered {
     let n = names(db, wf);
     let tasks = test_tasks(db, wf);
-    let text = crate::templates::render(
+    let text = render_for(
+        db,
+        wf,
         "tests/conftest.py.j2",
         minijinja::context! {
             release_name => &n.release_name,
@@ -45,9 +48,9 @@ pub fn conftest_py(db: &dyn Db, wf: Workflow) -> Arc<str> {
             io_refs => &tasks.io_references,
             task_methods => &tasks.methods,
         },
-    );
+    )?;
     // Only a constant built from a long name can exceed the line length.
-    Arc::from(crate::pyfmt::noqa_long_lines(&text))
+    Ok(Arc::from(crate::pyfmt::noqa_long_lines(&text)))
 }
 
 #[cfg(test)]

@@ -3,12 +3,11 @@
 //! the fixtures of `conftest.py`, so the module is the same for every workflow.
 
 use crate::db::{Db, Workflow};
-use std::sync::Arc;
+use crate::templates::{Rendered, constant_for};
+
+const TEMPLATE: &str = "tests/test_metadata.py.j2";
 
 #[salsa::tracked(returns(ref))]
-pub fn test_metadata_py(_db: &dyn Db, _wf: Workflow) -> Arc<str> {
-    Arc::from(crate::templates::render(
-        "tests/test_metadata.py.j2",
-        minijinja::context! {},
-    ))
+pub fn test_metadata_py(db: &dyn Db, wf: Workflow) -> Rendered {
+    constant_for(db, wf, TEMPLATE)
 }

@@ -5,14 +5,17 @@
 
 use super::discover::{Registries, Source, probe_local_channels, source};
 use super::term::{error_label, fail, styled_stderr, warn};
-use super::{CheckArgs, DependencyArgs, GraphEngine, OutputArgs, graphviz, overrides, render};
+use super::{
+    CheckArgs, DependencyArgs, GraphEngine, OutputArgs, graphviz, overrides, render, templates,
+};
 use crate::artifacts::graph::{graph_png, graph_svg};
 use crate::artifacts::{Compiled, Package, package, package_without_images};
 use crate::db::{Database, Host, Options, RegistryInput, SpecFile, Workflow, lowered};
 use crate::dependencies::overrides::OverridesFile;
-use crate::diagnostics::{Diagnostic, Severity, Source as DiagnosticSource, has_errors};
+use crate::diagnostics::{Diagnostic, Severity, has_errors};
 use crate::discovery::inputs::host_platform;
 use crate::discovery::key::DiscoveryKey;
+use crate::templates::user::TemplateDir;
 use camino::{Utf8Path, Utf8PathBuf};
 use rayon::prelude::*;
 use std::io::Write;
@@ -75,6 +78,7 @@ pub(super) struct Driver {
     pub db: Database,
     pub options: Options,
     pub overrides: Option<OverridesFile>,
+    pub templates: Option<TemplateDir>,
     pub registries: Registries,
     pub mode: Mode,
     pub deny_warnings: bool,
@@ -89,18 +93,21 @@ impl Driver {
     pub fn new(check: &CheckArgs, output: Option<&OutputArgs>) -> Result<Self, ExitCode> {
         let source: Source = source(&check.discovery, check.locked, check.quiet).map_err(fail)?;
         let mut db = Database::default();
-        let overrides = match &check.dependencies.env_overrides {
+        let cwd = super::specs::absolute(Utf8Path::new("."));
+        let dependencies = &check.dependencies;
+        let overrides = match &dependencies.env_overrides {
             None => None,
-            Some(path) => {
-                let cwd = super::specs::absolute(Utf8Path::new("."));
-                Some(overrides::load_env_overrides(&mut db, path, &cwd).map_err(fail)?)
-            }
+            Some(path) => Some(overrides::load_env_overrides(&mut db, path, &cwd).map_err(fail)?),
+        };
+        let templates = match &dependencies.template_dir {
+            None => None,
+            Some(path) => Some(templates::load_template_dir(&db, path, &cwd).map_err(fail)?),
         };
         Ok(Self::with(
             db,
             source,
-            overrides,
-            &check.dependencies,
+            (overrides, templates),
+            dependencies,
             output,
             check.deny_warnings,
             check.quiet,
@@ -116,13 +123,22 @@ impl Driver {
         quiet: bool,
     ) -> Self {
         let db = Database::default();
-        Self::with(db, source, None, dependencies, output, deny_warnings, quiet)
+        let inputs = (None, None);
+        Self::with(
+            db,
+            source,
+            inputs,
+            dependencies,
+            output,
+            deny_warnings,
+            quiet,
+        )
     }
 
     fn with(
         db: Database,
         source: Source,
-        overrides: Option<OverridesFile>,
+        (overrides, templates): (Option<OverridesFile>, Option<TemplateDir>),
         dependencies: &DependencyArgs,
         output: Option<&OutputArgs>,
         deny_warnings: bool,
@@ -138,6 +154,7 @@ impl Driver {
         )
         .variant(dependencies.variant.clone())
         .env_overrides(overrides)
+        .template_dir(templates)
         .pixi_version(std::env::var("PIXI_VERSION").unwrap_or_default())
         .new(&db);
         let mode = match output.map(|o| o.graph_engine) {
@@ -160,6 +177,7 @@ impl Driver {
             db,
             options,
             overrides,
+            templates,
             registries,
             mode,
             deny_warnings,
@@ -241,7 +259,7 @@ impl Driver {
     }
 
     /// Print `compiled`'s diagnostics for `unit` on stderr (a problem of the env-overrides
-    /// file once per `reported` list), then, if it failed, the closing
+    /// file or of the template directory once per `reported` list), then, if it failed, the closing
     /// `could not compile` line. Returns the number of errors (warnings count with
     /// `--deny-warnings`).
     pub fn report(
@@ -256,10 +274,13 @@ impl Driver {
             overrides: self
                 .overrides
                 .map(|f| (f.path(&self.db).as_str(), f.text(&self.db).as_str())),
+            templates: self
+                .templates
+                .map(|d| (d.path(&self.db).as_path(), d.files(&self.db).as_ref())),
         };
         let mut stderr = std::io::stderr().lock();
         for d in &compiled.diagnostics {
-            if d.source == DiagnosticSource::Overrides {
+            if d.is_shared() {
                 if reported.contains(d) {
                     continue;
                 }

@@ -3,7 +3,8 @@
 //! The work lives in the submodules: `driver` (opening specs, registries, parallel
 //! compiles, diagnostics), `compile` (`compile` / `check`, single and batch output),
 //! `watch` (`wtc watch`), `discover` (registry sources, `wtc lock`), `specs` (spec paths
-//! and directory walks), `term` (error/warning lines).
+//! and directory walks), `templates` (`--template-dir`, `wtc templates`), `term`
+//! (error/warning lines).
 //!
 //! Exit codes: 0 success, 1 compile errors (diagnostics on stderr), 2 usage errors.
 
@@ -16,6 +17,7 @@ pub mod release;
 pub mod render;
 pub mod scaffold;
 mod specs;
+pub mod templates;
 mod term;
 mod watch;
 
@@ -49,6 +51,9 @@ pub enum Command {
     Lock(LockArgs),
     /// Print the bundled default dependencies (the format of an --env-overrides file).
     Defaults,
+    /// List the embedded package templates, or write them into a directory (`--dump`) as
+    /// a starting point for `--template-dir`.
+    Templates(TemplatesArgs),
     /// Start a new workflow project (`scaffold init`) or list the project providers.
     Scaffold(scaffold::ScaffoldArgs),
 }
@@ -100,6 +105,23 @@ pub struct DependencyArgs {
     /// the spec's requirements in pixi.toml (see `wtc defaults` for the format).
     #[arg(long, value_name = "PATH")]
     pub env_overrides: Option<Utf8PathBuf>,
+    /// A directory of templates replacing the embedded ones of the same relative name
+    /// (e.g. `DIR/packaging/Dockerfile.j2`; see `wtc templates`).
+    #[arg(long, value_name = "DIR")]
+    pub template_dir: Option<Utf8PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    /// Write the embedded templates into DIR (created if needed) instead of listing them.
+    #[arg(long, value_name = "DIR")]
+    pub dump: Option<Utf8PathBuf>,
+    /// With --dump: overwrite existing files.
+    #[arg(long, requires = "dump")]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -224,6 +246,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => compile::run(&args, None),
         Command::Watch(args) => watch::run(&args),
         Command::Lock(args) => discover::lock(&args),
+        Command::Templates(args) => templates::run(&args),
         Command::Defaults => {
             print!("{}", crate::dependencies::defaults::DEFAULTS_TOML);
             ExitCode::SUCCESS

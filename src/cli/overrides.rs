@@ -30,12 +30,7 @@ pub fn load_env_overrides(
     path: &Utf8Path,
     cwd: &Utf8Path,
 ) -> Result<OverridesFile, LoadError> {
-    let joined = if path.is_absolute() {
-        path.to_owned()
-    } else {
-        cwd.join(path)
-    };
-    let abs = resolve(&joined);
+    let abs = resolve_from(path, cwd);
     let text = read(&abs)?;
     let file = OverridesFile::new(db, abs, text);
     let facts = fs_facts(db, file);
@@ -102,6 +97,15 @@ fn fs_facts(db: &Database, file: OverridesFile) -> FsFacts {
         facts.resolved.insert(raw.clone(), resolved.into_string());
     }
     facts
+}
+
+/// `path` taken from `cwd` when relative, then [`resolve`]d.
+pub fn resolve_from(path: &Utf8Path, cwd: &Utf8Path) -> Utf8PathBuf {
+    if path.is_absolute() {
+        resolve(path)
+    } else {
+        resolve(&cwd.join(path))
+    }
 }
 
 /// An absolute path with symlinks resolved where the path exists and `.`/`..` removed

@@ -2,15 +2,20 @@
 
 use crate::diagnostics::{Diagnostic, Severity, Source};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use camino::Utf8Path;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
-/// The texts diagnostics can point into: the spec being compiled and, when one was given,
-/// the `--env-overrides` file.
+/// The texts diagnostics can point into: the spec being compiled and, when they were
+/// given, the `--env-overrides` file and the `--template-dir` files.
 #[derive(Clone, Copy, Debug)]
 pub struct Sources<'a> {
     /// Path of the spec as shown to the user, and its text.
     pub spec: (&'a str, &'a str),
     /// Path of the env-overrides file and its text.
     pub overrides: Option<(&'a str, &'a str)>,
+    /// The template directory and its files (relative name → text).
+    pub templates: Option<(&'a Utf8Path, &'a BTreeMap<String, String>)>,
 }
 
 impl<'a> Sources<'a> {
@@ -19,15 +24,31 @@ impl<'a> Sources<'a> {
         Self {
             spec: (path, text),
             overrides: None,
+            templates: None,
         }
     }
 
-    /// The (path, text) a diagnostic's spans point into, if that text is known.
-    fn of(&self, source: Source) -> Option<(&'a str, &'a str)> {
+    /// The path a diagnostic is about (shown when it has no snippet).
+    fn origin(&self, source: Source) -> Cow<'a, str> {
+        let dir = self.templates.map(|(dir, _)| dir);
+        match (source, dir) {
+            (Source::Overrides, _) => Cow::Borrowed(self.overrides.map_or(self.spec.0, |(p, _)| p)),
+            (Source::Template(name), Some(dir)) => Cow::Owned(dir.join(name).into_string()),
+            (Source::TemplateDir, Some(dir)) => Cow::Borrowed(dir.as_str()),
+            _ => Cow::Borrowed(self.spec.0),
+        }
+    }
+
+    /// The text a diagnostic's spans point into, if that text is known.
+    fn text(&self, source: Source) -> Option<&'a str> {
         match source {
-            Source::Spec => Some(self.spec),
-            Source::Overrides => self.overrides,
-            Source::None => None,
+            Source::Spec => Some(self.spec.1),
+            Source::Overrides => self.overrides.map(|(_, t)| t),
+            Source::Template(name) => self
+                .templates
+                .and_then(|(_, files)| files.get(name))
+                .map(String::as_str),
+            Source::TemplateDir | Source::None => None,
         }
     }
 }
@@ -43,14 +64,12 @@ pub fn render_in(diag: &Diagnostic, sources: &Sources<'_>, styled: bool) -> Stri
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let origin = match diag.source {
-        Source::Overrides => sources.overrides.map_or(sources.spec.0, |(p, _)| p),
-        _ => sources.spec.0,
-    };
+    let origin = sources.origin(diag.source);
     let title = level.primary_title(diag.message.as_str()).id(diag.code);
     let mut elements: Vec<annotate_snippets::Element<'_>> = Vec::new();
-    match (&diag.primary, sources.of(diag.source)) {
-        (Some(primary), Some((path, source))) => {
+    match (&diag.primary, sources.text(diag.source)) {
+        (Some(primary), Some(source)) => {
+            let path = origin.as_ref();
             let clamp = |s: usize| {
                 let mut s = s.min(source.len());
                 while !source.is_char_boundary(s) {
@@ -72,7 +91,7 @@ pub fn render_in(diag: &Diagnostic, sources: &Sources<'_>, styled: bool) -> Stri
             }
             elements.push(snippet.into());
         }
-        _ => elements.push(Origin::path(origin).into()),
+        _ => elements.push(Origin::path(origin.as_ref()).into()),
     }
     for note in &diag.notes {
         elements.push(Level::NOTE.message(note.as_str()).into());

@@ -9,6 +9,7 @@ use super::super::WatchArgs;
 use super::super::driver::{Driver, Registered, Unit, plural, read_spec};
 use super::super::overrides::{reload_env_overrides, watched_pyprojects};
 use super::super::specs::{self, Input, expand};
+use super::super::templates::reload_template_dir;
 use super::super::term::{clock, fail, millis};
 use super::targets::{Reload, Target, canonical};
 use crate::discovery::lock::lock_path;
@@ -116,8 +117,8 @@ impl<'a> Session<'a> {
     }
 
     /// The watch set: every spec (and its lock file when registries are discovered), the
-    /// env-overrides file and the `pyproject.toml` files it names, the registry files, and
-    /// the spec trees.
+    /// env-overrides file and the `pyproject.toml` files it names, the template directory,
+    /// the registry files, and the spec trees.
     pub fn targets(&self) -> Vec<Target> {
         let mut out = Vec::new();
         for (i, w) in self.specs.iter().enumerate() {
@@ -134,6 +135,12 @@ impl<'a> Session<'a> {
             for p in watched_pyprojects(db, file) {
                 out.push(Target::file(&p, Reload::Overrides));
             }
+        }
+        if let Some(dir) = self.driver.templates {
+            out.push(Target::recursive(
+                dir.path(&self.driver.db),
+                Reload::Templates,
+            ));
         }
         let discovery = &self.args.check.discovery;
         for p in discovery.registry.iter().chain(&discovery.solved) {
@@ -183,6 +190,19 @@ impl<'a> Session<'a> {
                 Ok(false) => {}
                 Err(e) => {
                     let _ = fail(format!("{e}\n  (still using its previous contents)"));
+                }
+            }
+        }
+        if reloads.contains(&Reload::Templates)
+            && let Some(dir) = self.driver.templates
+        {
+            match reload_template_dir(&mut self.driver.db, dir) {
+                Ok(true) => {
+                    dirty.extend(all_live(&self.specs).into_iter().map(|i| (i, Why::Changed)))
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    let _ = fail(format!("{e}\n  (still using its previous templates)"));
                 }
             }
         }

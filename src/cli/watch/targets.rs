@@ -28,6 +28,8 @@ pub(super) enum Reload {
     Overrides,
     /// Re-read `--registry` / `--solved`.
     RegistryFiles,
+    /// Re-read the `--template-dir` directory.
+    Templates,
 }
 
 /// How far below a target's path changes count.
@@ -38,14 +40,8 @@ pub(super) enum Scope {
     /// A spec tree: a `spec.yaml` or a new directory anywhere below, outside skipped
     /// directories (each directory watched on its own).
     SpecTree,
-    /// Anything below this directory (watched recursively).
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "for the user template directory (`--template-dir`)"
-        )
-    )]
+    /// Anything below this directory (watched recursively; while it is missing, its
+    /// nearest existing ancestor, so its re-creation is seen).
     Recursive,
 }
 
@@ -63,6 +59,15 @@ impl Target {
         Self {
             path: canonical(path),
             scope: Scope::File,
+            reload,
+        }
+    }
+
+    /// Everything below the directory `dir`.
+    pub fn recursive(dir: &Utf8Path, reload: Reload) -> Self {
+        Self {
+            path: canonical(dir),
+            scope: Scope::Recursive,
             reload,
         }
     }
@@ -166,7 +171,12 @@ pub(super) fn directories(targets: &[Target]) -> Vec<(Utf8PathBuf, bool)> {
                     add(dir.to_owned(), false);
                 }
             }
-            Scope::Recursive => add(t.path.clone(), true),
+            Scope::Recursive if t.path.is_dir() => add(t.path.clone(), true),
+            Scope::Recursive => {
+                if let Some(dir) = t.path.ancestors().skip(1).find(|d| d.is_dir()) {
+                    add(dir.to_owned(), false);
+                }
+            }
             Scope::SpecTree => {
                 if let Ok(tree) = super::super::specs::walk(&t.path) {
                     for dir in tree.dirs {
@@ -197,11 +207,7 @@ mod tests {
             Target::file(&root.join("a/spec.yaml"), Reload::Spec(0)),
             Target::file(&root.join("a/wtc.lock"), Reload::Lock(0)),
             Target::spec_tree(&root),
-            Target {
-                path: root.join("b/templates"),
-                scope: Scope::Recursive,
-                reload: Reload::Overrides,
-            },
+            Target::recursive(&root.join("b/templates"), Reload::Templates),
         ];
         let r = |p: &str| reloads(&targets, [root.join(p).as_path()]);
         assert_eq!(
@@ -232,7 +238,7 @@ mod tests {
                 Reload::Rescan(root.clone())
             ]
         );
-        assert_eq!(r("b/templates/x/y.j2"), [Reload::Overrides]);
+        assert_eq!(r("b/templates/x/y.j2"), [Reload::Templates]);
 
         let dirs = directories(&targets);
         assert!(dirs.contains(&(root.join("a"), false)));
@@ -242,6 +248,10 @@ mod tests {
         let lost = [Target::file(&root.join("x/y/spec.yaml"), Reload::Spec(2))];
         assert_eq!(directories(&lost), [(root.clone(), false)]);
         assert!(lost[0].matches(&root.join("x")));
+        // So is a template directory that is gone, and its re-creation concerns it.
+        let lost = [Target::recursive(&root.join("t/tpl"), Reload::Templates)];
+        assert_eq!(directories(&lost), [(root.clone(), false)]);
+        assert!(lost[0].matches(&root.join("t/tpl")));
         assert!(
             !dirs
                 .iter()
