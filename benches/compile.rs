@@ -20,6 +20,8 @@ struct Input {
     text: String,
     registry: Arc<Registry>,
     prefix: String,
+    /// A one-task edit: a `partial` value of one task, `(from, to)`.
+    edit: (&'static str, &'static str),
 }
 
 fn inputs() -> Vec<Input> {
@@ -30,7 +32,16 @@ fn inputs() -> Vec<Input> {
         .map(Utf8PathBuf::from)
         .filter(|p| p.is_dir())
     {
-        for name in ["ew-mnc-overall-report", "ops-dashboard"] {
+        for (name, edit) in [
+            ("ew-mnc-overall-report", ("filter: clean", "filter: dirty")),
+            (
+                "ops-dashboard",
+                (
+                    "time_format: '%d %b %Y %H:%M:%S'",
+                    "time_format: '%d %b %Y'",
+                ),
+            ),
+        ] {
             let dir = corpus.join(name);
             let registry = std::fs::read_to_string(dir.join("fixture/registry.json")).unwrap();
             out.push(Input {
@@ -39,6 +50,7 @@ fn inputs() -> Vec<Input> {
                 text: std::fs::read_to_string(dir.join("spec.yaml")).unwrap(),
                 registry: Arc::new(Registry::from_json(&registry).unwrap()),
                 prefix: "ecoscope-workflows".into(),
+                edit,
             });
         }
     } else {
@@ -51,6 +63,7 @@ fn inputs() -> Vec<Input> {
             spec,
             registry: Arc::new(Registry::from_json(&registry).unwrap()),
             prefix: "wt".into(),
+            edit: ("factor: 3", "factor: 4"),
         });
     }
     out
@@ -84,16 +97,16 @@ fn bench(c: &mut Criterion) {
             },
         );
         graph(c, &input);
-        // Warm: one database; alternate between two versions of the text that differ in a
-        // comment and in one task's name (a user-facing title), so every iteration recompiles.
+        // Warm: one database; alternate between two versions of the text that differ in
+        // one task's `partial` value, so every iteration recompiles after a one-task edit.
         let mut db = Database::default();
         let wf = setup(&db, &input);
-        let edited = input
-            .text
-            .replacen("\nworkflow:", "\n# edited\nworkflow:", 1);
+        let edited = input.text.replacen(input.edit.0, input.edit.1, 1);
+        assert_ne!(edited, input.text, "the one-task edit applies");
         let texts = [input.text.clone(), edited];
         let mut i = 0;
-        c.bench_function(&format!("warm recompile {}", input.name), |b| {
+        assert!(package(&db, wf).package.is_some());
+        c.bench_function(&format!("incremental one-task edit {}", input.name), |b| {
             b.iter(|| {
                 i += 1;
                 wf.spec(&db).set_text(&mut db).to(texts[i % 2].clone());
@@ -101,6 +114,77 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    all_corpus(c);
+}
+
+/// Every corpus spec that compiles, each with its own fixture and compile args, in one
+/// database (fresh per iteration): the whole package, images included.
+fn all_corpus(c: &mut Criterion) {
+    let Some(corpus) = std::env::var("WTC_CORPUS")
+        .ok()
+        .map(Utf8PathBuf::from)
+        .filter(|p| p.is_dir())
+    else {
+        return;
+    };
+    let mut specs = Vec::new();
+    for entry in std::fs::read_dir(&corpus).unwrap() {
+        let dir = Utf8PathBuf::from_path_buf(entry.unwrap().path()).unwrap();
+        if !dir.join("spec.yaml").is_file() || dir.join("expected-0.10.3/error.txt").exists() {
+            continue;
+        }
+        let args = std::fs::read_to_string(dir.join("compile-args")).unwrap_or_default();
+        let flag = |name: &str| {
+            args.split_whitespace()
+                .find_map(|a| a.strip_prefix(name))
+                .map(str::to_string)
+        };
+        let registry = std::fs::read_to_string(dir.join("fixture/registry.json")).unwrap();
+        specs.push((
+            dir.join("spec.yaml"),
+            std::fs::read_to_string(dir.join("spec.yaml")).unwrap(),
+            Arc::new(Registry::from_json(&registry).unwrap()),
+            flag("--pkg-name-prefix=").unwrap_or_else(|| "wt".into()),
+            flag("--results-env-var=").unwrap_or_else(|| "WT_RESULTS".into()),
+            flag("--variant=").unwrap_or_default(),
+        ));
+    }
+    let mut group = c.benchmark_group("all corpus specs in one process");
+    group.sample_size(10);
+    for images in [false, true] {
+        let name = if images {
+            "with images"
+        } else {
+            "without images"
+        };
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let db = Database::default();
+                let wfs: Vec<Workflow> = specs
+                    .iter()
+                    .map(|(path, text, registry, prefix, env, variant)| {
+                        let registry = RegistryInput::new(&db, registry.clone(), Arc::new(vec![]));
+                        let options = Options::builder(prefix.clone(), env.clone(), String::new())
+                            .variant(variant.clone())
+                            .new(&db);
+                        let file = SpecFile::new(&db, path.clone(), text.clone());
+                        let host = Host::new(&db, "linux-64".into(), Arc::default());
+                        Workflow::new(&db, file, registry, options, host)
+                    })
+                    .collect();
+                use rayon::prelude::*;
+                wfs.par_iter().for_each_with(db.clone(), |db, wf| {
+                    let compiled = if images {
+                        package(db, *wf)
+                    } else {
+                        package_without_images(db, *wf)
+                    };
+                    assert!(compiled.package.is_some());
+                });
+            })
+        });
+    }
+    group.finish();
 }
 
 /// The graph renderer's stages for one spec: layout, SVG text, PNG (rasterise + encode).

@@ -146,6 +146,7 @@ fn a_partial_value_edit() {
             ordered_fragments
             task_nodes
             rjsf_value
+            test_tasks
             spec_sha256
             task_spec_json
             fingerprint
@@ -153,7 +154,6 @@ fn a_partial_value_edit() {
             task_dag_code
             artifact_hashes
             run_sequential_py
-            test_tasks
             readme_md
             package_without_images
             task_graph
@@ -203,6 +203,7 @@ fn a_partial_edit_that_changes_the_params() {
             package_without_images
             rjsf_value
             rjsf_json
+            test_tasks
             params_sha256
             fingerprint
             spec_sha256
@@ -211,7 +212,6 @@ fn a_partial_edit_that_changes_the_params() {
             run_sequential_mock_io_py
             task_dag_code
             run_sequential_py
-            test_tasks
             readme_md
             params_py
             formdata_py
@@ -271,11 +271,11 @@ fn b_requirements_edit_with_the_same_registry() {
             ordered_fragments
             task_nodes
             rjsf_value
+            dockerfile
+            test_tasks
             spec_sha256
             pixi_toml
             artifact_hashes
-            test_tasks
-            dockerfile
             fingerprint
             installed_requirements
             readme_md
@@ -331,13 +331,13 @@ fn b_requirements_edit_with_a_new_registry() {
             ordered_fragments
             task_nodes
             task_fragment
+            test_tasks
             spec_sha256
             task_spec_json
             fingerprint
             run_sequential_mock_io_py
             task_dag_code
             run_sequential_py
-            test_tasks
             readme_md
             package_without_images
             package
@@ -370,8 +370,8 @@ fn c_comment_and_whitespace_edits() {
             ordered_fragments
             task_nodes
             rjsf_value
-            spec_sha256
             test_tasks
+            spec_sha256
             task_graph
         "#]],
     );
