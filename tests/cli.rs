@@ -695,3 +695,50 @@ fn graph_engines() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A recompile over an existing package takes `graph.png` from it when `graph.svg` is
+/// unchanged (rasterising is most of a one-shot compile), and renders it again otherwise.
+#[test]
+fn recompile_reuses_graph_png_while_the_graph_is_unchanged() {
+    let (_tmp, root) = workspace("map-reduce");
+    let compile = || {
+        let out = wtc(
+            &[
+                "compile",
+                "map-reduce/spec.yaml",
+                "--registry",
+                "registry.json",
+                "--clobber",
+            ],
+            &root,
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    };
+    compile();
+    let dir = root.join("map-reduce/wt-parity-report-workflow");
+    let rendered = std::fs::read(dir.join("graph.png")).unwrap();
+    // A stand-in image: if the compile reuses the file, it survives byte for byte.
+    let mut marked = rendered.clone();
+    marked.extend_from_slice(b"reused");
+    std::fs::write(dir.join("graph.png"), &marked).unwrap();
+
+    // An edit that leaves the graph alone (a partial value): the image is reused.
+    let spec = root.join("map-reduce/spec.yaml");
+    let text_before = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, text_before.replace("factor: 3", "factor: 4")).unwrap();
+    compile();
+    assert_eq!(std::fs::read(dir.join("graph.png")).unwrap(), marked);
+
+    // An edit that changes the graph (`sums` no longer fixes `label`: one port fewer):
+    // rendered again.
+    std::fs::write(
+        &spec,
+        text_before.replace("    partial:\n      label: total\n", ""),
+    )
+    .unwrap();
+    compile();
+    let png = std::fs::read(dir.join("graph.png")).unwrap();
+    assert_ne!(png, marked);
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert_ne!(png, rendered, "the image shows the new graph");
+}

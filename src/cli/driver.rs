@@ -9,7 +9,7 @@ use super::{
     CheckArgs, DependencyArgs, GraphEngine, OutputArgs, graphviz, overrides, render, templates,
 };
 use crate::artifacts::graph::{graph_png, graph_svg};
-use crate::artifacts::{Compiled, Package, package, package_without_images};
+use crate::artifacts::{Compiled, Package, names, package, package_without_images};
 use crate::db::{Database, Host, Options, RegistryInput, SpecFile, Workflow, lowered};
 use crate::dependencies::overrides::OverridesFile;
 use crate::diagnostics::{Diagnostic, Severity, has_errors};
@@ -331,15 +331,44 @@ fn compile_one(db: &Database, wf: Workflow, mode: &Mode) -> Arc<Compiled> {
         Mode::Check | Mode::Graphviz(_) => package_without_images(db, wf).clone(),
         Mode::Builtin => {
             let (main, renderer) = (db.clone(), db.clone());
-            rayon::join(
-                move || package(&main, wf).clone(),
+            let (compiled, reused) = rayon::join(
+                move || package_without_images(&main, wf).clone(),
                 move || {
-                    let _ = graph_png(&renderer, wf);
+                    previous_png(&renderer, wf).or_else(|| {
+                        let _ = graph_png(&renderer, wf);
+                        None
+                    })
                 },
-            )
-            .0
+            );
+            match (reused, &compiled.package) {
+                (Some(png), Some(pkg)) => {
+                    let mut pkg = pkg.as_ref().clone();
+                    pkg.insert_after("graph.dot", "graph.svg", graph_svg(db, wf).clone());
+                    pkg.insert_after("graph.svg", "graph.png", png);
+                    Arc::new(Compiled {
+                        diagnostics: compiled.diagnostics.clone(),
+                        package: Some(Arc::new(pkg)),
+                    })
+                }
+                _ => package(db, wf).clone(),
+            }
         }
     }
+}
+
+/// The `graph.png` of the package already on disk, when its `graph.svg` is byte-identical
+/// to the one this compile makes: both are drawn from the same layout, so the image would
+/// come out the same, and rasterising it is most of a one-shot compile's time.
+fn previous_png(db: &Database, wf: Workflow) -> Option<Arc<[u8]>> {
+    let spec = wf.spec(db).path(db);
+    let dir = spec.parent()?.join(&names(db, wf).release_name);
+    let old_svg = std::fs::read(dir.join("graph.svg")).ok()?;
+    if *old_svg != **graph_svg(db, wf) {
+        return None;
+    }
+    let png = std::fs::read(dir.join("graph.png")).ok()?;
+    png.starts_with(b"\x89PNG\r\n\x1a\n")
+        .then(|| Arc::from(png))
 }
 
 /// The package with `graph.svg` and `graph.png` rendered by `dot` from its `graph.dot`;
