@@ -26,19 +26,29 @@ time_runs() {
     local times=() rss=0
     for _ in $(seq "$runs"); do
         eval "$setup"
-        /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || {
+        local start end
+        start="$(date +%s%N)"
+        /usr/bin/time -f "%M" -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || {
             cat "$work/stderr" >&2
             echo "error: $name failed" >&2
             exit 1
         }
-        read -r t m <"$work/time"
-        times+=("$t")
+        end="$(date +%s%N)"
+        read -r m <"$work/time"
+        times+=("$(( (end - start) / 1000 ))")
         [ "$m" -gt "$rss" ] && rss="$m"
     done
     printf '%s\n' "${times[@]}" | sort -n | awk -v name="$name" -v rss="$rss" '
         { t[NR] = $1 }
-        END { printf "%-58s median %6.0f ms  min %6.0f ms  peak RSS %4.0f MB\n",
-                     name, t[int((NR + 1) / 2)] * 1000, t[1] * 1000, rss / 1024 }'
+        END { printf "%-62s median %7.1f ms  min %7.1f ms  peak RSS %4.0f MB\n",
+                     name, t[int((NR + 1) / 2)] / 1000, t[1] / 1000, rss / 1024 }'
+}
+
+# The discovery result of a corpus spec: --registry, and --solved when it has one.
+fixture() {
+    echo "--registry $corpus/$1/fixture/registry.json"
+    [ -e "$corpus/$1/fixture/solved.json" ] && echo "--solved $corpus/$1/fixture/solved.json"
+    return 0
 }
 
 one_spec() {
@@ -47,8 +57,7 @@ one_spec() {
     cp "$corpus/$name/spec.yaml" "$dir/"
     local args
     read -r -a args <"$corpus/$name/compile-args" || true
-    local compile=("$wtc" compile "$dir/spec.yaml" --registry "$corpus/$name/fixture/registry.json"
-        --solved "$corpus/$name/fixture/solved.json" "${args[@]}" -q)
+    local compile=("$wtc" compile "$dir/spec.yaml" $(fixture "$name") "${args[@]}" -q)
     time_runs "$name: cold (fresh output dir)" "find '$dir' -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +" \
         "${compile[@]}"
     time_runs "$name: warm (recompile over the previous package)" ":" "${compile[@]}" --clobber
@@ -71,8 +80,8 @@ for spec in "$corpus"/*/spec.yaml; do
     groups[$key]="$args"
     mkdir -p "$all/$key/$name"
     cp "$spec" "$all/$key/$name/"
-    "$wtc" lock "$all/$key/$name/spec.yaml" --registry "$corpus/$name/fixture/registry.json" \
-        --solved "$corpus/$name/fixture/solved.json" -q
+    # shellcheck disable=SC2046
+    "$wtc" lock "$all/$key/$name/spec.yaml" $(fixture "$name") -q
 done
 total=0
 for key in "${!groups[@]}"; do

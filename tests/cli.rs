@@ -742,3 +742,45 @@ fn recompile_reuses_graph_png_while_the_graph_is_unchanged() {
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     assert_ne!(png, rendered, "the image shows the new graph");
 }
+
+/// Two specs with the same discovery inputs, locked at different times (different
+/// registries in their lock files): a batch compile gives each spec its own lock file's
+/// registry, exactly as compiling it alone does.
+#[test]
+fn batch_keeps_each_lock_files_registry() {
+    let (_tmp, root) = workspace("chain");
+    std::fs::create_dir_all(root.join("other")).unwrap();
+    std::fs::copy(root.join("chain/spec.yaml"), root.join("other/spec.yaml")).unwrap();
+    let doc = std::fs::read_to_string(root.join("registry.json")).unwrap();
+    let changed = doc.replacen("\"Add two integers.\"", "\"Add two whole numbers.\"", 1);
+    assert_ne!(changed, doc);
+    std::fs::write(root.join("other-registry.json"), changed).unwrap();
+    for (spec, registry) in [
+        ("chain/spec.yaml", "registry.json"),
+        ("other/spec.yaml", "other-registry.json"),
+    ] {
+        let out = wtc(&["lock", spec, "--registry", registry, "-q"], &root);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+    let readme = |dir: &str| {
+        std::fs::read_to_string(root.join(dir).join("wt-greeting-chain-workflow/README.md"))
+            .unwrap()
+    };
+    let mut alone = Vec::new();
+    for spec in ["chain/spec.yaml", "other/spec.yaml"] {
+        let out = wtc(&["compile", spec, "--locked", "--clobber", "-q"], &root);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        alone.push(readme(spec.split('/').next().unwrap()));
+    }
+    assert_ne!(
+        alone[0], alone[1],
+        "the registries differ, so do the fingerprints"
+    );
+    let out = wtc(
+        &["compile", "--all", ".", "--locked", "--clobber", "-q"],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(readme("chain"), alone[0]);
+    assert_eq!(readme("other"), alone[1]);
+}

@@ -75,7 +75,12 @@ pub(super) struct Registries {
     source: Source,
     /// The input of a fixed source.
     fixed: Option<RegistryInput>,
+    /// Registries from the cache or a fresh discovery, shared by every spec of the key.
     by_key: HashMap<DiscoveryKey, RegistryInput>,
+    /// Registries read from a spec's own lock file. Two specs with the same discovery
+    /// inputs may have been locked at different times (a channel moved on in between), so
+    /// each lock file's registry is its own input, never shared through the key.
+    by_lock: HashMap<Utf8PathBuf, RegistryInput>,
     /// Keys whose discovery failed, with the spec that reported it (not retried until
     /// [`Registries::retry_failed`]).
     failed_keys: HashMap<DiscoveryKey, Utf8PathBuf>,
@@ -92,6 +97,7 @@ impl Registries {
             source,
             fixed,
             by_key: HashMap::new(),
+            by_lock: HashMap::new(),
             failed_keys: HashMap::new(),
             quiet,
         }
@@ -137,13 +143,15 @@ impl Registries {
             unit.registered = Registered::Yes;
             return true;
         }
-        if let Some(input) = self.by_key.get(&key) {
+        // A spec with its own lock file is answered by it (see `by_lock`).
+        let has_lock = lock_path(unit.abs.as_std_path()).exists();
+        if let Some(input) = self.by_key.get(&key).filter(|_| !has_lock) {
             update_workflow_registry(db, unit.wf, *input);
             unit.key = Some(key);
             unit.registered = Registered::Yes;
             return true;
         }
-        if let Some(first) = self.failed_keys.get(&key) {
+        if let Some(first) = self.failed_keys.get(&key).filter(|_| !has_lock) {
             let _ = fail(format!(
                 "{}: task discovery failed (same discovery inputs as `{first}`, see above)",
                 unit.shown
@@ -153,11 +161,10 @@ impl Registries {
         }
         match obtain(db, unit, &key, settings) {
             Ok((d, origin)) => {
-                if !self.quiet {
+                let (input, news) = self.input_for(db, unit, &key, &origin, d);
+                if news && !self.quiet {
                     report_origin(&unit.shown, &key, &origin);
                 }
-                let input = RegistryInput::new(db, d.registry.clone(), d.solved.clone());
-                self.by_key.insert(key.clone(), input);
                 update_workflow_registry(db, unit.wf, input);
                 unit.key = Some(key);
                 unit.registered = Registered::Yes;
@@ -188,12 +195,13 @@ impl Registries {
         let (Source::Discover(settings), Some(key)) = (&self.source, unit.key.clone()) else {
             return self.attach(db, unit) && unit.registered == Registered::Yes;
         };
-        let Some(input) = self.by_key.get(&key).copied() else {
-            return self.attach(db, unit);
-        };
         match obtain(db, unit, &key, settings) {
             Ok((d, origin)) => {
-                let changed = update_registry(db, input, d.registry, d.solved);
+                let before = *unit.wf.registry(db);
+                let (registry, solved) = (before.registry(db).clone(), before.solved(db).clone());
+                let (input, _) = self.input_for(db, unit, &key, &origin, d);
+                update_workflow_registry(db, unit.wf, input);
+                let changed = *input.registry(db) != registry || *input.solved(db) != solved;
                 if changed && !self.quiet {
                     report_origin(&unit.shown, &key, &origin);
                 }
@@ -206,6 +214,32 @@ impl Registries {
                 true
             }
         }
+    }
+
+    /// The input that holds `d` for `unit`: its lock file's own input when `d` came from
+    /// the lock file, else the key's shared one (created, or updated unless equal). Also
+    /// whether that is news (a new input, or a changed registry).
+    fn input_for(
+        &mut self,
+        db: &mut Database,
+        unit: &Unit,
+        key: &DiscoveryKey,
+        origin: &discovery::Origin,
+        d: Discovered,
+    ) -> (RegistryInput, bool) {
+        let slot = match origin {
+            discovery::Origin::Lock(_) => self.by_lock.get(&unit.abs).copied(),
+            _ => self.by_key.get(key).copied(),
+        };
+        let (input, news) = match slot {
+            Some(input) => (input, update_registry(db, input, d.registry, d.solved)),
+            None => (RegistryInput::new(db, d.registry, d.solved), true),
+        };
+        match origin {
+            discovery::Origin::Lock(_) => self.by_lock.insert(unit.abs.clone(), input),
+            _ => self.by_key.insert(key.clone(), input),
+        };
+        (input, news)
     }
 
     /// `--registry` / `--solved` changed on disk: read them again and give the fixed input
