@@ -6,15 +6,18 @@
 #
 #   scripts/bench-process.sh [RUNS]      (default 5 runs; prints the median and the min)
 #
-# Needs WTC_CORPUS (or ../shared/corpus). Quick mode for CI: RUNS=1 checks that it works.
+# Needs WTC_CORPUS (or ../shared/corpus). Quick mode for CI (scripts/test.sh):
+# WTC_BENCH_PROFILE=debug scripts/bench-process.sh 1 — one run with the debug binary the
+# tests built, so the script cannot rot (its figures mean nothing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
 corpus="${WTC_CORPUS:-../shared/corpus}"
 [ -d "$corpus" ] || { echo "error: no corpus at $corpus (set WTC_CORPUS)" >&2; exit 2; }
 corpus="$(cd "$corpus" && pwd)"
-cargo build --release --quiet
-wtc="$PWD/target/release/wtc"
+profile="${WTC_BENCH_PROFILE:-release}"
+if [ "$profile" = release ]; then cargo build --release --quiet; else cargo build --quiet; fi
+wtc="${CARGO_TARGET_DIR:-$PWD/target}/$profile/wtc"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

@@ -9,3 +9,5 @@ export WTC_PYTHON="${WTC_PYTHON:-$PWD/.venv/bin/python}"
 if [ -z "${WTC_CORPUS:-}" ] && [ -d ../shared/corpus ]; then export WTC_CORPUS="$(cd ../shared/corpus && pwd)"; fi
 if [ -z "${WTC_GOLDEN:-}" ] && [ -d ../shared/reference/golden ]; then export WTC_GOLDEN="$(cd ../shared/reference/golden && pwd)"; fi
 cargo test --all-targets
+# The whole-process benchmark script in quick mode (one run, debug binary), so it cannot rot.
+if [ -n "${WTC_CORPUS:-}" ]; then WTC_BENCH_PROFILE=debug scripts/bench-process.sh 1 >/dev/null; fi
