@@ -113,9 +113,10 @@ pub fn artifact_hashes(db: &dyn Db, wf: Workflow) -> Result<ArtifactHashes, Vec<
         pyproject_toml: Some(ok(pyproject_toml::pyproject_toml(db, wf))?),
         hatch_build_py: Some(ok(hatch_build_py::hatch_build_py(db, wf))?),
     };
+    let (basic, strict) = container.sha256_pair();
     Ok(ArtifactHashes {
-        basic: Arc::from(container.sha256_basic()),
-        strict: Arc::from(container.sha256_strict()),
+        basic: Arc::from(basic),
+        strict: Arc::from(strict),
     })
 }
 

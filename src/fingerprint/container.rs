@@ -74,74 +74,78 @@ pub struct TestsArtifacts<'a> {
 }
 
 impl ArtifactContainer<'_> {
-    /// The container as `json.dumps(sort_keys=True)` writes it; `strict: false` leaves out
-    /// `dockerfile` and `pixi_toml` (the basic hash). Written piece by piece: the large
-    /// file texts are escaped straight into the output, never copied into a JSON value.
+    /// The container as `json.dumps(sort_keys=True)` writes it: `(basic, strict)`, where
+    /// the basic text leaves out `dockerfile` and `pixi_toml`. Every value is serialized
+    /// once and shared by both texts; the large file texts are escaped straight into the
+    /// output, never copied into a JSON value.
     #[must_use]
-    pub fn to_json_text(&self, strict: bool) -> String {
+    pub fn to_json_texts(&self) -> (String, String) {
         let p = &self.package;
-        let dags = object(vec![
-            ("init_dot_py", string(p.dags.init_dot_py)),
+        let dags = object(&[
+            ("init_dot_py", &string(p.dags.init_dot_py)),
             (
                 "run_sequential_mock_io",
-                string(p.dags.run_sequential_mock_io),
+                &string(p.dags.run_sequential_mock_io),
             ),
-            ("run_sequential", string(p.dags.run_sequential)),
+            ("run_sequential", &string(p.dags.run_sequential)),
         ]);
-        let package = object(vec![
-            ("dags", dags),
-            ("rjsf", value(p.rjsf)),
-            ("params_json", value(p.params_json)),
-            ("cli", string(p.cli)),
-            ("dispatch", string(p.dispatch)),
-            ("metadata", string(p.metadata)),
-            ("response", string(p.response)),
-            ("init_dot_py", string(p.init_dot_py)),
+        let package = object(&[
+            ("dags", &dags),
+            ("rjsf", &value(p.rjsf)),
+            ("params_json", &value(p.params_json)),
+            ("cli", &string(p.cli)),
+            ("dispatch", &string(p.dispatch)),
+            ("metadata", &string(p.metadata)),
+            ("response", &string(p.response)),
+            ("init_dot_py", &string(p.init_dot_py)),
         ]);
         let tests = self.tests.map_or_else(
             || "null".to_string(),
             |t| {
-                object(vec![
-                    ("conftest", string(t.conftest)),
-                    ("test_metadata", string(t.test_metadata)),
-                    ("test_results", string(t.test_results)),
+                object(&[
+                    ("conftest", &string(t.conftest)),
+                    ("test_metadata", &string(t.test_metadata)),
+                    ("test_results", &string(t.test_results)),
                 ])
             },
         );
-        let mut entries = vec![
-            ("release_name", string(self.release_name)),
-            ("package_name", string(self.package_name)),
-            ("package", package),
-            ("tests", tests),
-            ("dockerignore", optional(self.dockerignore)),
-            ("pyproject_toml", optional(self.pyproject_toml)),
-            ("hatch_build_py", optional(self.hatch_build_py)),
+        let (release_name, package_name) = (string(self.release_name), string(self.package_name));
+        let (dockerignore, pyproject_toml, hatch_build_py) = (
+            optional(self.dockerignore),
+            optional(self.pyproject_toml),
+            optional(self.hatch_build_py),
+        );
+        let (pixi_toml, dockerfile) = (
+            self.pixi_toml.map_or_else(|| "null".into(), value),
+            optional(self.dockerfile),
+        );
+        let mut entries: Vec<(&str, &str)> = vec![
+            ("release_name", &release_name),
+            ("package_name", &package_name),
+            ("package", &package),
+            ("tests", &tests),
+            ("dockerignore", &dockerignore),
+            ("pyproject_toml", &pyproject_toml),
+            ("hatch_build_py", &hatch_build_py),
         ];
-        if strict {
-            entries.push((
-                "pixi_toml",
-                self.pixi_toml.map_or_else(|| "null".into(), value),
-            ));
-            entries.push(("dockerfile", optional(self.dockerfile)));
-        }
-        object(entries)
+        let basic = object(&entries);
+        entries.push(("pixi_toml", &pixi_toml));
+        entries.push(("dockerfile", &dockerfile));
+        (basic, object(&entries))
     }
 
-    /// `artifacts_sha256_basic`: without `dockerfile` and `pixi_toml`.
+    /// `(artifacts_sha256_basic, artifacts_sha256_strict)`: the basic hash leaves out
+    /// `dockerfile` and `pixi_toml`.
     #[must_use]
-    pub fn sha256_basic(&self) -> String {
-        sha256_hex(self.to_json_text(false).as_bytes())
-    }
-
-    /// `artifacts_sha256_strict`: the whole container.
-    #[must_use]
-    pub fn sha256_strict(&self) -> String {
-        sha256_hex(self.to_json_text(true).as_bytes())
+    pub fn sha256_pair(&self) -> (String, String) {
+        let (basic, strict) = self.to_json_texts();
+        (sha256_hex(basic.as_bytes()), sha256_hex(strict.as_bytes()))
     }
 }
 
 /// A JSON object of already-serialized values, keys sorted (`sort_keys=True`).
-fn object(mut entries: Vec<(&str, String)>) -> String {
+fn object(entries: &[(&str, &str)]) -> String {
+    let mut entries = entries.to_vec();
     entries.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = String::with_capacity(entries.iter().map(|(k, v)| k.len() + v.len() + 6).sum());
     out.push('{');
