@@ -44,7 +44,8 @@ pub enum Command {
     /// Validate specs and report diagnostics without writing anything.
     Check(CheckArgs),
     /// Compile specs, then recompile on every change to them (or to the env-overrides
-    /// file, lock files, registry files); only files whose bytes changed are rewritten.
+    /// file, the template directory, lock files, registry files); only files whose bytes
+    /// changed are rewritten.
     Watch(WatchArgs),
     /// Write the lock file (`wtc.lock` beside the spec) from task discovery or a given
     /// registry document, so later compiles need no network.
