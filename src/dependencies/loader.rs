@@ -15,7 +15,7 @@
 
 use super::{CONDA_FORGE, CondaDep, DependencyFile, Feature, FeatureDeps, NAMED_CHANNELS};
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::spec::requirements::{PypiRequirement, normalize_version};
+use crate::spec::requirements::{PYPI_OPTION_KEYS, PypiRequirement, normalize_version};
 use crate::syntax::yaml::Span;
 use rattler_conda_types::PackageName;
 use toml_edit::{Document, Item, Key, TableLike, Value};
@@ -38,19 +38,6 @@ impl Loaded {
 const FEATURE_KEYS: &[&str] = &["dependencies", "pypi-dependencies"];
 /// The keys of a conda entry's table form.
 const CONDA_KEYS: &[&str] = &["version", "channel"];
-/// The keys of a PyPI entry's table form.
-const PYPI_KEYS: &[&str] = &[
-    "git",
-    "rev",
-    "branch",
-    "tag",
-    "path",
-    "editable",
-    "url",
-    "subdirectory",
-    "extras",
-    "version",
-];
 
 /// Parse and validate a dependency file.
 pub fn load(text: &str) -> Loaded {
@@ -469,7 +456,7 @@ impl Loader {
                     continue;
                 }
                 _ => {
-                    self.unknown_key(k, v, &what, PYPI_KEYS);
+                    self.unknown_key(k, v, &what, PYPI_OPTION_KEYS);
                     continue;
                 }
             };

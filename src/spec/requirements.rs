@@ -173,8 +173,9 @@ pub fn normalize_version(v: &str) -> Result<String, String> {
 }
 
 const CONDA_KEYS: &[&str] = &["name", "version", "channel", "requirement"];
-const PYPI_KEYS: &[&str] = &[
-    "name",
+/// Everything a PyPI requirement may say besides its `name`; the table form of a PyPI
+/// entry in a dependency file (`--env-overrides`, the defaults) takes the same keys.
+pub const PYPI_OPTION_KEYS: &[&str] = &[
     "git",
     "rev",
     "branch",
@@ -382,7 +383,11 @@ fn lower_pypi(sink: &mut Sink, node: &Node) -> Option<PypiRequirement> {
             .map(|i| sink.str(i, "an extra").map(|s| s.value))
             .collect()
     });
-    f.finish(sink, "a PyPI requirement", PYPI_KEYS);
+    f.finish(
+        sink,
+        "a PyPI requirement",
+        &[&["name"], PYPI_OPTION_KEYS].concat(),
+    );
     let name = name?;
     let n = &name.value;
 
