@@ -113,6 +113,16 @@ fn changed_files(before: &Package, after: &Package) -> Vec<String> {
     out
 }
 
+/// None of `queries` appears in the summarized `log`.
+fn assert_not_run(log: &str, queries: &[&str]) {
+    for q in queries {
+        assert!(
+            !log.lines().any(|l| l.split(' ').next() == Some(*q)),
+            "{q}:\n{log}"
+        );
+    }
+}
+
 fn check(actual: &str, expected: Expect) {
     expected.assert_eq(actual);
 }
@@ -160,15 +170,8 @@ fn a_partial_value_edit() {
             package
         "#]],
     );
-    for q in NEVER_ON_WORKFLOW_EDITS
-        .iter()
-        .chain(&["task_fragment", "params_json", "rjsf_json"])
-    {
-        assert!(
-            !log.lines().any(|l| l.split(' ').next() == Some(q)),
-            "{q}:\n{log}"
-        );
-    }
+    assert_not_run(&log, &NEVER_ON_WORKFLOW_EDITS);
+    assert_not_run(&log, &["task_fragment", "params_json", "rjsf_json"]);
     check(
         &changed_files(&before, &after).join("\n"),
         expect![[r#"
@@ -223,12 +226,7 @@ fn a_partial_edit_that_changes_the_params() {
             graph_png
         "#]],
     );
-    for q in NEVER_ON_WORKFLOW_EDITS {
-        assert!(
-            !log.lines().any(|l| l.split(' ').next() == Some(q)),
-            "{q}:\n{log}"
-        );
-    }
+    assert_not_run(&log, &NEVER_ON_WORKFLOW_EDITS);
     check(
         &changed_files(&before, &after).join("\n"),
         expect![[r#"
@@ -284,16 +282,14 @@ fn b_requirements_edit_with_the_same_registry() {
             package
         "#]],
     );
-    for q in [
-        "run_sequential_py",
-        "run_sequential_mock_io_py",
-        "task_dag_code",
-    ] {
-        assert!(
-            !log.lines().any(|l| l.split(' ').next() == Some(q)),
-            "{q}:\n{log}"
-        );
-    }
+    assert_not_run(
+        &log,
+        &[
+            "run_sequential_py",
+            "run_sequential_mock_io_py",
+            "task_dag_code",
+        ],
+    );
     check(
         &changed_files(&before, &after).join("\n"),
         expect![[r#"

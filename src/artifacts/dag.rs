@@ -24,7 +24,7 @@ const TEST_MARK: &str = "# 🧪";
 
 /// Render a DAG module for the resolved tasks (flat-workflow order).
 pub fn render(tasks: &[ResolvedTask], kind: DagKind) -> String {
-    render_with(tasks, kind, |t| task_code(t, kind))
+    render_with(tasks, kind, tasks.iter().map(|t| task_code(t, kind)))
 }
 
 /// The assignment statement that runs one task (`<id> = task(f).validate()...`), indented
@@ -38,11 +38,12 @@ pub fn task_code(t: &ResolvedTask, kind: DagKind) -> String {
     )
 }
 
-/// Render a DAG module, taking each task's statement from `code` (see [`task_code`]).
+/// Render a DAG module from the tasks and their statements, one per task in the same
+/// order (see [`task_code`]).
 pub fn render_with<S: AsRef<str>>(
     tasks: &[ResolvedTask],
     kind: DagKind,
-    mut code: impl FnMut(&ResolvedTask) -> S,
+    statements: impl IntoIterator<Item = S>,
 ) -> String {
     let mock = kind == DagKind::MockIo;
     let mut imports = vec![
@@ -111,10 +112,9 @@ pub fn render_with<S: AsRef<str>>(
         .flat_map(|t| t.instance.task_refs())
         .map(|r| r.task_id)
         .collect();
-    for (i, t) in tasks.iter().enumerate() {
+    for (i, (t, code)) in tasks.iter().zip(statements).enumerate() {
         out.push('\n');
         let id = &t.instance.id.value;
-        let code = code(t);
         let code = code.as_ref();
         if used.contains(id.as_str()) || i + 1 == tasks.len() {
             out.push_str(code);
@@ -305,12 +305,14 @@ pub fn task_dag_code<'db>(db: &'db dyn Db, node: TaskNode<'db>) -> TaskCode {
 fn render_dag(db: &dyn Db, wf: Workflow, kind: DagKind) -> Arc<str> {
     let nodes = task_nodes(db, wf);
     let tasks: Vec<ResolvedTask> = nodes.iter().map(|n| n.task(db).as_ref().clone()).collect();
-    let mut codes = nodes.iter().map(|n| task_dag_code(db, *n));
-    Arc::from(render_with(&tasks, kind, |t| match codes.next() {
-        Some(c) if kind == DagKind::MockIo => c.mock_io.clone(),
-        Some(c) => c.production.clone(),
-        None => Arc::from(task_code(t, kind)),
-    }))
+    let statements = nodes.iter().map(|n| {
+        let code = task_dag_code(db, *n);
+        match kind {
+            DagKind::MockIo => code.mock_io.clone(),
+            DagKind::Production => code.production.clone(),
+        }
+    });
+    Arc::from(render_with(&tasks, kind, statements))
 }
 
 #[salsa::tracked(returns(ref))]
