@@ -75,7 +75,7 @@ fn bench(c: &mut Criterion) {
         inp,
         |_, _| {},
         |db, wf| {
-            wtc::db::lowered(db, wf);
+            wtc::front::lowered(db, wf);
         },
     );
     stage(
@@ -83,14 +83,14 @@ fn bench(c: &mut Criterion) {
         &format!("stage resolve {name}"),
         inp,
         |db, wf| {
-            wtc::db::lowered(db, wf);
+            wtc::front::lowered(db, wf);
         },
         |db, wf| {
-            wtc::db::resolution(db, wf);
+            wtc::front::resolution(db, wf);
         },
     );
     let resolved = |db: &Database, wf: Workflow| {
-        wtc::db::resolution(db, wf);
+        wtc::front::resolution(db, wf);
     };
     stage(c, &format!("stage dags {name}"), inp, resolved, |db, wf| {
         dag::run_sequential_py(db, wf);

@@ -1,33 +1,14 @@
-//! The salsa database: inputs and the tracked queries that connect them.
+//! The base layer: every salsa input and the database. Nothing here imports a module
+//! above it (the layer order is in `ARCHITECTURE.md` and enforced by `tests/it/layers.rs`);
+//! the queries over these inputs live in the layers above (`front`, `dependencies`,
+//! `discovery::plan`, `artifacts`, ...). The query graph is drawn once, in `ARCHITECTURE.md`.
 //!
-//! ```text
-//! SpecFile{path,text} ─┐
-//! Options ─────────────┤
-//! Host ────────────────┼─ Workflow ── lowered ──┬─ spec_model ──┐
-//! RegistryInput ───────┘                        └─ spec_requirements (backdates on workflow edits)
-//!                                                    └─ merged_default_feature ─ discovery_inputs ─ discovery_key
-//!                                 resolution(spec_model, registry) ─ task_nodes ─ task_fragment (per task)
-//! TemplateDir{path,files} ─ templates::user::user_source (per template name) ─ templated artifacts
-//! OverridesFile{path,text,fs} ─ overrides::parsed ─ overrides::resolved ─┐
-//!                 spec_requirements × solved × variant ───── merge::layers ─ pixi_toml
-//!                                 artifacts::* (one tracked fn per file) ─ package
-//! ```
-//! Every tracked function is pure; the file system and subprocesses stay in `cli`/`output`.
+//! Inputs are set only at the edges (the CLI, tests, benches), through [`WorkflowBuilder`]
+//! or the setters; every query is a pure function of them.
 
-use crate::dependencies::overrides::OverridesFile;
-use crate::diagnostics::Diagnostic;
-use crate::discovery::inputs::{DefaultFeature, DiscoveryInputs, FeatureConda};
-use crate::discovery::key::{DiscoveryKey, discovery_key as hash_inputs};
-use crate::registry::{KnownTask, Registry};
-use crate::resolve::{Resolution, ResolvedTask, resolve};
-use crate::schema::{Fragment, task_fragment as build_fragment};
-use crate::spec::lower::{Lowered, lower};
-use crate::spec::model::Spec;
-use crate::spec::requirements::Requirement;
-use crate::syntax::yaml;
-use crate::templates::user::TemplateDir;
+use crate::registry::Registry;
 use camino::Utf8PathBuf;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 /// One spec.yaml file and its current text.
@@ -117,6 +98,41 @@ pub struct Host {
     pub local_channels: Arc<BTreeSet<String>>,
 }
 
+/// An env-overrides file and what the file system says about the paths it names.
+#[salsa::input(debug)]
+pub struct OverridesFile {
+    /// Absolute path of the file (symlinks resolved); relative `path` entries are
+    /// resolved against its directory.
+    #[returns(ref)]
+    pub path: Utf8PathBuf,
+    #[returns(ref)]
+    pub text: String,
+    /// Filled in by the CLI after reading the file (see [`path_entries`]).
+    #[returns(ref)]
+    #[default]
+    pub fs: Arc<FsFacts>,
+}
+
+/// File-system facts about the `path` entries of an env-overrides file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FsFacts {
+    /// A `path` value as written → the absolute path it denotes (relative values joined to
+    /// the file's directory and canonicalized, absolute ones kept as written).
+    pub resolved: BTreeMap<String, String>,
+    /// A resolved path → the text of `<path>/pyproject.toml` (`None`: no such file).
+    pub pyprojects: BTreeMap<String, Option<String>>,
+}
+
+/// The `--template-dir` directory: its (absolute) path and every file below it, by
+/// relative name with `/` separators.
+#[salsa::input(debug)]
+pub struct TemplateDir {
+    #[returns(ref)]
+    pub path: Utf8PathBuf,
+    #[returns(ref)]
+    pub files: Arc<BTreeMap<String, String>>,
+}
+
 /// A spec compiled against a registry with options: the root of every artifact query.
 #[salsa::input(debug)]
 pub struct Workflow {
@@ -181,181 +197,151 @@ impl salsa::Database for Database {}
 #[salsa::db]
 impl Db for Database {}
 
-/// Parse and lower the spec text (syntax + registry-independent rules).
-#[salsa::tracked(returns(ref))]
-pub fn lowered(db: &dyn Db, wf: Workflow) -> Arc<Lowered> {
-    let text = wf.spec(db).text(db);
-    let channel = wf.options(db).wt_conda_channel(db);
-    Arc::new(match yaml::parse(text) {
-        Ok(root) => lower(&root, channel),
-        Err(e) => Lowered {
-            spec: Spec {
-                id: crate::spec::model::Spanned::new(String::new(), Default::default()),
-                rjsf_overrides: Default::default(),
-                default_skipif: None,
-                workflow: Vec::new(),
-            },
-            requirements: Vec::new(),
-            has_requirements: true,
-            diagnostics: vec![
-                Diagnostic::error("yaml-syntax", format!("invalid YAML: {}", e.message))
-                    .at(e.span, "here"),
-            ],
-        },
-    })
+/// How the edges (CLI, tests, benches) create workflows: the options and host every
+/// workflow of one command shares, and a registry (empty until discovery attaches one).
+///
+/// ```
+/// # use wtc::db::{Database, WorkflowBuilder};
+/// let db = Database::default();
+/// let wf = WorkflowBuilder::new().prefix("acme").build(&db, "spec.yaml".into(), "id: x\n".into());
+/// assert_eq!(wf.options(&db).pkg_name_prefix(&db), "acme");
+/// ```
+#[derive(Clone, Debug)]
+pub struct WorkflowBuilder {
+    prefix: String,
+    results_env_var: String,
+    wt_conda_channel: String,
+    variant: String,
+    env_overrides: Option<OverridesFile>,
+    template_dir: Option<TemplateDir>,
+    pixi_version: String,
+    platform: String,
+    registry: Option<(Arc<Registry>, Arc<Vec<SolvedRecord>>)>,
 }
 
-/// The workflow part of the spec. Unchanged (backdated) when only `requirements:` changes.
-#[salsa::tracked(returns(ref))]
-pub fn spec_model(db: &dyn Db, wf: Workflow) -> Arc<Spec> {
-    Arc::new(lowered(db, wf).spec.clone())
+impl Default for WorkflowBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
-/// The requirements. Unchanged (backdated) when only `workflow:` changes, so discovery is
-/// not re-keyed by workflow edits.
-#[salsa::tracked(returns(ref))]
-pub fn spec_requirements(db: &dyn Db, wf: Workflow) -> Arc<Vec<Requirement>> {
-    Arc::new(lowered(db, wf).requirements.clone())
+impl WorkflowBuilder {
+    /// The defaults of `wtc compile`: prefix `wt`, `WT_RESULTS`, no channel override, no
+    /// variant, no overrides or templates, platform `linux-64`, an empty registry.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            prefix: "wt".into(),
+            results_env_var: "WT_RESULTS".into(),
+            wt_conda_channel: String::new(),
+            variant: String::new(),
+            env_overrides: None,
+            template_dir: None,
+            pixi_version: String::new(),
+            platform: "linux-64".into(),
+            registry: None,
+        }
+    }
+
+    /// `--pkg-name-prefix`.
+    #[must_use]
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    /// `--results-env-var`.
+    #[must_use]
+    pub fn results_env_var(mut self, name: impl Into<String>) -> Self {
+        self.results_env_var = name.into();
+        self
+    }
+
+    /// `$WT_CONDA_CHANNEL`.
+    #[must_use]
+    pub fn wt_conda_channel(mut self, channel: impl Into<String>) -> Self {
+        self.wt_conda_channel = channel.into();
+        self
+    }
+
+    /// `--variant` (empty: none).
+    #[must_use]
+    pub fn variant(mut self, variant: impl Into<String>) -> Self {
+        self.variant = variant.into();
+        self
+    }
+
+    /// `--env-overrides`, loaded.
+    #[must_use]
+    pub fn env_overrides(mut self, file: Option<OverridesFile>) -> Self {
+        self.env_overrides = file;
+        self
+    }
+
+    /// `--template-dir`, loaded.
+    #[must_use]
+    pub fn template_dir(mut self, dir: Option<TemplateDir>) -> Self {
+        self.template_dir = dir;
+        self
+    }
+
+    /// `$PIXI_VERSION`.
+    #[must_use]
+    pub fn pixi_version(mut self, version: impl Into<String>) -> Self {
+        self.pixi_version = version.into();
+        self
+    }
+
+    /// The conda platform discovery solves for.
+    #[must_use]
+    pub fn platform(mut self, platform: impl Into<String>) -> Self {
+        self.platform = platform.into();
+        self
+    }
+
+    /// The registry (and solved records) every workflow starts with.
+    #[must_use]
+    pub fn registry(mut self, registry: Arc<Registry>, solved: Arc<Vec<SolvedRecord>>) -> Self {
+        self.registry = Some((registry, solved));
+        self
+    }
+
+    /// Create the shared inputs once (for many workflows).
+    pub fn shared(self, db: &Database) -> SharedInputs {
+        let options = Options::builder(self.prefix, self.results_env_var, self.wt_conda_channel)
+            .variant(self.variant)
+            .env_overrides(self.env_overrides)
+            .template_dir(self.template_dir)
+            .pixi_version(self.pixi_version)
+            .new(db);
+        let host = Host::new(db, self.platform, Arc::default());
+        let (registry, solved) = self.registry.unwrap_or_default();
+        SharedInputs {
+            options,
+            host,
+            registry: RegistryInput::new(db, registry, solved),
+        }
+    }
+
+    /// One workflow for the spec at `path` with `text`.
+    pub fn build(self, db: &Database, path: Utf8PathBuf, text: String) -> Workflow {
+        self.shared(db).workflow(db, path, text)
+    }
 }
 
-/// The requirements without spans: what the dependency layers, pixi.toml, the
-/// Dockerfile and discovery read, so an edit that only moves `requirements:` (a comment
-/// above it) recomputes none of them.
-#[salsa::tracked(returns(ref))]
-pub fn requirement_values(db: &dyn Db, wf: Workflow) -> Arc<Vec<Requirement>> {
-    Arc::new(
-        spec_requirements(db, wf)
-            .iter()
-            .map(Requirement::without_span)
-            .collect(),
-    )
+/// The inputs shared by the workflows of one command (see [`WorkflowBuilder::shared`]).
+#[derive(Clone, Copy, Debug)]
+pub struct SharedInputs {
+    pub options: Options,
+    pub host: Host,
+    /// The registry a new workflow starts with (a placeholder until discovery attaches one).
+    pub registry: RegistryInput,
 }
 
-/// The merged `default` feature folded into discovery (`dependencies.md` §1.2): Layer A
-/// `default` minus the spec's requirement names, then the `--env-overrides` `default`
-/// section; no variant. It does not read the solved records, so discovery's own result
-/// never re-keys discovery.
-#[salsa::tracked(returns(ref))]
-pub fn merged_default_feature(db: &dyn Db, wf: Workflow) -> Arc<DefaultFeature> {
-    use crate::dependencies::{Feature, defaults::defaults, merge, overrides};
-    let requirements = requirement_values(db, wf);
-    let empty = crate::dependencies::FeatureDeps::default();
-    let declared = wf.options(db).env_overrides(db).map(|f| {
-        overrides::resolved(db, f)
-            .file
-            .feature(Feature::Default)
-            .clone()
-    });
-    let merged = merge::merge_feature(
-        defaults().feature(Feature::Default),
-        declared.as_ref().unwrap_or(&empty),
-        &merge::suppressed(requirements, &[], Feature::Default),
-        "",
-    );
-    Arc::new(DefaultFeature {
-        conda: merged
-            .conda
-            .into_iter()
-            .map(|d| FeatureConda {
-                name: d.name,
-                version: d.version,
-                channel: d.channel,
-            })
-            .collect(),
-        pypi: merged.pypi,
-    })
-}
-
-/// What discovery solves, installs and runs (`discovery.md` §2). Depends only on the
-/// requirements, the merged default feature, `$WT_CONDA_CHANNEL` and the host, so edits
-/// to `workflow:` never reach it.
-#[salsa::tracked(returns(ref))]
-pub fn discovery_inputs(db: &dyn Db, wf: Workflow) -> Arc<DiscoveryInputs> {
-    let host = wf.host(db);
-    let present = host.local_channels(db);
-    Arc::new(crate::discovery::inputs::discovery_inputs(
-        requirement_values(db, wf),
-        merged_default_feature(db, wf),
-        wf.options(db).wt_conda_channel(db),
-        host.platform(db),
-        &|url| present.contains(url),
-    ))
-}
-
-/// The discovery key: the hash of [`discovery_inputs`]; the cache and lock file index.
-#[salsa::tracked(returns(ref))]
-pub fn discovery_key(db: &dyn Db, wf: Workflow) -> DiscoveryKey {
-    hash_inputs(discovery_inputs(db, wf))
-}
-
-/// The spec resolved against the registry, with whole-workflow checks.
-#[salsa::tracked(returns(ref))]
-pub fn resolution(db: &dyn Db, wf: Workflow) -> Arc<Resolution> {
-    let spec = spec_model(db, wf);
-    let registry = wf.registry(db).registry(db);
-    Arc::new(resolve(spec, registry))
-}
-
-/// Span-free inputs of one task's parameter-schema fragment.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct FragmentInput {
-    pub name: String,
-    pub omit: Vec<String>,
-    pub known: Arc<KnownTask>,
-}
-
-/// One task instance, identified by its id across revisions.
-#[salsa::tracked(debug)]
-pub struct TaskNode<'db> {
-    #[returns(ref)]
-    pub id: String,
-    #[tracked]
-    #[returns(ref)]
-    pub fragment_input: Arc<FragmentInput>,
-    /// The resolved task without spans: equal across edits that only move it.
-    #[tracked]
-    #[returns(ref)]
-    pub task: Arc<ResolvedTask>,
-}
-
-/// Tracked per-task nodes, in flat order.
-#[salsa::tracked(returns(ref))]
-pub fn task_nodes(db: &dyn Db, wf: Workflow) -> Vec<TaskNode<'_>> {
-    resolution(db, wf)
-        .tasks
-        .iter()
-        .map(|t| {
-            let input = FragmentInput {
-                name: t.instance.name.clone(),
-                omit: t
-                    .instance
-                    .omit_args()
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
-                known: t.known.clone(),
-            };
-            let task = ResolvedTask {
-                instance: Arc::new(t.instance.without_spans()),
-                known: t.known.clone(),
-                conditions: t.conditions.clone(),
-            };
-            TaskNode::new(
-                db,
-                t.instance.id.value.clone(),
-                Arc::new(input),
-                Arc::new(task),
-            )
-        })
-        .collect()
-}
-
-/// The parameter-schema fragment of one task.
-#[salsa::tracked(returns(ref))]
-pub fn task_fragment<'db>(
-    db: &'db dyn Db,
-    node: TaskNode<'db>,
-) -> Result<Option<Arc<Fragment>>, String> {
-    let input = node.fragment_input(db);
-    build_fragment(&input.name, &input.omit, &input.known).map(|f| f.map(Arc::new))
+impl SharedInputs {
+    /// A new workflow for the spec at `path` with `text`.
+    pub fn workflow(&self, db: &Database, path: Utf8PathBuf, text: String) -> Workflow {
+        let file = SpecFile::new(db, path, text);
+        Workflow::new(db, file, self.registry, self.options, self.host)
+    }
 }

@@ -5,7 +5,7 @@
 //! labels, and an optional `help` line (a suggestion such as "did you mean ...?").
 //! Rendering with source snippets happens at the CLI edge (`cli::render`).
 
-use crate::syntax::yaml::Span;
+use crate::syntax::span::Span;
 
 /// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -9,6 +9,7 @@ pub mod dependencies;
 pub mod diagnostics;
 pub mod discovery;
 pub mod fingerprint;
+pub mod front;
 pub mod graph;
 pub mod output;
 pub mod pydantic_gen;

@@ -7,7 +7,7 @@
 use crate::diagnostics::{Diagnostic, closest, did_you_mean};
 use crate::registry::{KnownTask, LookupError, Registry};
 use crate::spec::model::{Spanned, Spec, TaskInstance};
-use crate::syntax::yaml::Span;
+use crate::syntax::span::Span;
 use std::collections::HashMap;
 use std::sync::Arc;
 

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use wtc::discovery::inputs::{CondaSpec, DiscoveryInputs, PypiSpec};
-use wtc::discovery::key::discovery_key;
+use wtc::discovery::plan::inputs::{CondaSpec, DiscoveryInputs, PypiSpec};
+use wtc::discovery::plan::key::discovery_key;
 use wtc::discovery::progress::ProgressMode;
 use wtc::discovery::{self, DiscoveryError, Origin, Request, Settings};
 

@@ -10,8 +10,10 @@ use common::repo;
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Output};
 use std::sync::Arc;
-use wtc::db::{Database, Host, discovery_inputs, discovery_key, spec_requirements};
-use wtc::discovery::inputs::local_channel_candidates;
+use wtc::db::{Database, Host};
+use wtc::discovery::plan::inputs::local_channel_candidates;
+use wtc::discovery::plan::{discovery_inputs, discovery_key};
+use wtc::front::spec_requirements;
 
 fn wtc(args: &[&str], cwd: &Utf8Path, cache: &Utf8Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wtc"))
@@ -188,7 +190,7 @@ fn the_cache_answers_without_a_solve() {
     let mut db = db;
     let host = Host::new(
         &db,
-        wtc::discovery::inputs::host_platform().into(),
+        wtc::discovery::plan::inputs::host_platform().into(),
         Arc::new(present),
     );
     use salsa::Setter;

@@ -7,8 +7,12 @@ mod common;
 use common::*;
 use serde_json::Value;
 use std::sync::Arc;
-use wtc::db::{Database, discovery_inputs, spec_requirements};
-use wtc::discovery::inputs::{DefaultFeature, DiscoveryInputs, discovery_inputs as compute_inputs};
+use wtc::db::Database;
+use wtc::discovery::plan::discovery_inputs;
+use wtc::discovery::plan::inputs::{
+    DefaultFeature, DiscoveryInputs, discovery_inputs as compute_inputs,
+};
+use wtc::front::spec_requirements;
 
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
@@ -174,7 +178,7 @@ fn local_channels_are_kept_only_when_present() {
     assert_eq!(present.channels[0], "file:///opt/chan/");
     assert_eq!(present.conda[0].text(), "file:///opt/chan/::a ==1.0");
     assert_eq!(
-        wtc::discovery::inputs::local_channel_candidates(reqs, ""),
+        wtc::discovery::plan::inputs::local_channel_candidates(reqs, ""),
         [
             "file:///opt/chan/",
             "file:///tmp/ecoscope-workflows/release/artifacts/",

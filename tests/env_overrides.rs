@@ -12,7 +12,7 @@ use wtc::artifacts::Compiled;
 use wtc::cli::overrides::load_env_overrides;
 use wtc::db::{Database, SolvedRecord};
 use wtc::diagnostics::{Severity, Source};
-use wtc::syntax::yaml::LineIndex;
+use wtc::syntax::span::LineIndex;
 
 const REQUIREMENT: &str = "  - name: wtc-example-tasks\n    version: \">=0.1\"\n    channel: https://repo.prefix.dev/wtc-examples/\n";
 

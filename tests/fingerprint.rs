@@ -50,7 +50,7 @@ fn compile_ok(
 /// solve (`run.json`: `"solved": "synthesized"`): each direct conda requirement at version
 /// 0.0.0 from its own channel.
 fn synthesized_solve(db: &Database, wf: Workflow) -> Vec<SolvedRecord> {
-    wtc::db::spec_requirements(db, wf)
+    wtc::front::spec_requirements(db, wf)
         .iter()
         .filter_map(|r| match r {
             Requirement::Conda(c) => Some(SolvedRecord {
@@ -67,7 +67,7 @@ fn dump_spec_json(db: &Database, wf: Workflow, name: &str) {
     let Some(dir) = std::env::var_os("WTC_FINGERPRINT_DUMP") else {
         return;
     };
-    let spec = wtc::db::spec_model(db, wf);
+    let spec = wtc::front::spec_model(db, wf);
     let registry = wf.registry(db).registry(db);
     if let Ok(v) = wtc::fingerprint::spec_json(spec, registry) {
         let path = std::path::Path::new(&dir).join(format!("{name}.json"));

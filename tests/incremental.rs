@@ -100,7 +100,7 @@ fn file_text<'a>(c: &'a wtc::artifacts::Compiled, suffix: &str) -> &'a str {
 
 #[test]
 fn dependency_inputs_recompute_only_pixi_toml() {
-    use wtc::dependencies::overrides::{FsFacts, OverridesFile};
+    use wtc::db::{FsFacts, OverridesFile};
     let mut db = Database::with_execution_log();
     let registry = example_registry(&db);
     let overrides = OverridesFile::new(
@@ -147,7 +147,7 @@ fn dependency_inputs_recompute_only_pixi_toml() {
 
 #[test]
 fn workflow_edits_do_not_rekey_discovery_and_equal_registries_invalidate_nothing() {
-    use wtc::db::{discovery_inputs, discovery_key};
+    use wtc::discovery::plan::{discovery_inputs, discovery_key};
     let mut db = Database::with_execution_log();
     let doc = std::fs::read_to_string(repo().join("examples/registry.json")).unwrap();
     let registry = std::sync::Arc::new(Registry::from_json(&doc).unwrap());
@@ -206,7 +206,7 @@ fn workflow_edits_do_not_rekey_discovery_and_equal_registries_invalidate_nothing
 fn editing_one_user_template_recomputes_only_its_artifact() {
     use std::collections::BTreeMap;
     use std::sync::Arc;
-    use wtc::templates::user::TemplateDir;
+    use wtc::db::TemplateDir;
     let mut db = Database::with_execution_log();
     let registry = example_registry(&db);
     let embedded = |name: &str| wtc::templates::embedded(name).unwrap().to_string();

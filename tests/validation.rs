@@ -6,7 +6,7 @@ use camino::Utf8Path;
 use common::*;
 use wtc::db::Database;
 use wtc::diagnostics::Severity;
-use wtc::syntax::yaml::LineIndex;
+use wtc::syntax::span::LineIndex;
 
 /// The example registry plus a second `add` in another module (for ambiguity tests).
 fn registry() -> String {

@@ -3,13 +3,14 @@
 //! The module is emitted already formatted the way `ruff format` + `ruff check --fix`
 //! (isort, unused-import removal) would leave it, using the layout engine in [`crate::pyfmt`].
 
-use crate::artifacts::HEADER;
-use crate::db::{Db, TaskNode, Workflow, task_nodes};
+use crate::db::{Db, Workflow};
+use crate::front::{TaskNode, task_nodes};
 use crate::pyfmt::{
     Arg, Chain, ChainCall, Expr, Import, assign_chain, import_block, py_float, py_int, py_str,
 };
 use crate::resolve::ResolvedTask;
 use crate::spec::model::{Reference, Value};
+use crate::templates::HEADER;
 use std::fmt::Write;
 use std::sync::Arc;
 

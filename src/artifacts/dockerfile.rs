@@ -23,7 +23,7 @@ fn variables(names: &Names, pixi_version: &str, local_artifacts: bool) -> Value 
 
 #[salsa::tracked(returns(ref))]
 pub fn dockerfile(db: &dyn Db, wf: Workflow) -> Rendered {
-    let local = crate::db::requirement_values(db, wf)
+    let local = crate::front::requirement_values(db, wf)
         .iter()
         .any(|r| matches!(r, Requirement::Conda(c) if c.channel.is_local()));
     let ctx = variables(names(db, wf), wf.options(db).pixi_version(db), local);

@@ -1,9 +1,9 @@
 //! `<pkg>/formdata.py`: pydantic models mirroring `rjsf.json` (see [`crate::pydantic_gen`]).
 
-use crate::artifacts::HEADER;
 use crate::artifacts::rjsf_json::rjsf_value;
 use crate::db::{Db, Workflow};
 use crate::diagnostics::Diagnostic;
+use crate::templates::HEADER;
 use std::sync::Arc;
 
 /// The module text; recomputed only when the form schema changes (it backdates).

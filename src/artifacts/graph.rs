@@ -19,7 +19,7 @@ use std::sync::Arc;
 /// The task graph of the spec (tasks, argument ports, dependency edges).
 #[salsa::tracked(returns(ref))]
 pub fn task_graph(db: &dyn Db, wf: Workflow) -> Arc<TaskGraph> {
-    Arc::new(TaskGraph::from_spec(crate::db::spec_model(db, wf)))
+    Arc::new(TaskGraph::from_spec(crate::front::spec_model(db, wf)))
 }
 
 /// `graph.dot`: the reference's DOT source.

@@ -1,6 +1,6 @@
 //! `<pkg>/__init__.py` (empty) and `<pkg>/dags/__init__.py` (header + blank line).
 
-use super::HEADER;
+use crate::templates::HEADER;
 use std::sync::{Arc, LazyLock};
 
 pub fn package_init_py() -> Arc<str> {

@@ -1,7 +1,8 @@
 //! `<pkg>/params.json`: the flat parameter schema (`artifacts.md` §1.2).
 
-use crate::db::{Db, Workflow, task_fragment, task_nodes};
+use crate::db::{Db, Workflow};
 use crate::diagnostics::Diagnostic;
+use crate::front::{task_fragment, task_nodes};
 use crate::schema::{Fragment, metaschema, params_schema};
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ pub type OrderedFragments = Arc<Vec<(String, Option<Arc<Fragment>>)>>;
 pub fn ordered_fragments(db: &dyn Db, wf: Workflow) -> Result<OrderedFragments, Vec<Diagnostic>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    let resolution = crate::db::resolution(db, wf);
+    let resolution = crate::front::resolution(db, wf);
     for (node, task) in task_nodes(db, wf).iter().zip(&resolution.tasks) {
         match task_fragment(db, *node) {
             Ok(f) => out.push((node.id(db).clone(), f.clone())),
@@ -74,7 +75,7 @@ pub fn render_checked(
                 }
             }
         }
-        let resolution = crate::db::resolution(db, wf);
+        let resolution = crate::front::resolution(db, wf);
         let span_of = |id: &str| {
             resolution
                 .tasks

@@ -1,9 +1,9 @@
 //! `<pkg>/params.py`: pydantic models mirroring `params.json` (see [`crate::pydantic_gen`]).
 
-use crate::artifacts::HEADER;
 use crate::artifacts::params_json::params_value;
 use crate::db::{Db, Workflow};
 use crate::diagnostics::Diagnostic;
+use crate::templates::HEADER;
 use std::sync::Arc;
 
 /// The module text; recomputed only when the params schema changes (it backdates).

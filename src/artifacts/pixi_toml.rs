@@ -3,13 +3,14 @@
 //! `test` features and environments, and the tasks. Written as the file header, an empty
 //! line, then TOML laid out like the reference's serializer (see [`crate::tomlw`]).
 
-use super::{HEADER, Names};
+use super::Names;
 use crate::db::{Db, Workflow};
 use crate::dependencies::merge::layers;
 use crate::dependencies::{CONDA_FORGE, CondaDep, DependencyFile, Feature, FeatureDeps};
 use crate::spec::requirements::{
     CondaRequirement, PypiRequirement, Requirement, known_channels, wt_local_channel,
 };
+use crate::templates::HEADER;
 use crate::tomlw::{TomlTable, TomlValue, to_string};
 use std::sync::Arc;
 
@@ -26,7 +27,7 @@ const LOCAL_ARTIFACTS_COPY: &str = ".tmp/ecoscope-workflows/release/artifacts/";
 #[salsa::tracked(returns(ref))]
 pub fn pixi_toml(db: &dyn Db, wf: Workflow) -> Arc<str> {
     let names = super::names(db, wf);
-    let requirements = crate::db::requirement_values(db, wf);
+    let requirements = crate::front::requirement_values(db, wf);
     let merged = &layers(db, wf).merged;
     let wt_conda_channel = wf.options(db).wt_conda_channel(db);
     Arc::from(render(names, requirements, merged, wt_conda_channel))

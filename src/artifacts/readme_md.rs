@@ -13,17 +13,19 @@
 
 use crate::artifacts::params_json::params_value;
 use crate::artifacts::rjsf_json::rjsf_value;
-use crate::artifacts::{HEADER, dag, init_py, names, package_modules};
+use crate::artifacts::{dag, init_py, names, package_modules};
 use crate::artifacts::{
     dockerfile, dockerignore, hatch_build_py, pixi_toml, pyproject_toml, tests_conftest,
     tests_test_metadata, tests_test_results,
 };
-use crate::db::{Db, TaskNode, Workflow, requirement_values, spec_model, task_nodes};
+use crate::db::{Db, Workflow};
 use crate::diagnostics::Diagnostic;
 use crate::fingerprint::{
     ArtifactContainer, DagsArtifacts, Fingerprint, FingerprintError, InstalledRequirement,
     PackageArtifacts, TestsArtifacts,
 };
+use crate::front::{TaskNode, requirement_values, spec_model, task_nodes};
+use crate::templates::HEADER;
 use crate::templates::Rendered;
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -1,8 +1,9 @@
 //! `<pkg>/rjsf.json`: the grouped form schema with `rjsf-overrides` applied (`artifacts.md` §1.3).
 
 use crate::artifacts::params_json::{ordered_fragments, render_checked};
-use crate::db::{Db, Workflow, spec_model};
+use crate::db::{Db, Workflow};
 use crate::diagnostics::Diagnostic;
+use crate::front::spec_model;
 use crate::schema::{Fragments, rjsf_schema};
 use std::sync::Arc;
 

@@ -7,7 +7,8 @@
 //! id, method or io tag (a partial value, a title, ...) do not re-render the file.
 
 use crate::artifacts::names;
-use crate::db::{Db, Workflow, resolution};
+use crate::db::{Db, Workflow};
+use crate::front::resolution;
 use crate::templates::{Rendered, render_for};
 use std::sync::Arc;
 

@@ -4,7 +4,8 @@
 //! specs, or any directory / `--all`) prints one summary line per spec in order, then a
 //! count. A failing spec never stops the others; the exit code is 1 if any failed.
 
-use super::driver::{Built, Driver, Registered, Unit, plural};
+use super::discover::Registered;
+use super::driver::{Built, Driver, Unit, plural};
 use super::specs::expand;
 use super::term::{fail, millis, no_spec};
 use super::{CheckArgs, OutputArgs, ReleaseArgs, release};
@@ -85,7 +86,7 @@ pub(super) fn run(check: &CheckArgs, compile: Option<(&OutputArgs, &ReleaseArgs)
         }
         let Some(package) = package else {
             // Discovery failed (reported).
-            let why = match unit.registered {
+            let why = match unit.attachment.registered {
                 Registered::DiscoveryFailed => "task discovery failed",
                 _ => "no package",
             };

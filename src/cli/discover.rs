@@ -1,25 +1,22 @@
-//! The registry side of the CLI: loading specs, choosing the registry source
-//! (`--registry`, `--python-env`, or lock file → cache → discovery per discovery key),
-//! attaching the results to the workflows, and the `wtc lock` command.
+//! The registry side of the CLI: choosing the registry source (`--registry`,
+//! `--python-env`, or lock file → cache → discovery per discovery key) and attaching the
+//! results to workflows. [`Registries::attach`] and [`Registries::refresh`] return an
+//! [`Attachment`] (where the spec's registry stands); the caller keeps it with its spec.
 
-use super::driver::{Driver, Registered, Unit};
-use super::specs::expand;
-use super::term::{fail, no_spec, styled_stderr, warn};
-use super::{DependencyArgs, DiscoveryArgs, LockArgs, render};
-use crate::db::{
-    Database, Host, RegistryInput, Workflow, discovery_inputs, discovery_key, lowered,
-    spec_requirements, update_registry,
-};
+use super::DiscoveryArgs;
+use super::term::{fail, warn};
+use crate::db::{Database, Host, RegistryInput, Workflow, update_registry};
 use crate::diagnostics::Diagnostic;
-use crate::discovery::inputs::local_channel_candidates;
-use crate::discovery::key::DiscoveryKey;
 use crate::discovery::lock::lock_path;
+use crate::discovery::plan::inputs::local_channel_candidates;
+use crate::discovery::plan::key::DiscoveryKey;
+use crate::discovery::plan::{discovery_inputs, discovery_key};
 use crate::discovery::progress::ProgressMode;
 use crate::discovery::{self, Discovered};
+use crate::front::{lowered, spec_requirements};
 use camino::{Utf8Path, Utf8PathBuf};
 use salsa::Setter;
 use std::collections::{BTreeSet, HashMap};
-use std::process::ExitCode;
 use std::sync::Arc;
 
 /// Record which local `file://` channels exist (they are dropped from discovery
@@ -38,6 +35,65 @@ pub(super) fn probe_local_channels(db: &mut Database, host: Host, wfs: &[Workflo
     if present != **host.local_channels(db) {
         host.set_local_channels(db).to(Arc::new(present));
     }
+}
+
+/// Where a spec's registry stands for its current text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Registered {
+    /// Compiled against the attached registry.
+    Yes,
+    /// The spec does not lower, so discovery was not asked: report the lowering errors.
+    LoweringErrors,
+    /// Discovery failed (reported): report the lowering diagnostics only.
+    DiscoveryFailed,
+}
+
+/// The outcome of attaching a spec to its registry, kept by the caller with the spec and
+/// handed back on the next attach (so an unchanged key is not obtained again).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Attachment {
+    pub registered: Registered,
+    /// The discovery key the attached registry was obtained for (discovery only).
+    pub key: Option<DiscoveryKey>,
+}
+
+impl Default for Attachment {
+    fn default() -> Self {
+        Self {
+            registered: Registered::LoweringErrors,
+            key: None,
+        }
+    }
+}
+
+impl Attachment {
+    fn yes(key: Option<DiscoveryKey>) -> Self {
+        Self {
+            registered: Registered::Yes,
+            key,
+        }
+    }
+
+    fn with(&self, registered: Registered) -> Self {
+        Self {
+            registered,
+            key: self.key.clone(),
+        }
+    }
+
+    /// Whether discovery failed for this spec.
+    pub fn failed(&self) -> bool {
+        self.registered == Registered::DiscoveryFailed
+    }
+}
+
+/// The spec being attached: its workflow, its absolute path (where its lock file is) and
+/// the path as shown to the user.
+#[derive(Clone, Copy)]
+pub(super) struct SpecRef<'a> {
+    pub wf: Workflow,
+    pub abs: &'a Utf8Path,
+    pub shown: &'a Utf8Path,
 }
 
 /// The registry source chosen on the command line.
@@ -114,70 +170,67 @@ impl Registries {
         matches!(self.source, Source::Discover(_))
     }
 
-    /// Point `unit` at the registry for its current text: the fixed one, or the one of its
+    /// Point `spec` at the registry for its current text: the fixed one, or the one of its
     /// discovery key (discovered when the key is new). A spec that does not lower is not
-    /// discovered for. Returns `false` if discovery failed (reported).
-    pub fn attach(&mut self, db: &mut Database, unit: &mut Unit) -> bool {
+    /// discovered for. `prev` is the spec's previous attachment. A failed discovery is
+    /// reported, and the outcome says so.
+    pub fn attach(
+        &mut self,
+        db: &mut Database,
+        spec: SpecRef<'_>,
+        prev: &Attachment,
+    ) -> Attachment {
         let settings = match &self.source {
             Source::Fixed(_) => {
                 if let Some(input) = self.fixed {
-                    update_workflow_registry(db, unit.wf, input);
+                    update_workflow_registry(db, spec.wf, input);
                 }
-                unit.registered = Registered::Yes;
-                return true;
+                return Attachment::yes(prev.key.clone());
             }
             Source::Discover(settings) => settings,
         };
-        if lowered(db, unit.wf)
+        if lowered(db, spec.wf)
             .diagnostics
             .iter()
             .any(Diagnostic::is_error)
         {
             // Report the spec's own errors first; discovery would be wasted.
-            unit.registered = Registered::LoweringErrors;
-            return true;
+            return prev.with(Registered::LoweringErrors);
         }
-        let key = discovery_key(db, unit.wf).clone();
-        if unit.key.as_ref() == Some(&key) && unit.registered != Registered::DiscoveryFailed {
+        let key = discovery_key(db, spec.wf).clone();
+        if prev.key.as_ref() == Some(&key) && !prev.failed() {
             // Still attached to this key's registry.
-            unit.registered = Registered::Yes;
-            return true;
+            return Attachment::yes(Some(key));
         }
         // A spec with its own lock file is answered by it (see `by_lock`).
-        let has_lock = lock_path(unit.abs.as_std_path()).exists();
+        let has_lock = lock_path(spec.abs.as_std_path()).exists();
         if let Some(input) = self.by_key.get(&key).filter(|_| !has_lock) {
-            update_workflow_registry(db, unit.wf, *input);
-            unit.key = Some(key);
-            unit.registered = Registered::Yes;
-            return true;
+            update_workflow_registry(db, spec.wf, *input);
+            return Attachment::yes(Some(key));
         }
         if let Some(first) = self.failed_keys.get(&key).filter(|_| !has_lock) {
             let _ = fail(format!(
                 "{}: task discovery failed (same discovery inputs as `{first}`, see above)",
-                unit.shown
+                spec.shown
             ));
-            unit.registered = Registered::DiscoveryFailed;
-            return false;
+            return prev.with(Registered::DiscoveryFailed);
         }
-        match obtain(db, unit, &key, settings) {
+        match obtain(db, spec, &key, settings) {
             Ok((d, origin)) => {
-                let (input, news) = self.input_for(db, unit, &key, &origin, d);
+                let (input, news) = self.input_for(db, spec, &key, &origin, d);
                 if news && !self.quiet {
-                    report_origin(&unit.shown, &key, &origin);
+                    report_origin(spec.shown, &key, &origin);
                 }
-                update_workflow_registry(db, unit.wf, input);
-                unit.key = Some(key);
-                unit.registered = Registered::Yes;
-                true
+                update_workflow_registry(db, spec.wf, input);
+                Attachment::yes(Some(key))
             }
             Err(e) => {
-                let _ = fail(format!("{}: {e}", unit.shown));
+                let _ = fail(format!("{}: {e}", spec.shown));
                 if !e.is_lock_problem() {
                     // Another spec's own lock file may still answer for this key.
-                    self.failed_keys.insert(key, unit.shown.clone());
+                    self.failed_keys.insert(key, spec.shown.to_owned());
                 }
-                unit.registered = Registered::DiscoveryFailed;
-                false
+                prev.with(Registered::DiscoveryFailed)
             }
         }
     }
@@ -188,47 +241,53 @@ impl Registries {
         self.failed_keys.clear();
     }
 
-    /// `unit`'s lock file changed: obtain its key's registry again (lock file → cache →
-    /// discovery) and give the key's input the result unless it is equal. Returns whether
-    /// the registry changed, or `false` after reporting a failure.
-    pub fn refresh(&mut self, db: &mut Database, unit: &mut Unit) -> bool {
-        let (Source::Discover(settings), Some(key)) = (&self.source, unit.key.clone()) else {
-            return self.attach(db, unit) && unit.registered == Registered::Yes;
+    /// `spec`'s lock file changed: obtain its key's registry again (lock file → cache →
+    /// discovery) and give the key's input the result unless it is equal. Returns the new
+    /// attachment and whether the registry changed (`true` after reporting a failure, so
+    /// the failure is shown for the spec).
+    pub fn refresh(
+        &mut self,
+        db: &mut Database,
+        spec: SpecRef<'_>,
+        prev: &Attachment,
+    ) -> (Attachment, bool) {
+        let (Source::Discover(settings), Some(key)) = (&self.source, prev.key.clone()) else {
+            let attached = self.attach(db, spec, prev);
+            let changed = attached.registered == Registered::Yes;
+            return (attached, changed);
         };
-        match obtain(db, unit, &key, settings) {
+        match obtain(db, spec, &key, settings) {
             Ok((d, origin)) => {
-                let before = *unit.wf.registry(db);
+                let before = *spec.wf.registry(db);
                 let (registry, solved) = (before.registry(db).clone(), before.solved(db).clone());
-                let (input, _) = self.input_for(db, unit, &key, &origin, d);
-                update_workflow_registry(db, unit.wf, input);
+                let (input, _) = self.input_for(db, spec, &key, &origin, d);
+                update_workflow_registry(db, spec.wf, input);
                 let changed = *input.registry(db) != registry || *input.solved(db) != solved;
                 if changed && !self.quiet {
-                    report_origin(&unit.shown, &key, &origin);
+                    report_origin(spec.shown, &key, &origin);
                 }
-                unit.registered = Registered::Yes;
-                changed
+                (Attachment::yes(Some(key)), changed)
             }
             Err(e) => {
-                let _ = fail(format!("{}: {e}", unit.shown));
-                unit.registered = Registered::DiscoveryFailed;
-                true
+                let _ = fail(format!("{}: {e}", spec.shown));
+                (prev.with(Registered::DiscoveryFailed), true)
             }
         }
     }
 
-    /// The input that holds `d` for `unit`: its lock file's own input when `d` came from
+    /// The input that holds `d` for `spec`: its lock file's own input when `d` came from
     /// the lock file, else the key's shared one (created, or updated unless equal). Also
     /// whether that is news (a new input, or a changed registry).
     fn input_for(
         &mut self,
         db: &mut Database,
-        unit: &Unit,
+        spec: SpecRef<'_>,
         key: &DiscoveryKey,
         origin: &discovery::Origin,
         d: Discovered,
     ) -> (RegistryInput, bool) {
         let slot = match origin {
-            discovery::Origin::Lock(_) => self.by_lock.get(&unit.abs).copied(),
+            discovery::Origin::Lock(_) => self.by_lock.get(spec.abs).copied(),
             _ => self.by_key.get(key).copied(),
         };
         let (input, news) = match slot {
@@ -236,7 +295,7 @@ impl Registries {
             None => (RegistryInput::new(db, d.registry, d.solved), true),
         };
         match origin {
-            discovery::Origin::Lock(_) => self.by_lock.insert(unit.abs.clone(), input),
+            discovery::Origin::Lock(_) => self.by_lock.insert(spec.abs.to_owned(), input),
             _ => self.by_key.insert(key.clone(), input),
         };
         (input, news)
@@ -263,21 +322,21 @@ impl Registries {
     }
 }
 
-/// Obtain the registry for `unit`'s discovery `key`: its lock file → the cache → fresh
+/// Obtain the registry for `spec`'s discovery `key`: its lock file → the cache → fresh
 /// discovery.
 fn obtain(
     db: &Database,
-    unit: &Unit,
+    spec: SpecRef<'_>,
     key: &DiscoveryKey,
     settings: &discovery::Settings,
 ) -> Result<(Discovered, discovery::Origin), discovery::DiscoveryError> {
-    let inputs = discovery_inputs(db, unit.wf).clone();
-    let lock = lock_path(unit.abs.as_std_path());
+    let inputs = discovery_inputs(db, spec.wf).clone();
+    let lock = lock_path(spec.abs.as_std_path());
     let req = discovery::Request {
         inputs: &inputs,
         key,
         lock: Some(&lock),
-        label: unit.shown.as_str(),
+        label: spec.shown.as_str(),
     };
     discovery::obtain(&req, settings, &mut |w| warn(w))
 }
@@ -295,7 +354,7 @@ fn update_workflow_registry(db: &mut Database, wf: Workflow, input: RegistryInpu
     }
 }
 
-fn report_origin(spec: &Utf8Path, key: &DiscoveryKey, origin: &discovery::Origin) {
+pub(super) fn report_origin(spec: &Utf8Path, key: &DiscoveryKey, origin: &discovery::Origin) {
     let what = match origin {
         discovery::Origin::Lock(p) => format!("from lock file {}", p.display()),
         discovery::Origin::Cache(_) => "from the discovery cache".to_string(),
@@ -303,92 +362,4 @@ fn report_origin(spec: &Utf8Path, key: &DiscoveryKey, origin: &discovery::Origin
         discovery::Origin::PythonEnv(p) => format!("from environment {}", p.display()),
     };
     eprintln!("wtc: {spec}: task registry {what} (key {})", key.short());
-}
-
-/// `wtc lock`: write `wtc.lock` beside each spec.
-pub(super) fn lock(args: &LockArgs) -> ExitCode {
-    if args.specs.is_empty() {
-        return no_spec("lock");
-    }
-    let specs = match expand(&args.specs.inputs()) {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-    let source = match source(&args.discovery, false, args.quiet) {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-    let mut driver = Driver::open(source, &DependencyArgs::default(), None, false, args.quiet);
-    let loaded: Vec<Result<Unit, String>> = specs.iter().map(|s| driver.load(s)).collect();
-    let wfs: Vec<Workflow> = loaded.iter().flatten().map(|u| u.wf).collect();
-    driver.probe_local_channels(&wfs);
-    let db = &driver.db;
-    let mut failed = false;
-    for unit in loaded {
-        let unit = match unit {
-            Ok(u) => u,
-            Err(e) => {
-                failed = true;
-                let _ = fail(e);
-                continue;
-            }
-        };
-        let lowering = &lowered(db, unit.wf).diagnostics;
-        if lowering.iter().any(Diagnostic::is_error) {
-            let text = unit.wf.spec(db).text(db);
-            for d in lowering {
-                eprintln!(
-                    "{}",
-                    render::render(d, unit.shown.as_str(), text, styled_stderr())
-                );
-            }
-            failed = true;
-            continue;
-        }
-        let key = discovery_key(db, unit.wf).clone();
-        let inputs = discovery_inputs(db, unit.wf).clone();
-        let discovered = match driver.registries.source() {
-            Source::Fixed(d) => d.clone(),
-            Source::Discover(settings) => {
-                let req = discovery::Request {
-                    inputs: &inputs,
-                    key: &key,
-                    // The lock file is what is being written: never read it.
-                    lock: None,
-                    label: unit.shown.as_str(),
-                };
-                match discovery::obtain(&req, settings, &mut |w| warn(w)) {
-                    Ok((d, _)) => d,
-                    Err(e) => {
-                        failed = true;
-                        let _ = fail(format!("{}: {e}", unit.shown));
-                        continue;
-                    }
-                }
-            }
-        };
-        let path = lock_path(unit.abs.as_std_path());
-        match discovery::lock::write(&path, &key, &inputs, &discovered) {
-            Ok(changed) => {
-                if !args.quiet {
-                    let state = if changed { "wrote" } else { "up to date:" };
-                    println!(
-                        "{state} {} ({} tasks, key {})",
-                        path.display(),
-                        discovered.registry.len(),
-                        key.short()
-                    );
-                }
-            }
-            Err(e) => {
-                failed = true;
-                let _ = fail(format!("cannot write {}: {e}", path.display()));
-            }
-        }
-    }
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
 }

@@ -3,19 +3,21 @@
 //! attached ([`Registries`]), compiles in parallel (rayon, one database handle per worker
 //! on the shared storage), and diagnostics rendered against the spec or overrides text.
 
-use super::discover::{Registries, Source, probe_local_channels, source};
+use super::discover::{
+    Attachment, Registered, Registries, Source, SpecRef, probe_local_channels, source,
+};
 use super::term::{error_label, fail, styled_stderr, warn};
 use super::{
     CheckArgs, DependencyArgs, GraphEngine, OutputArgs, graphviz, overrides, render, templates,
 };
 use crate::artifacts::graph::{graph_png, graph_svg};
 use crate::artifacts::{Compiled, Package, names, package, package_without_images};
-use crate::db::{Database, Host, Options, RegistryInput, SpecFile, Workflow, lowered};
-use crate::dependencies::overrides::OverridesFile;
+use crate::db::OverridesFile;
+use crate::db::TemplateDir;
+use crate::db::{Database, Host, Options, RegistryInput, SpecFile, Workflow};
 use crate::diagnostics::{Diagnostic, Severity, has_errors};
-use crate::discovery::inputs::host_platform;
-use crate::discovery::key::DiscoveryKey;
-use crate::templates::user::TemplateDir;
+use crate::discovery::plan::inputs::host_platform;
+use crate::front::lowered;
 use camino::{Utf8Path, Utf8PathBuf};
 use rayon::prelude::*;
 use std::io::Write;
@@ -34,17 +36,6 @@ pub(super) enum Mode {
     Graphviz(Utf8PathBuf),
 }
 
-/// Where a unit's registry stands for its current text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) enum Registered {
-    /// Compiled against the attached registry.
-    Yes,
-    /// The spec does not lower, so discovery was not asked: report the lowering errors.
-    LoweringErrors,
-    /// Discovery failed (reported): report the lowering diagnostics only.
-    DiscoveryFailed,
-}
-
 /// One spec being compiled.
 pub(super) struct Unit {
     /// The path as the user named it (or as a directory walk found it).
@@ -52,12 +43,25 @@ pub(super) struct Unit {
     /// Absolute, lexically normalised path.
     pub abs: Utf8PathBuf,
     pub wf: Workflow,
-    pub registered: Registered,
-    /// The discovery key the attached registry was obtained for (discovery only).
-    pub key: Option<DiscoveryKey>,
+    /// Where its registry stands (see [`Registries::attach`]).
+    pub attachment: Attachment,
 }
 
 impl Unit {
+    /// What the registry side needs to know about this spec.
+    pub fn spec_ref(&self) -> SpecRef<'_> {
+        SpecRef {
+            wf: self.wf,
+            abs: &self.abs,
+            shown: &self.shown,
+        }
+    }
+
+    /// Whether it is attached to a registry for its current text.
+    pub fn registered(&self) -> bool {
+        self.attachment.registered == Registered::Yes
+    }
+
     /// The directory the release directory is written into.
     pub fn parent(&self) -> &Utf8Path {
         self.abs.parent().unwrap_or(Utf8Path::new("."))
@@ -197,8 +201,7 @@ impl Driver {
             shown: spec.to_owned(),
             abs,
             wf: Workflow::new(&self.db, file, self.placeholder, self.options, self.host),
-            registered: Registered::LoweringErrors,
-            key: None,
+            attachment: Attachment::default(),
         })
     }
 
@@ -209,7 +212,10 @@ impl Driver {
         self.probe_local_channels(&wfs);
         let mut ok = true;
         for unit in units {
-            ok &= self.registries.attach(&mut self.db, unit);
+            unit.attachment =
+                self.registries
+                    .attach(&mut self.db, unit.spec_ref(), &unit.attachment);
+            ok &= !unit.attachment.failed();
         }
         ok
     }
@@ -222,10 +228,7 @@ impl Driver {
     /// Compile `units` in parallel; results in the same order.
     pub fn compile(&self, units: &[&Unit]) -> Vec<Built> {
         let (mode, deny_warnings) = (&self.mode, self.deny_warnings);
-        let work: Vec<(Workflow, bool)> = units
-            .iter()
-            .map(|u| (u.wf, u.registered == Registered::Yes))
-            .collect();
+        let work: Vec<(Workflow, bool)> = units.iter().map(|u| (u.wf, u.registered())).collect();
         work.par_iter()
             .map_with(self.db.clone(), |db, &(wf, registered)| {
                 let start = Instant::now();

@@ -12,6 +12,7 @@ mod compile;
 mod discover;
 mod driver;
 pub mod graphviz;
+mod lock;
 pub mod overrides;
 pub mod release;
 pub mod render;
@@ -246,7 +247,7 @@ pub fn main() -> ExitCode {
         Command::Compile(args) => compile::run(&args.check, Some((&args.output, &args.release))),
         Command::Check(args) => compile::run(&args, None),
         Command::Watch(args) => watch::run(&args),
-        Command::Lock(args) => discover::lock(&args),
+        Command::Lock(args) => lock::run(&args),
         Command::Templates(args) => templates::run(&args),
         Command::Defaults => {
             print!("{}", crate::dependencies::defaults::DEFAULTS_TOML);

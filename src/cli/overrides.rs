@@ -6,7 +6,8 @@
 //! `pyproject.toml` and records the answers in the input's `fs` field.
 
 use crate::db::Database;
-use crate::dependencies::overrides::{FsFacts, OverridesFile, normalize, path_entries};
+use crate::db::{FsFacts, OverridesFile};
+use crate::dependencies::overrides::{normalize, path_entries};
 use camino::{Utf8Path, Utf8PathBuf};
 use salsa::Setter;
 use std::sync::Arc;

@@ -6,7 +6,7 @@ use super::TemplatesArgs;
 use super::overrides::resolve_from;
 use super::term::fail;
 use crate::db::Database;
-use crate::templates::user::TemplateDir;
+use crate::db::TemplateDir;
 use camino::{Utf8Path, Utf8PathBuf};
 use salsa::Setter;
 use std::collections::BTreeMap;

@@ -7,7 +7,7 @@
 
 use super::DependencyFile;
 use crate::diagnostics::Diagnostic;
-use crate::syntax::yaml::Span;
+use crate::syntax::span::Span;
 use indexmap::IndexMap;
 use std::collections::BTreeMap;
 

@@ -16,7 +16,7 @@
 use super::{CONDA_FORGE, CondaDep, DependencyFile, Feature, FeatureDeps, NAMED_CHANNELS};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::spec::requirements::{PYPI_OPTION_KEYS, PypiRequirement, normalize_version};
-use crate::syntax::yaml::Span;
+use crate::syntax::span::Span;
 use rattler_conda_types::PackageName;
 use toml_edit::{Document, Item, Key, TableLike, Value};
 

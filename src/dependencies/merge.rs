@@ -22,12 +22,13 @@
 //! environment. Kept for parity; see `dependencies.md` (Notes).
 
 use super::defaults::defaults;
-use super::overrides::{self, OverridesFile};
+use super::overrides;
 use super::{CondaDep, DependencyFile, Feature, FeatureDeps};
+use crate::db::OverridesFile;
 use crate::db::{Db, SolvedRecord, Workflow};
 use crate::diagnostics::Diagnostic;
 use crate::spec::requirements::Requirement;
-use crate::syntax::yaml::LineIndex;
+use crate::syntax::span::LineIndex;
 use rattler_conda_types::PackageName;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -119,7 +120,7 @@ pub struct Layers {
 /// Merge the three layers of one workflow.
 #[salsa::tracked(returns(ref))]
 pub fn layers(db: &dyn Db, wf: Workflow) -> Arc<Layers> {
-    let requirements = crate::db::requirement_values(db, wf);
+    let requirements = crate::front::requirement_values(db, wf);
     let solved = wf.registry(db).solved(db);
     let options = wf.options(db);
     let variant = options.variant(db);
@@ -177,7 +178,7 @@ pub fn diagnostics(db: &dyn Db, wf: Workflow) -> Arc<Vec<Diagnostic>> {
             db,
             file,
             wf.spec(db).text(db),
-            crate::db::spec_requirements(db, wf),
+            crate::front::spec_requirements(db, wf),
             declared.feature(Feature::Default),
         ));
     }

@@ -17,7 +17,7 @@ pub mod merge;
 pub mod overrides;
 
 use crate::spec::requirements::PypiRequirement;
-use crate::syntax::yaml::Span;
+use crate::syntax::span::Span;
 
 /// A pixi feature the dependency layers know.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -10,35 +10,9 @@
 
 use super::DependencyFile;
 use super::loader::{Loaded, load};
-use crate::db::Db;
+use crate::db::{Db, FsFacts, OverridesFile};
 use camino::{Utf8Component, Utf8Path, Utf8PathBuf};
-use std::collections::BTreeMap;
 use std::sync::Arc;
-
-/// An env-overrides file and what the file system says about the paths it names.
-#[salsa::input(debug)]
-pub struct OverridesFile {
-    /// Absolute path of the file (symlinks resolved); relative `path` entries are
-    /// resolved against its directory.
-    #[returns(ref)]
-    pub path: Utf8PathBuf,
-    #[returns(ref)]
-    pub text: String,
-    /// Filled in by the CLI after reading the file (see [`path_entries`]).
-    #[returns(ref)]
-    #[default]
-    pub fs: Arc<FsFacts>,
-}
-
-/// File-system facts about the `path` entries of an env-overrides file.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct FsFacts {
-    /// A `path` value as written → the absolute path it denotes (relative values joined to
-    /// the file's directory and canonicalized, absolute ones kept as written).
-    pub resolved: BTreeMap<String, String>,
-    /// A resolved path → the text of `<path>/pyproject.toml` (`None`: no such file).
-    pub pyprojects: BTreeMap<String, Option<String>>,
-}
 
 /// The file, parsed and validated (paths as written).
 #[salsa::tracked(returns(ref))]

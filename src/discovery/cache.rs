@@ -8,8 +8,8 @@
 //! directories) and is treated as a miss when a stamp changed.
 
 use super::Discovered;
-use super::inputs::DiscoveryInputs;
-use super::key::{DiscoveryKey, hex};
+use super::plan::inputs::DiscoveryInputs;
+use super::plan::key::{DiscoveryKey, hex};
 use crate::db::SolvedRecord;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -20,8 +20,8 @@
 
 use super::Discovered;
 use super::cache::{Payload, write_atomic};
-use super::inputs::{DiscoveryInputs, PypiSpec};
-use super::key::DiscoveryKey;
+use super::plan::inputs::{DiscoveryInputs, PypiSpec};
+use super::plan::key::DiscoveryKey;
 use crate::db::SolvedRecord;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;

@@ -1,13 +1,16 @@
 //! Task discovery: learn the task signatures from the task packages themselves
 //! (`discovery.md`), without importing task code into the compiler.
 //!
-//! The pure part (inputs, key) sits behind salsa queries (`db::discovery_inputs`,
-//! `db::discovery_key`). Everything with side effects is here, at the edge:
+//! Two halves, kept apart:
+//!
+//! * **pure** — [`plan`]: the discovery inputs and their key, salsa queries in the analysis
+//!   layer (`plan::discovery_inputs`, `plan::discovery_key`);
+//! * **I/O** — everything else here, at the edge: obtaining the result for a key.
 //!
 //! | module | does |
 //! |---|---|
-//! | `inputs` | discovery inputs from requirements + merged default feature (pure) |
-//! | `key` | the discovery key, a hash of the inputs (pure) |
+//! | `plan::inputs` | discovery inputs from requirements + merged default feature (pure) |
+//! | `plan::key` | the discovery key, a hash of the inputs (pure) |
 //! | `lock` | `wtc.lock` beside the spec: read when its key matches, written by `wtc lock` |
 //! | `cache` | `<cache>/discovery/<key>.json`, atomic, verified on read |
 //! | `solve` | repodata (rattler gateway) + virtual packages + resolvo |
@@ -22,10 +25,9 @@
 
 pub mod cache;
 pub mod error;
-pub mod inputs;
 pub mod install;
-pub mod key;
 pub mod lock;
+pub mod plan;
 pub mod progress;
 pub mod pypi;
 pub mod registry_cmd;
@@ -35,8 +37,8 @@ use crate::db::SolvedRecord;
 use crate::registry::{Registry, RegistryError};
 use cache::Payload;
 pub use error::{DiscoveryError, EnvPhase};
-use inputs::{DiscoveryInputs, record_channel_name};
-use key::DiscoveryKey;
+use plan::inputs::{DiscoveryInputs, record_channel_name};
+use plan::key::DiscoveryKey;
 use progress::{Phase, Progress, ProgressMode};
 use rattler::package_cache::PackageCache;
 use rattler_conda_types::{PrefixRecord, RepoDataRecord};

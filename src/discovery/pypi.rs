@@ -2,7 +2,7 @@
 //! environment's own `uv` and `python` (`discovery.md` §3 step 3).
 
 use super::error::DiscoveryError;
-use super::inputs::DiscoveryInputs;
+use super::plan::inputs::DiscoveryInputs;
 use super::registry_cmd::executable;
 use std::path::Path;
 use std::process::Command;

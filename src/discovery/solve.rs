@@ -1,7 +1,7 @@
 //! The conda solve: repodata through rattler's gateway, virtual packages of the host,
 //! resolvo (`discovery.md` §3 step 1).
 
-use super::inputs::DiscoveryInputs;
+use super::plan::inputs::DiscoveryInputs;
 use rattler_conda_types::{
     Channel, GenericVirtualPackage, MatchSpec, ParseStrictness, RepoDataRecord, Subdir,
 };

@@ -20,7 +20,7 @@
 use super::questions::{CHECK_NAMES, Check, Condition, Kind, Question};
 use crate::dependencies::loader::{entries, key_span, parse_toml, span, value_span};
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::syntax::yaml::Span;
+use crate::syntax::span::Span;
 use serde_json::Value;
 use toml_edit::{Item, Key, Table, TableLike};
 

@@ -10,7 +10,7 @@
 use super::manifest::{self, BUILTIN, Decl, Manifest};
 use super::questions::{Check, Kind, Question};
 use crate::diagnostics::Diagnostic;
-use crate::syntax::yaml::{LineIndex, Span};
+use crate::syntax::span::{LineIndex, Span};
 use camino::{Utf8Path, Utf8PathBuf};
 use std::collections::BTreeMap;
 use std::io;

@@ -2,7 +2,8 @@
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::spec::model::Spanned;
-use crate::syntax::yaml::{Node, NodeKind, Scalar, Span};
+use crate::syntax::span::Span;
+use crate::syntax::yaml::{Node, NodeKind, Scalar};
 
 /// Collects diagnostics while a spec is lowered.
 #[derive(Default)]

@@ -8,7 +8,8 @@ use crate::spec::python_names::{
     NameProblem, check_variable_name, identifier_suggestion, is_identifier, is_keyword,
 };
 use crate::spec::requirements::{Requirement, lower_requirements};
-use crate::syntax::yaml::{Node, NodeKind, Scalar, Span};
+use crate::syntax::span::Span;
+use crate::syntax::yaml::{Node, NodeKind, Scalar};
 use std::sync::Arc;
 
 pub const TOP_LEVEL_KEYS: &[&str] = &[

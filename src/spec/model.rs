@@ -4,7 +4,7 @@
 //! pass may need to point at keeps its source [`Span`]. Nothing here knows about the task
 //! registry; resolving `task:` references happens in [`crate::resolve`].
 
-use crate::syntax::yaml::Span;
+use crate::syntax::span::Span;
 use std::sync::Arc;
 
 /// A value with the span of the YAML node it came from.

@@ -4,7 +4,8 @@
 use crate::diagnostics::Diagnostic;
 use crate::spec::fields::Sink;
 use crate::spec::model::Spanned;
-use crate::syntax::yaml::{Node, NodeKind, Span};
+use crate::syntax::span::Span;
+use crate::syntax::yaml::{Node, NodeKind};
 use rattler_conda_types::{MatchSpec, NamelessMatchSpec, ParseStrictness};
 
 /// A conda channel: its short name when it has one, and its base URL (ends with `/`).

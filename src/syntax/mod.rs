@@ -1,3 +1,4 @@
-//! Syntax: the spanned YAML tree.
+//! Syntax: source positions and the spanned YAML tree.
 
+pub mod span;
 pub mod yaml;

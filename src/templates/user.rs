@@ -9,23 +9,11 @@
 //! failing filters) are diagnostics pointing into the file, never panics. A file that
 //! replaces no embedded template is a warning ([`unknown_files`]).
 
-use crate::db::{Db, Workflow};
+use crate::db::{Db, TemplateDir, Workflow};
 use crate::diagnostics::{Diagnostic, closest};
-use crate::syntax::yaml::Span;
-use camino::Utf8PathBuf;
+use crate::syntax::span::Span;
 use minijinja::Value;
-use std::collections::BTreeMap;
 use std::sync::Arc;
-
-/// The `--template-dir` directory: its (absolute) path and every file below it, by
-/// relative name with `/` separators.
-#[salsa::input(debug)]
-pub struct TemplateDir {
-    #[returns(ref)]
-    pub path: Utf8PathBuf,
-    #[returns(ref)]
-    pub files: Arc<BTreeMap<String, String>>,
-}
 
 /// The name of an embedded template, as a query key.
 #[salsa::interned(debug)]

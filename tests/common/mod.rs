@@ -7,8 +7,8 @@ use camino::{Utf8Path, Utf8PathBuf};
 use std::sync::Arc;
 use wtc::artifacts::{Compiled, package, package_without_images};
 
+use wtc::db::OverridesFile;
 use wtc::db::{Database, Host, Options, RegistryInput, SolvedRecord, SpecFile, Workflow};
-use wtc::dependencies::overrides::OverridesFile;
 use wtc::registry::Registry;
 
 /// Where the corpus is (`WTC_CORPUS`), or `None` (the caller prints why it skips).

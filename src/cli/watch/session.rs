@@ -6,7 +6,8 @@
 //! (only files whose bytes changed) and prints one line per spec.
 
 use super::super::WatchArgs;
-use super::super::driver::{Driver, Registered, Unit, plural, read_spec};
+use super::super::discover::Registered;
+use super::super::driver::{Driver, Unit, plural, read_spec};
 use super::super::overrides::{reload_env_overrides, watched_pyprojects};
 use super::super::specs::{self, Input, expand};
 use super::super::templates::reload_template_dir;
@@ -229,12 +230,17 @@ impl<'a> Session<'a> {
         for r in reloads {
             if let Reload::Lock(i) = r
                 && self.lock_changed(*i)
-                && self
-                    .driver
-                    .registries
-                    .refresh(&mut self.driver.db, &mut self.specs[*i].unit)
             {
-                dirty.push((*i, Why::Changed));
+                let unit = &self.specs[*i].unit;
+                let (attachment, changed) = self.driver.registries.refresh(
+                    &mut self.driver.db,
+                    unit.spec_ref(),
+                    &unit.attachment,
+                );
+                self.specs[*i].unit.attachment = attachment;
+                if changed {
+                    dirty.push((*i, Why::Changed));
+                }
             }
         }
         rekey.sort_unstable();
@@ -243,8 +249,13 @@ impl<'a> Session<'a> {
             let wfs: Vec<_> = rekey.iter().map(|&i| self.specs[i].unit.wf).collect();
             self.driver.probe_local_channels(&wfs);
             for &i in &rekey {
-                let unit = &mut self.specs[i].unit;
-                self.driver.registries.attach(&mut self.driver.db, unit);
+                let unit = &self.specs[i].unit;
+                let attachment = self.driver.registries.attach(
+                    &mut self.driver.db,
+                    unit.spec_ref(),
+                    &unit.attachment,
+                );
+                self.specs[i].unit.attachment = attachment;
             }
         }
         // Each spec once, with the most telling reason.
@@ -377,7 +388,7 @@ impl<'a> Session<'a> {
                 continue;
             }
             let Some(package) = b.package else {
-                let why = match w.unit.registered {
+                let why = match w.unit.attachment.registered {
                     Registered::DiscoveryFailed => "task discovery failed",
                     _ => "nothing to write",
                 };

@@ -72,7 +72,7 @@ pub fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discovery::inputs::{CondaSpec, PypiSpec};
+    use crate::discovery::plan::inputs::{CondaSpec, PypiSpec};
 
     fn inputs() -> DiscoveryInputs {
         DiscoveryInputs {

@@ -1,0 +1,136 @@
+//! The front end as queries: the spec parsed and lowered, split into its workflow and
+//! requirements parts (each backdating when only the other changes), resolved against the
+//! registry, and cut into one tracked [`TaskNode`] per task instance.
+
+use crate::db::{Db, Workflow};
+use crate::diagnostics::Diagnostic;
+use crate::registry::KnownTask;
+use crate::resolve::{Resolution, ResolvedTask, resolve};
+use crate::schema::{Fragment, task_fragment as build_fragment};
+use crate::spec::lower::{Lowered, lower};
+use crate::spec::model::Spec;
+use crate::spec::requirements::Requirement;
+use crate::syntax::yaml;
+use std::sync::Arc;
+
+/// Parse and lower the spec text (syntax + registry-independent rules).
+#[salsa::tracked(returns(ref))]
+pub fn lowered(db: &dyn Db, wf: Workflow) -> Arc<Lowered> {
+    let text = wf.spec(db).text(db);
+    let channel = wf.options(db).wt_conda_channel(db);
+    Arc::new(match yaml::parse(text) {
+        Ok(root) => lower(&root, channel),
+        Err(e) => Lowered {
+            spec: Spec {
+                id: crate::spec::model::Spanned::new(String::new(), Default::default()),
+                rjsf_overrides: Default::default(),
+                default_skipif: None,
+                workflow: Vec::new(),
+            },
+            requirements: Vec::new(),
+            has_requirements: true,
+            diagnostics: vec![
+                Diagnostic::error("yaml-syntax", format!("invalid YAML: {}", e.message))
+                    .at(e.span, "here"),
+            ],
+        },
+    })
+}
+
+/// The workflow part of the spec. Unchanged (backdated) when only `requirements:` changes.
+#[salsa::tracked(returns(ref))]
+pub fn spec_model(db: &dyn Db, wf: Workflow) -> Arc<Spec> {
+    Arc::new(lowered(db, wf).spec.clone())
+}
+
+/// The requirements. Unchanged (backdated) when only `workflow:` changes, so discovery is
+/// not re-keyed by workflow edits.
+#[salsa::tracked(returns(ref))]
+pub fn spec_requirements(db: &dyn Db, wf: Workflow) -> Arc<Vec<Requirement>> {
+    Arc::new(lowered(db, wf).requirements.clone())
+}
+
+/// The requirements without spans: what the dependency layers, pixi.toml, the
+/// Dockerfile and discovery read, so an edit that only moves `requirements:` (a comment
+/// above it) recomputes none of them.
+#[salsa::tracked(returns(ref))]
+pub fn requirement_values(db: &dyn Db, wf: Workflow) -> Arc<Vec<Requirement>> {
+    Arc::new(
+        spec_requirements(db, wf)
+            .iter()
+            .map(Requirement::without_span)
+            .collect(),
+    )
+}
+
+/// The spec resolved against the registry, with whole-workflow checks.
+#[salsa::tracked(returns(ref))]
+pub fn resolution(db: &dyn Db, wf: Workflow) -> Arc<Resolution> {
+    let spec = spec_model(db, wf);
+    let registry = wf.registry(db).registry(db);
+    Arc::new(resolve(spec, registry))
+}
+
+/// Span-free inputs of one task's parameter-schema fragment.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FragmentInput {
+    pub name: String,
+    pub omit: Vec<String>,
+    pub known: Arc<KnownTask>,
+}
+
+/// One task instance, identified by its id across revisions.
+#[salsa::tracked(debug)]
+pub struct TaskNode<'db> {
+    #[returns(ref)]
+    pub id: String,
+    #[tracked]
+    #[returns(ref)]
+    pub fragment_input: Arc<FragmentInput>,
+    /// The resolved task without spans: equal across edits that only move it.
+    #[tracked]
+    #[returns(ref)]
+    pub task: Arc<ResolvedTask>,
+}
+
+/// Tracked per-task nodes, in flat order.
+#[salsa::tracked(returns(ref))]
+pub fn task_nodes(db: &dyn Db, wf: Workflow) -> Vec<TaskNode<'_>> {
+    resolution(db, wf)
+        .tasks
+        .iter()
+        .map(|t| {
+            let input = FragmentInput {
+                name: t.instance.name.clone(),
+                omit: t
+                    .instance
+                    .omit_args()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                known: t.known.clone(),
+            };
+            let task = ResolvedTask {
+                instance: Arc::new(t.instance.without_spans()),
+                known: t.known.clone(),
+                conditions: t.conditions.clone(),
+            };
+            TaskNode::new(
+                db,
+                t.instance.id.value.clone(),
+                Arc::new(input),
+                Arc::new(task),
+            )
+        })
+        .collect()
+}
+
+/// The parameter-schema fragment of one task.
+#[salsa::tracked(returns(ref))]
+pub fn task_fragment<'db>(
+    db: &'db dyn Db,
+    node: TaskNode<'db>,
+) -> Result<Option<Arc<Fragment>>, String> {
+    let input = node.fragment_input(db);
+    build_fragment(&input.name, &input.omit, &input.known).map(|f| f.map(Arc::new))
+}
