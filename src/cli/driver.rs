@@ -14,7 +14,7 @@ use crate::artifacts::graph::{graph_png, graph_svg};
 use crate::artifacts::{Compiled, Package, names, package, package_without_images};
 use crate::db::OverridesFile;
 use crate::db::TemplateDir;
-use crate::db::{Database, Host, Options, RegistryInput, SpecFile, Workflow};
+use crate::db::{Database, SharedInputs, Workflow, WorkflowBuilder};
 use crate::diagnostics::{Diagnostic, Severity, has_errors};
 use crate::discovery::plan::inputs::host_platform;
 use crate::front::lowered;
@@ -80,15 +80,14 @@ pub(super) struct Built {
 /// The database, its shared inputs and the registry source of one command.
 pub(super) struct Driver {
     pub db: Database,
-    pub options: Options,
     pub overrides: Option<OverridesFile>,
     pub templates: Option<TemplateDir>,
     pub registries: Registries,
     pub mode: Mode,
     pub deny_warnings: bool,
     pub quiet: bool,
-    placeholder: RegistryInput,
-    host: Host,
+    /// The options, host and placeholder registry every unit starts with.
+    shared: SharedInputs,
 }
 
 impl Driver {
@@ -151,16 +150,16 @@ impl Driver {
         let (prefix, results_env_var) = output.map_or(("wt", "WT_RESULTS"), |o| {
             (o.pkg_name_prefix.as_str(), o.results_env_var.as_str())
         });
-        let options = Options::builder(
-            prefix.to_string(),
-            results_env_var.to_string(),
-            std::env::var("WT_CONDA_CHANNEL").unwrap_or_default(),
-        )
-        .variant(dependencies.variant.clone())
-        .env_overrides(overrides)
-        .template_dir(templates)
-        .pixi_version(std::env::var("PIXI_VERSION").unwrap_or_default())
-        .new(&db);
+        let shared = WorkflowBuilder::new()
+            .prefix(prefix)
+            .results_env_var(results_env_var)
+            .wt_conda_channel(std::env::var("WT_CONDA_CHANNEL").unwrap_or_default())
+            .variant(dependencies.variant.clone())
+            .env_overrides(overrides)
+            .template_dir(templates)
+            .pixi_version(std::env::var("PIXI_VERSION").unwrap_or_default())
+            .platform(host_platform())
+            .shared(&db);
         let mode = match output.map(|o| o.graph_engine) {
             None => Mode::Check,
             Some(GraphEngine::Builtin) => Mode::Builtin,
@@ -174,20 +173,16 @@ impl Driver {
                 }
             },
         };
-        let placeholder = RegistryInput::new(&db, Arc::default(), Arc::default());
-        let host = Host::new(&db, host_platform().to_string(), Arc::default());
         let registries = Registries::new(&db, source, quiet);
         Self {
             db,
-            options,
             overrides,
             templates,
             registries,
             mode,
             deny_warnings,
             quiet,
-            placeholder,
-            host,
+            shared,
         }
     }
 
@@ -196,11 +191,10 @@ impl Driver {
     pub fn load(&self, spec: &Utf8Path) -> Result<Unit, String> {
         let abs = super::specs::absolute(spec);
         let text = read_spec(&abs)?;
-        let file = SpecFile::new(&self.db, abs.clone(), text);
         Ok(Unit {
             shown: spec.to_owned(),
+            wf: self.shared.workflow(&self.db, abs.clone(), text),
             abs,
-            wf: Workflow::new(&self.db, file, self.placeholder, self.options, self.host),
             attachment: Attachment::default(),
         })
     }
@@ -222,7 +216,7 @@ impl Driver {
 
     /// Record which local channels `wfs` name exist (see [`probe_local_channels`]).
     pub fn probe_local_channels(&mut self, wfs: &[Workflow]) {
-        probe_local_channels(&mut self.db, self.host, wfs);
+        probe_local_channels(&mut self.db, self.shared.host, wfs);
     }
 
     /// Compile `units` in parallel; results in the same order.
