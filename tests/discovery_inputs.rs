@@ -71,6 +71,7 @@ fn golden_vectors() {
                         &mut db,
                         camino::Utf8Path::new("overrides/wt-compiler-env-overrides.toml"),
                         &root,
+                        &Default::default(),
                     )
                     .unwrap(),
                 ),

@@ -48,8 +48,13 @@ impl Workspace {
     /// Compile `spec_text` with this workspace's overrides file and `variant`.
     fn compile(&self, spec_text: &str, variant: &str) -> Arc<Compiled> {
         let mut db = Database::default();
-        let file = load_env_overrides(&mut db, Utf8Path::new("overrides.toml"), &self.root)
-            .expect("overrides load");
+        let file = load_env_overrides(
+            &mut db,
+            Utf8Path::new("overrides.toml"),
+            &self.root,
+            &Default::default(),
+        )
+        .expect("overrides load");
         let args = CompileArgs {
             variant: Some(variant.into()),
             env_overrides: Some(file),
@@ -442,6 +447,7 @@ fn relative_paths_resolve_against_the_overrides_file() {
         &mut db,
         Utf8Path::new("overrides.toml"),
         &ws.root.join("config"),
+        &Default::default(),
     )
     .unwrap();
     let args = CompileArgs {
@@ -469,7 +475,13 @@ fn relative_paths_resolve_against_the_overrides_file() {
         "absolute paths are kept as written:\n{pixi}"
     );
 
-    let file = load_env_overrides(&mut db, Utf8Path::new("link-overrides.toml"), &ws.root).unwrap();
+    let file = load_env_overrides(
+        &mut db,
+        Utf8Path::new("link-overrides.toml"),
+        &ws.root,
+        &Default::default(),
+    )
+    .unwrap();
     let args = CompileArgs {
         env_overrides: Some(file),
         ..Default::default()
@@ -484,7 +496,13 @@ fn relative_paths_resolve_against_the_overrides_file() {
     );
     assert!(file_text(&compiled).contains(&format!("path = \"{}/src/wt-task\"", ws.root)));
 
-    let err = load_env_overrides(&mut db, Utf8Path::new("missing.toml"), &ws.root).unwrap_err();
+    let err = load_env_overrides(
+        &mut db,
+        Utf8Path::new("missing.toml"),
+        &ws.root,
+        &Default::default(),
+    )
+    .unwrap_err();
     assert_eq!(
         err.to_string(),
         format!("env-overrides file not found: {}/missing.toml", ws.root)

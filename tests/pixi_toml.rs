@@ -129,6 +129,7 @@ fn golden_vectors_pixi_toml() {
                     &mut db,
                     Utf8Path::new("overrides/wt-compiler-env-overrides.toml"),
                     &root,
+                    &Default::default(),
                 )
                 .unwrap(),
             );

@@ -6,6 +6,7 @@
 
 use super::discover::Registered;
 use super::driver::{Built, Driver, Unit, plural};
+use super::reads::Reads;
 use super::specs::expand;
 use super::term::{fail, millis, no_spec};
 use super::{CheckArgs, OutputArgs, ReleaseArgs, release};
@@ -28,7 +29,8 @@ pub(super) fn run(check: &CheckArgs, compile: Option<(&OutputArgs, &ReleaseArgs)
         return no_spec(command);
     }
     let inputs = check.specs.inputs();
-    let specs = match expand(&inputs) {
+    let reads = Reads::default();
+    let specs = match expand(&inputs, &reads) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
@@ -39,7 +41,7 @@ pub(super) fn run(check: &CheckArgs, compile: Option<(&OutputArgs, &ReleaseArgs)
         || inputs
             .iter()
             .any(|i| matches!(i, super::specs::Input::Tree(_)));
-    let mut driver = match Driver::new(check, compile.map(|(o, _)| o)) {
+    let mut driver = match Driver::new(check, compile.map(|(o, _)| o), reads) {
         Ok(d) => d,
         Err(code) => return code,
     };

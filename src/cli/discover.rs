@@ -4,6 +4,7 @@
 //! [`Attachment`] (where the spec's registry stands); the caller keeps it with its spec.
 
 use super::DiscoveryArgs;
+use super::reads::{Reads, Role};
 use super::term::{fail, warn};
 use crate::db::{Database, Host, RegistryInput, Workflow, update_registry};
 use crate::diagnostics::Diagnostic;
@@ -104,9 +105,15 @@ pub(super) enum Source {
     Discover(discovery::Settings),
 }
 
-pub(super) fn source(args: &DiscoveryArgs, locked: bool, quiet: bool) -> Result<Source, String> {
+pub(super) fn source(
+    args: &DiscoveryArgs,
+    locked: bool,
+    quiet: bool,
+    reads: &Reads,
+) -> Result<Source, String> {
     let mode = ProgressMode::detect(args.no_progress, quiet);
     if let Some(r) = &args.registry {
+        record_registry_files(args, reads);
         return discovery::from_files(
             r.as_std_path(),
             args.solved.as_deref().map(Utf8Path::as_std_path),
@@ -137,6 +144,8 @@ pub(super) struct Registries {
     /// inputs may have been locked at different times (a channel moved on in between), so
     /// each lock file's registry is its own input, never shared through the key.
     by_lock: HashMap<Utf8PathBuf, RegistryInput>,
+    /// Where the lock files consulted are recorded.
+    reads: Reads,
     /// Keys whose discovery failed, with the spec that reported it (not retried until
     /// [`Registries::retry_failed`]).
     failed_keys: HashMap<DiscoveryKey, Utf8PathBuf>,
@@ -144,7 +153,7 @@ pub(super) struct Registries {
 }
 
 impl Registries {
-    pub fn new(db: &Database, source: Source, quiet: bool) -> Self {
+    pub fn new(db: &Database, source: Source, quiet: bool, reads: Reads) -> Self {
         let fixed = match &source {
             Source::Fixed(d) => Some(RegistryInput::new(db, d.registry.clone(), d.solved.clone())),
             Source::Discover(_) => None,
@@ -154,6 +163,7 @@ impl Registries {
             fixed,
             by_key: HashMap::new(),
             by_lock: HashMap::new(),
+            reads,
             failed_keys: HashMap::new(),
             quiet,
         }
@@ -162,12 +172,6 @@ impl Registries {
     /// The source chosen on the command line.
     pub fn source(&self) -> &Source {
         &self.source
-    }
-
-    /// Whether registries come from discovery (lock file → cache → fresh), so lock files
-    /// matter.
-    pub fn discovers(&self) -> bool {
-        matches!(self.source, Source::Discover(_))
     }
 
     /// Point `spec` at the registry for its current text: the fixed one, or the one of its
@@ -203,7 +207,7 @@ impl Registries {
             return Attachment::yes(Some(key));
         }
         // A spec with its own lock file is answered by it (see `by_lock`).
-        let has_lock = lock_path(spec.abs.as_std_path()).exists();
+        let has_lock = self.record_lock(spec).exists();
         if let Some(input) = self.by_key.get(&key).filter(|_| !has_lock) {
             update_workflow_registry(db, spec.wf, *input);
             return Attachment::yes(Some(key));
@@ -235,6 +239,15 @@ impl Registries {
         }
     }
 
+    /// Record (and return) `spec`'s lock file, which registries from discovery consult.
+    fn record_lock(&self, spec: SpecRef<'_>) -> std::path::PathBuf {
+        let lock = lock_path(spec.abs.as_std_path());
+        if let Some(path) = Utf8Path::from_path(&lock) {
+            self.reads.record(path, Role::Lock(spec.abs.to_owned()));
+        }
+        lock
+    }
+
     /// Forget failed discoveries, so the next [`Registries::attach`] tries again (watch:
     /// the network or a local channel may be back).
     pub fn retry_failed(&mut self) {
@@ -256,6 +269,7 @@ impl Registries {
             let changed = attached.registered == Registered::Yes;
             return (attached, changed);
         };
+        self.record_lock(spec);
         match obtain(db, spec, &key, settings) {
             Ok((d, origin)) => {
                 let before = *spec.wf.registry(db);
@@ -312,6 +326,7 @@ impl Registries {
         let (Some(registry), Some(input)) = (&args.registry, self.fixed) else {
             return Ok(false);
         };
+        record_registry_files(args, &self.reads);
         let d = discovery::from_files(
             registry.as_std_path(),
             args.solved.as_deref().map(Utf8Path::as_std_path),
@@ -319,6 +334,13 @@ impl Registries {
         let changed = update_registry(db, input, d.registry.clone(), d.solved.clone());
         self.source = Source::Fixed(d);
         Ok(changed)
+    }
+}
+
+/// Record `--registry` / `--solved` as read.
+fn record_registry_files(args: &DiscoveryArgs, reads: &Reads) {
+    for p in args.registry.iter().chain(&args.solved) {
+        reads.record(&super::specs::absolute(p), Role::RegistryFile);
     }
 }
 

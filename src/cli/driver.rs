@@ -6,6 +6,7 @@
 use super::discover::{
     Attachment, Registered, Registries, Source, SpecRef, probe_local_channels, source,
 };
+use super::reads::{Reads, Role};
 use super::term::{error_label, fail, styled_stderr, warn};
 use super::{
     CheckArgs, DependencyArgs, GraphEngine, OutputArgs, graphviz, overrides, render, templates,
@@ -88,28 +89,39 @@ pub(super) struct Driver {
     pub quiet: bool,
     /// The options, host and placeholder registry every unit starts with.
     shared: SharedInputs,
+    /// Every file this command has read (what `watch` watches).
+    pub reads: Reads,
 }
 
 impl Driver {
     /// Set up from the command line (`output` is `None` for `check`). Problems with the
     /// registry source or the env-overrides file are reported; the exit code is returned.
-    pub fn new(check: &CheckArgs, output: Option<&OutputArgs>) -> Result<Self, ExitCode> {
-        let source: Source = source(&check.discovery, check.locked, check.quiet).map_err(fail)?;
+    pub fn new(
+        check: &CheckArgs,
+        output: Option<&OutputArgs>,
+        reads: Reads,
+    ) -> Result<Self, ExitCode> {
+        let source: Source =
+            source(&check.discovery, check.locked, check.quiet, &reads).map_err(fail)?;
         let mut db = Database::default();
         let cwd = super::specs::absolute(Utf8Path::new("."));
         let dependencies = &check.dependencies;
         let overrides = match &dependencies.env_overrides {
             None => None,
-            Some(path) => Some(overrides::load_env_overrides(&mut db, path, &cwd).map_err(fail)?),
+            Some(path) => {
+                Some(overrides::load_env_overrides(&mut db, path, &cwd, &reads).map_err(fail)?)
+            }
         };
         let templates = match &dependencies.template_dir {
             None => None,
-            Some(path) => Some(templates::load_template_dir(&db, path, &cwd).map_err(fail)?),
+            Some(path) => {
+                Some(templates::load_template_dir(&db, path, &cwd, &reads).map_err(fail)?)
+            }
         };
         Ok(Self::with(
             db,
             source,
-            (overrides, templates),
+            (overrides, templates, reads),
             dependencies,
             output,
             check.deny_warnings,
@@ -120,13 +132,14 @@ impl Driver {
     /// Set up with a registry source and no env-overrides file (`wtc lock`).
     pub fn open(
         source: Source,
+        reads: Reads,
         dependencies: &DependencyArgs,
         output: Option<&OutputArgs>,
         deny_warnings: bool,
         quiet: bool,
     ) -> Self {
         let db = Database::default();
-        let inputs = (None, None);
+        let inputs = (None, None, reads);
         Self::with(
             db,
             source,
@@ -141,7 +154,7 @@ impl Driver {
     fn with(
         db: Database,
         source: Source,
-        (overrides, templates): (Option<OverridesFile>, Option<TemplateDir>),
+        (overrides, templates, reads): (Option<OverridesFile>, Option<TemplateDir>, Reads),
         dependencies: &DependencyArgs,
         output: Option<&OutputArgs>,
         deny_warnings: bool,
@@ -173,7 +186,8 @@ impl Driver {
                 }
             },
         };
-        let registries = Registries::new(&db, source, quiet);
+        let registries = Registries::new(&db, source, quiet, reads.clone());
+
         Self {
             db,
             overrides,
@@ -183,6 +197,7 @@ impl Driver {
             deny_warnings,
             quiet,
             shared,
+            reads,
         }
     }
 
@@ -190,6 +205,7 @@ impl Driver {
     /// why it cannot be read.
     pub fn load(&self, spec: &Utf8Path) -> Result<Unit, String> {
         let abs = super::specs::absolute(spec);
+        self.reads.record(&abs, Role::Spec);
         let text = read_spec(&abs)?;
         Ok(Unit {
             shown: spec.to_owned(),

@@ -3,6 +3,7 @@
 
 use super::discover::{Source, source};
 use super::driver::{Driver, Unit};
+use super::reads::Reads;
 use super::specs::expand;
 use super::term::{fail, no_spec, styled_stderr, warn};
 use super::{DependencyArgs, LockArgs, render};
@@ -19,15 +20,23 @@ pub(super) fn run(args: &LockArgs) -> ExitCode {
     if args.specs.is_empty() {
         return no_spec("lock");
     }
-    let specs = match expand(&args.specs.inputs()) {
+    let reads = Reads::default();
+    let specs = match expand(&args.specs.inputs(), &reads) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let source = match source(&args.discovery, false, args.quiet) {
+    let source = match source(&args.discovery, false, args.quiet, &reads) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let mut driver = Driver::open(source, &DependencyArgs::default(), None, false, args.quiet);
+    let mut driver = Driver::open(
+        source,
+        reads,
+        &DependencyArgs::default(),
+        None,
+        false,
+        args.quiet,
+    );
     let loaded: Vec<Result<Unit, String>> = specs.iter().map(|s| driver.load(s)).collect();
     let wfs: Vec<Workflow> = loaded.iter().flatten().map(|u| u.wf).collect();
     driver.probe_local_channels(&wfs);

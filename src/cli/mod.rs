@@ -14,6 +14,7 @@ mod driver;
 pub mod graphviz;
 mod lock;
 pub mod overrides;
+pub mod reads;
 pub mod release;
 pub mod render;
 pub mod scaffold;

@@ -5,6 +5,7 @@
 //! directory (symlinks resolved, like Python's `Path.resolve()`), reads their
 //! `pyproject.toml` and records the answers in the input's `fs` field.
 
+use super::reads::{Reads, Role};
 use crate::db::Database;
 use crate::db::{FsFacts, OverridesFile};
 use crate::dependencies::overrides::{normalize, path_entries};
@@ -25,16 +26,18 @@ pub enum LoadError {
 }
 
 /// Read the env-overrides file at `path` (relative paths are taken from `cwd`) and gather
-/// the file-system facts its `path` entries need.
+/// the file-system facts its `path` entries need (every file read is recorded in `reads`).
 pub fn load_env_overrides(
     db: &mut Database,
     path: &Utf8Path,
     cwd: &Utf8Path,
+    reads: &Reads,
 ) -> Result<OverridesFile, LoadError> {
     let abs = resolve_from(path, cwd);
+    reads.record(&abs, Role::Overrides);
     let text = read(&abs)?;
     let file = OverridesFile::new(db, abs, text);
-    let facts = fs_facts(db, file);
+    let facts = fs_facts(db, file, reads);
     file.set_fs(db).to(Arc::new(facts));
     Ok(file)
 }
@@ -43,29 +46,23 @@ pub fn load_env_overrides(
 /// its `path` entries name. Inputs are set only where the contents differ (a setter always
 /// bumps the revision). Returns whether anything changed; on an error the previous
 /// contents stay in place.
-pub fn reload_env_overrides(db: &mut Database, file: OverridesFile) -> Result<bool, LoadError> {
+pub fn reload_env_overrides(
+    db: &mut Database,
+    file: OverridesFile,
+    reads: &Reads,
+) -> Result<bool, LoadError> {
     let text = read(file.path(db))?;
     let mut changed = false;
     if *file.text(db) != text {
         file.set_text(db).to(text);
         changed = true;
     }
-    let facts = fs_facts(db, file);
+    let facts = fs_facts(db, file, reads);
     if **file.fs(db) != facts {
         file.set_fs(db).to(Arc::new(facts));
         changed = true;
     }
     Ok(changed)
-}
-
-/// The `pyproject.toml` files an env-overrides file depends on (through its `path`
-/// entries), as they are resolved now.
-pub fn watched_pyprojects(db: &Database, file: OverridesFile) -> Vec<Utf8PathBuf> {
-    file.fs(db)
-        .pyprojects
-        .keys()
-        .map(|dir| Utf8Path::new(dir).join("pyproject.toml"))
-        .collect()
 }
 
 fn read(abs: &Utf8Path) -> Result<String, LoadError> {
@@ -79,8 +76,8 @@ fn read(abs: &Utf8Path) -> Result<String, LoadError> {
 }
 
 /// Resolve the file's `path` entries against its directory and read their
-/// `pyproject.toml`.
-fn fs_facts(db: &Database, file: OverridesFile) -> FsFacts {
+/// `pyproject.toml` (recorded in `reads`, missing ones too: their creation matters).
+fn fs_facts(db: &Database, file: OverridesFile, reads: &Reads) -> FsFacts {
     let dir = file
         .path(db)
         .parent()
@@ -97,6 +94,11 @@ fn fs_facts(db: &Database, file: OverridesFile) -> FsFacts {
         facts.pyprojects.insert(resolved.to_string(), pyproject);
         facts.resolved.insert(raw.clone(), resolved.into_string());
     }
+    let pyprojects = facts.pyprojects.keys();
+    reads.replace(
+        &Role::Pyproject,
+        pyprojects.map(|dir| Utf8Path::new(dir).join("pyproject.toml")),
+    );
     facts
 }
 

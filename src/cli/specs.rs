@@ -3,6 +3,7 @@
 //! which also needs the directories it went through.
 
 use super::SpecArgs;
+use super::reads::{Reads, Role};
 use camino::{Utf8Path, Utf8PathBuf};
 use std::fs;
 use std::io;
@@ -46,14 +47,15 @@ impl SpecArgs {
 }
 
 /// The specs of `inputs`, each once (the first mention wins), trees expanded in sorted
-/// order; an unreadable directory is an error.
-pub(super) fn expand(inputs: &[Input]) -> Result<Vec<Utf8PathBuf>, String> {
+/// order (each tree recorded in `reads`); an unreadable directory is an error.
+pub(super) fn expand(inputs: &[Input], reads: &Reads) -> Result<Vec<Utf8PathBuf>, String> {
     let mut out: Vec<Utf8PathBuf> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for input in inputs {
         let found = match input {
             Input::File(f) => vec![f.clone()],
             Input::Tree(dir) => {
+                reads.record(&absolute(dir), Role::SpecTree);
                 let specs = walk(dir)
                     .map_err(|e| format!("cannot read directory `{dir}`: {e}"))?
                     .specs;
@@ -203,10 +205,13 @@ mod tests {
         let root = Utf8Path::from_path(tmp.path()).unwrap();
         touch(&root.join("x/spec.yaml"));
         touch(&root.join("y/spec.yaml"));
-        let specs = expand(&[
-            Input::File(root.join("y/./spec.yaml")),
-            Input::Tree(root.to_owned()),
-        ])
+        let specs = expand(
+            &[
+                Input::File(root.join("y/./spec.yaml")),
+                Input::Tree(root.to_owned()),
+            ],
+            &Reads::default(),
+        )
         .unwrap();
         assert_eq!(
             specs,

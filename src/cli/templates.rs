@@ -4,6 +4,7 @@
 
 use super::TemplatesArgs;
 use super::overrides::resolve_from;
+use super::reads::{Reads, Role};
 use super::term::fail;
 use crate::db::Database;
 use crate::db::TemplateDir;
@@ -44,12 +45,14 @@ fn list(names: &[String]) -> String {
 }
 
 /// Read the template directory `path` (relative paths from `cwd`) into a new input.
-pub fn load_template_dir(
+pub(crate) fn load_template_dir(
     db: &Database,
     path: &Utf8Path,
     cwd: &Utf8Path,
+    reads: &Reads,
 ) -> Result<TemplateDir, TemplateDirError> {
     let abs = resolve_from(path, cwd);
+    reads.record(&abs, Role::TemplateDir);
     let files = read_templates(&abs)?;
     Ok(TemplateDir::new(db, abs, Arc::new(files)))
 }
@@ -57,7 +60,12 @@ pub fn load_template_dir(
 /// Read the template directory again; the input is set only when a file was added,
 /// removed or edited (a setter always bumps the revision). Returns whether it changed; on
 /// an error the previous contents stay.
-pub fn reload_template_dir(db: &mut Database, dir: TemplateDir) -> Result<bool, TemplateDirError> {
+pub(crate) fn reload_template_dir(
+    db: &mut Database,
+    dir: TemplateDir,
+    reads: &Reads,
+) -> Result<bool, TemplateDirError> {
+    reads.record(dir.path(db), Role::TemplateDir);
     let files = read_templates(dir.path(db))?;
     if **dir.files(db) == files {
         return Ok(false);

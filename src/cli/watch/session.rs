@@ -8,7 +8,8 @@
 use super::super::WatchArgs;
 use super::super::discover::Registered;
 use super::super::driver::{Driver, Unit, plural, read_spec};
-use super::super::overrides::{reload_env_overrides, watched_pyprojects};
+use super::super::overrides::reload_env_overrides;
+use super::super::reads::{Reads, Role};
 use super::super::specs::{self, Input, expand};
 use super::super::templates::reload_template_dir;
 use super::super::term::{clock, fail, millis};
@@ -76,8 +77,9 @@ impl<'a> Session<'a> {
     /// error), attach their registries; nothing is compiled yet.
     pub fn start(args: &'a WatchArgs) -> Result<Self, ExitCode> {
         let inputs = args.check.specs.inputs();
-        let paths = expand(&inputs).map_err(fail)?;
-        let mut driver = Driver::new(&args.check, Some(&args.output))?;
+        let reads = Reads::default();
+        let paths = expand(&inputs, &reads).map_err(fail)?;
+        let mut driver = Driver::new(&args.check, Some(&args.output), reads)?;
         let mut specs = Vec::new();
         for path in &paths {
             let unit = driver.load(path).map_err(fail)?;
@@ -117,38 +119,23 @@ impl<'a> Session<'a> {
         (0..self.specs.len()).filter(|&i| self.specs[i].deleted)
     }
 
-    /// The watch set: every spec (and its lock file when registries are discovered), the
+    /// The watch set, derived from the record of every file the session has read
+    /// ([`Reads`](super::super::reads::Reads)): each spec, the lock files consulted, the
     /// env-overrides file and the `pyproject.toml` files it names, the template directory,
-    /// the registry files, and the spec trees.
+    /// the registry files, and the spec trees walked.
     pub fn targets(&self) -> Vec<Target> {
+        let index = |abs: &Utf8Path| self.specs.iter().position(|w| w.unit.abs == abs);
         let mut out = Vec::new();
-        for (i, w) in self.specs.iter().enumerate() {
-            out.push(Target::file(&w.unit.abs, Reload::Spec(i)));
-            if self.driver.registries.discovers()
-                && let Ok(lock) = Utf8PathBuf::from_path_buf(lock_path(w.unit.abs.as_std_path()))
-            {
-                out.push(Target::file(&lock, Reload::Lock(i)));
-            }
-        }
-        if let Some(file) = self.driver.overrides {
-            let db = &self.driver.db;
-            out.push(Target::file(file.path(db), Reload::Overrides));
-            for p in watched_pyprojects(db, file) {
-                out.push(Target::file(&p, Reload::Overrides));
-            }
-        }
-        if let Some(dir) = self.driver.templates {
-            out.push(Target::recursive(
-                dir.path(&self.driver.db),
-                Reload::Templates,
-            ));
-        }
-        let discovery = &self.args.check.discovery;
-        for p in discovery.registry.iter().chain(&discovery.solved) {
-            out.push(Target::file(p, Reload::RegistryFiles));
-        }
-        for (root, _) in &self.trees {
-            out.push(Target::spec_tree(root));
+        for (path, role) in self.driver.reads.all() {
+            let target = match role {
+                Role::Spec => index(&path).map(|i| Target::file(&path, Reload::Spec(i))),
+                Role::Lock(spec) => index(&spec).map(|i| Target::file(&path, Reload::Lock(i))),
+                Role::Overrides | Role::Pyproject => Some(Target::file(&path, Reload::Overrides)),
+                Role::TemplateDir => Some(Target::recursive(&path, Reload::Templates)),
+                Role::RegistryFile => Some(Target::file(&path, Reload::RegistryFiles)),
+                Role::SpecTree => Some(Target::spec_tree(&path)),
+            };
+            out.extend(target);
         }
         out
     }
@@ -181,7 +168,7 @@ impl<'a> Session<'a> {
         if reloads.contains(&Reload::Overrides)
             && let Some(file) = self.driver.overrides
         {
-            match reload_env_overrides(&mut self.driver.db, file) {
+            match reload_env_overrides(&mut self.driver.db, file, &self.driver.reads) {
                 Ok(true) => {
                     let live = all_live(&self.specs);
                     dirty.extend(live.iter().map(|&i| (i, Why::Changed)));
@@ -197,7 +184,7 @@ impl<'a> Session<'a> {
         if reloads.contains(&Reload::Templates)
             && let Some(dir) = self.driver.templates
         {
-            match reload_template_dir(&mut self.driver.db, dir) {
+            match reload_template_dir(&mut self.driver.db, dir, &self.driver.reads) {
                 Ok(true) => {
                     dirty.extend(all_live(&self.specs).into_iter().map(|i| (i, Why::Changed)))
                 }
