@@ -1,22 +1,7 @@
 //! Generated artifacts: one module per file, each behind a tracked query.
 //!
-//! | file | module | query |
-//! |---|---|---|
-//! | `<pkg>/params.json` | [`params_json`] | [`params_json::params_json`] |
-//! | `<pkg>/rjsf.json` | [`rjsf_json`] | [`rjsf_json::rjsf_json`] (value: [`rjsf_json::rjsf_value`]) |
-//! | `<pkg>/params.py` | [`params_py`] (generator: [`crate::pydantic_gen`]) | [`params_py::params_py`] |
-//! | `<pkg>/formdata.py` | [`formdata_py`] (generator: [`crate::pydantic_gen`]) | [`formdata_py::formdata_py`] |
-//! | `<pkg>/dags/run_sequential.py`, `run_sequential_mock_io.py` | [`dag`] | [`dag::run_sequential_py`], [`dag::run_sequential_mock_io_py`] |
-//! | `<pkg>/cli.py`, `dispatch.py`, `metadata.py`, `response.py` | [`package_modules`] | one query each |
-//! | `<pkg>/__init__.py`, `<pkg>/dags/__init__.py` | [`init_py`] | constants |
-//! | `README.md` (release root; the fingerprint) | [`readme_md`] | [`readme_md::readme_md`] (values from [`crate::fingerprint`]) |
-//! | `Dockerfile`, `.dockerignore`, `pyproject.toml`, `hatch_build.py` (release-dir root) | [`dockerfile`], [`dockerignore`], [`pyproject_toml`], [`hatch_build_py`] | one query each (`templates/packaging/`, or the `--template-dir` override) |
-//! | `VERSION.yaml` (release-dir root) | [`version_yaml`] | `0.0.0`; `--update` bumps it at the output edge |
-//! | `pixi.toml` (release-dir root) | [`pixi_toml`] | [`pixi_toml::pixi_toml`] (over [`crate::dependencies::merge::layers`]) |
-//! | `tests/conftest.py` | [`tests_conftest`] | [`tests_conftest::conftest_py`] (task list from [`tests_conftest::test_tasks`]) |
-//! | `tests/test_metadata.py` | [`tests_test_metadata`] | [`tests_test_metadata::test_metadata_py`] |
-//! | `tests/test_results.py` | [`tests_test_results`] | [`tests_test_results::test_results_py`] |
-//! | `graph.dot`, `graph.svg`, `graph.png` | [`graph`] | [`graph::graph_dot`], [`graph::graph_svg`], [`graph::graph_png`] |
+//! Which module produces which file is tabled once, in `ARCHITECTURE.md` ("Where each
+//! artifact is produced"), next to the query graph.
 //!
 //! [`package`] gathers them into the ordered file list the output layer writes;
 //! [`package_without_images`] is the same without the rendered `graph.svg`/`graph.png`
