@@ -46,7 +46,9 @@ fn every_ci_step_is_a_pixi_task_with_the_same_command() {
         );
     }
     assert!(
-        tasks.iter().any(|(name, cmd)| name == "ci" && cmd == ".ci/run"),
+        tasks
+            .iter()
+            .any(|(name, cmd)| name == "ci" && cmd == ".ci/run"),
         "pixi.toml has no `ci` task running `.ci/run`"
     );
 }
@@ -76,7 +78,8 @@ fn the_examples_lock_files_are_current_and_hold_the_committed_registry() {
             serde_json::from_str(&std::fs::read_to_string(&path).expect("wtc.lock"))
                 .expect("wtc.lock is JSON");
         assert_eq!(
-            lock["registry"], registry,
+            lock["registry"],
+            registry,
             "{} does not hold examples/registry.json; run `pixi run lock-examples`",
             path.display()
         );

@@ -67,7 +67,7 @@ fn layer_of(module: &str) -> Option<(usize, &'static str)> {
 
 /// The text without comments (line comments, doc comments, block comments) and without
 /// the contents of string literals; line breaks are kept so line numbers stay right.
-fn strip(text: &str) -> String {
+pub fn strip(text: &str) -> String {
     let b = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;

@@ -12,11 +12,11 @@ use super::term::{fail, warn};
 use crate::scaffold::batch::{self, Given};
 use crate::scaffold::interactive::{self, ExtraChecks, PromptError, Prompter, Validator};
 use crate::scaffold::provider::{self, Origin, Provider, ProviderError, SearchPath};
-use crate::scaffold::questions::{Answer, Kind, Question};
+use crate::scaffold::questions::{Answer, Answers, Kind, Question};
 use crate::scaffold::render::year_of;
 use crate::scaffold::write::{WriteError, write_project};
 use crate::scaffold::{manifest::BUILTIN, project_name};
-use camino::Utf8PathBuf;
+use camino::{Utf8Path, Utf8PathBuf};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Arg, ArgAction, ArgMatches, Args, Subcommand};
 use std::ffi::OsString;
@@ -274,69 +274,13 @@ pub fn init(args: &InitArgs, prepared: Option<Prepared>, matches: &ArgMatches) -
         ));
     }
     let answers = if args.no_interactive {
-        match batch::answer(&provider.questions, &given) {
-            Ok(outcome) => {
-                for (flag, cond) in &outcome.ignored {
-                    warn(format!(
-                        "{flag} is ignored: the question is asked only when {cond}"
-                    ));
-                }
-                outcome.answers
-            }
-            Err(e @ batch::BatchError::Missing(_)) => {
-                return fail(format!(
-                    "{e}\n  help: give every required answer as a flag (see `wtc scaffold init --help`)"
-                ));
-            }
-            Err(e) => return fail(e),
-        }
+        batch_answers(&provider, &given)
     } else {
-        if !std::io::stdin().is_terminal() {
-            eprintln!(
-                "error: standard input is not a terminal, so the questions cannot be asked\n  help: give the answers as flags with --no-interactive (see `wtc scaffold init --help`)"
-            );
-            return ExitCode::from(2);
-        }
-        let mut terminal = prompts::Terminal;
-        if args.provider.is_none() {
-            match choose_provider(&search, &mut terminal) {
-                Ok(Some(chosen)) => {
-                    let unknown: Vec<String> = given
-                        .keys()
-                        .filter(|d| !chosen.questions.iter().any(|q| &q.dest == *d))
-                        .map(|d| format!("--{}", d.replace('_', "-")))
-                        .collect();
-                    if !unknown.is_empty() {
-                        return fail(format!(
-                            "provider `{}` has no question for {}",
-                            chosen.name,
-                            unknown.join(", ")
-                        ));
-                    }
-                    provider = chosen;
-                }
-                Ok(None) => {}
-                Err(e) => return prompt_failed(&e),
-            }
-        }
-        let free_dir: Validator = {
-            let (out, clobber) = (out.clone(), args.clobber);
-            Arc::new(move |id: &str| {
-                let dir = out.join(id);
-                if !clobber && dir.exists() {
-                    Err(format!(
-                        "{dir} already exists; choose another id, or run again with --clobber"
-                    ))
-                } else {
-                    Ok(())
-                }
-            })
-        };
-        let extra: ExtraChecks = vec![("workflow_id".into(), free_dir)];
-        match interactive::answer(&provider.questions, &given, &extra, &mut terminal) {
-            Ok(a) => a,
-            Err(e) => return prompt_failed(&e),
-        }
+        interactive_answers(args, &mut provider, &search, &given, &out)
+    };
+    let answers = match answers {
+        Ok(a) => a,
+        Err(code) => return code,
     };
 
     let name = match project_name(&answers) {
@@ -362,6 +306,79 @@ pub fn init(args: &InitArgs, prepared: Option<Prepared>, matches: &ArgMatches) -
         Err(e @ WriteError::Exists(_)) => fail(format!("{e}\n  help: {CLOBBER_HELP}")),
         Err(e) => fail(e),
     }
+}
+
+/// The answers from the flags alone (`--no-interactive`); a problem is reported.
+fn batch_answers(provider: &Provider, given: &Given) -> Result<Answers, ExitCode> {
+    match batch::answer(&provider.questions, given) {
+        Ok(outcome) => {
+            for (flag, cond) in &outcome.ignored {
+                warn(format!(
+                    "{flag} is ignored: the question is asked only when {cond}"
+                ));
+            }
+            Ok(outcome.answers)
+        }
+        Err(e @ batch::BatchError::Missing(_)) => Err(fail(format!(
+            "{e}\n  help: give every required answer as a flag (see `wtc scaffold init --help`)"
+        ))),
+        Err(e) => Err(fail(e)),
+    }
+}
+
+/// The answers from prompts on the terminal (the provider is chosen first when none was
+/// named); answers given as flags are not asked again. A problem is reported.
+fn interactive_answers(
+    args: &InitArgs,
+    provider: &mut Provider,
+    search: &SearchPath,
+    given: &Given,
+    out: &Utf8Path,
+) -> Result<Answers, ExitCode> {
+    if !std::io::stdin().is_terminal() {
+        eprintln!(
+            "error: standard input is not a terminal, so the questions cannot be asked\n  help: give the answers as flags with --no-interactive (see `wtc scaffold init --help`)"
+        );
+        return Err(ExitCode::from(2));
+    }
+    let mut terminal = prompts::Terminal;
+    if args.provider.is_none() {
+        match choose_provider(search, &mut terminal) {
+            Ok(Some(chosen)) => {
+                let unknown: Vec<String> = given
+                    .keys()
+                    .filter(|d| !chosen.questions.iter().any(|q| &q.dest == *d))
+                    .map(|d| format!("--{}", d.replace('_', "-")))
+                    .collect();
+                if !unknown.is_empty() {
+                    return Err(fail(format!(
+                        "provider `{}` has no question for {}",
+                        chosen.name,
+                        unknown.join(", ")
+                    )));
+                }
+                *provider = chosen;
+            }
+            Ok(None) => {}
+            Err(e) => return Err(prompt_failed(&e)),
+        }
+    }
+    let free_dir: Validator = {
+        let (out, clobber) = (out.to_owned(), args.clobber);
+        Arc::new(move |id: &str| {
+            let dir = out.join(id);
+            if !clobber && dir.exists() {
+                Err(format!(
+                    "{dir} already exists; choose another id, or run again with --clobber"
+                ))
+            } else {
+                Ok(())
+            }
+        })
+    };
+    let extra: ExtraChecks = vec![("workflow_id".into(), free_dir)];
+    interactive::answer(&provider.questions, given, &extra, &mut terminal)
+        .map_err(|e| prompt_failed(&e))
 }
 
 fn prompt_failed(e: &PromptError) -> ExitCode {

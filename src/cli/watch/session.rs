@@ -64,6 +64,36 @@ pub(super) enum Why {
     Recreated,
 }
 
+/// What one round found to do: the specs to rebuild (with why) and those whose
+/// discovery key may have changed.
+#[derive(Default)]
+struct Round {
+    dirty: Vec<(usize, Why)>,
+    rekey: Vec<usize>,
+}
+
+impl Round {
+    /// Every spec in `specs` changed.
+    fn changed(&mut self, specs: Vec<usize>) {
+        self.dirty
+            .extend(specs.into_iter().map(|i| (i, Why::Changed)));
+    }
+
+    /// Each dirty spec once, with the most telling reason, in spec order.
+    fn once(self) -> Vec<(usize, Why)> {
+        let mut once: Vec<(usize, Why)> = Vec::new();
+        for (i, why) in self.dirty {
+            match once.iter_mut().find(|(j, _)| *j == i) {
+                Some(entry) if entry.1 == Why::Changed => entry.1 = why,
+                Some(_) => {}
+                None => once.push((i, why)),
+            }
+        }
+        once.sort_by_key(|(i, _)| *i);
+        once
+    }
+}
+
 pub(super) struct Session<'a> {
     pub driver: Driver,
     pub specs: Vec<Watched>,
@@ -144,11 +174,26 @@ impl<'a> Session<'a> {
     pub fn apply(&mut self, reloads: &[Reload]) {
         let start = Instant::now();
         self.driver.registries.retry_failed();
-        let mut dirty: Vec<(usize, Why)> = Vec::new();
-        let mut rekey: Vec<usize> = Vec::new();
-        let all_live = |specs: &[Watched]| -> Vec<usize> {
-            (0..specs.len()).filter(|&i| !specs[i].deleted).collect()
-        };
+        let mut round = Round::default();
+        self.reload_shared(reloads, &mut round);
+        self.reload_specs(reloads, &mut round);
+        self.refresh_locks(reloads, &mut round);
+        self.reattach(&mut round.rekey);
+        self.build(round.once(), start);
+    }
+
+    /// The indices of the specs that are present.
+    fn all_live(&self) -> Vec<usize> {
+        (0..self.specs.len())
+            .filter(|&i| !self.specs[i].deleted)
+            .collect()
+    }
+
+    /// Re-read the inputs every spec shares: registry files, the env-overrides file, the
+    /// template directory. A change dirties every live spec (overrides also re-key them:
+    /// the merged default feature is part of the discovery inputs); a failure keeps the
+    /// previous contents.
+    fn reload_shared(&mut self, reloads: &[Reload], round: &mut Round) {
         if reloads.contains(&Reload::RegistryFiles) {
             let discovery = &self.args.check.discovery;
             match self
@@ -156,9 +201,7 @@ impl<'a> Session<'a> {
                 .registries
                 .reload_files(&mut self.driver.db, discovery)
             {
-                Ok(true) => {
-                    dirty.extend(all_live(&self.specs).into_iter().map(|i| (i, Why::Changed)))
-                }
+                Ok(true) => round.changed(self.all_live()),
                 Ok(false) => {}
                 Err(e) => {
                     let _ = fail(format!("{e}\n  (still using the previous registry)"));
@@ -170,10 +213,9 @@ impl<'a> Session<'a> {
         {
             match reload_env_overrides(&mut self.driver.db, file, &self.driver.reads) {
                 Ok(true) => {
-                    let live = all_live(&self.specs);
-                    dirty.extend(live.iter().map(|&i| (i, Why::Changed)));
-                    // The merged default feature is part of the discovery inputs.
-                    rekey.extend(live);
+                    let live = self.all_live();
+                    round.rekey.extend(live.iter().copied());
+                    round.changed(live);
                 }
                 Ok(false) => {}
                 Err(e) => {
@@ -185,15 +227,17 @@ impl<'a> Session<'a> {
             && let Some(dir) = self.driver.templates
         {
             match reload_template_dir(&mut self.driver.db, dir, &self.driver.reads) {
-                Ok(true) => {
-                    dirty.extend(all_live(&self.specs).into_iter().map(|i| (i, Why::Changed)))
-                }
+                Ok(true) => round.changed(self.all_live()),
                 Ok(false) => {}
                 Err(e) => {
                     let _ = fail(format!("{e}\n  (still using its previous templates)"));
                 }
             }
         }
+    }
+
+    /// Re-read the specs named by `reloads` and those the rescanned trees found.
+    fn reload_specs(&mut self, reloads: &[Reload], round: &mut Round) {
         let mut reread: Vec<usize> = reloads
             .iter()
             .filter_map(|r| match r {
@@ -203,17 +247,21 @@ impl<'a> Session<'a> {
             .collect();
         for r in reloads {
             if let Reload::Rescan(root) = r {
-                self.rescan(root, &mut reread, &mut dirty, &mut rekey);
+                self.rescan(root, &mut reread, &mut round.dirty, &mut round.rekey);
             }
         }
         reread.sort_unstable();
         reread.dedup();
         for i in reread {
             if let Some(why) = self.reread(i) {
-                dirty.push((i, why));
-                rekey.push(i);
+                round.dirty.push((i, why));
+                round.rekey.push(i);
             }
         }
+    }
+
+    /// Obtain the registry again for specs whose lock file changed.
+    fn refresh_locks(&mut self, reloads: &[Reload], round: &mut Round) {
         for r in reloads {
             if let Reload::Lock(i) = r
                 && self.lock_changed(*i)
@@ -226,36 +274,30 @@ impl<'a> Session<'a> {
                 );
                 self.specs[*i].unit.attachment = attachment;
                 if changed {
-                    dirty.push((*i, Why::Changed));
+                    round.dirty.push((*i, Why::Changed));
                 }
             }
         }
+    }
+
+    /// Attach the specs in `rekey` to the registry of their (possibly new) discovery key.
+    fn reattach(&mut self, rekey: &mut Vec<usize>) {
         rekey.sort_unstable();
         rekey.dedup();
-        if !rekey.is_empty() {
-            let wfs: Vec<_> = rekey.iter().map(|&i| self.specs[i].unit.wf).collect();
-            self.driver.probe_local_channels(&wfs);
-            for &i in &rekey {
-                let unit = &self.specs[i].unit;
-                let attachment = self.driver.registries.attach(
-                    &mut self.driver.db,
-                    unit.spec_ref(),
-                    &unit.attachment,
-                );
-                self.specs[i].unit.attachment = attachment;
-            }
+        if rekey.is_empty() {
+            return;
         }
-        // Each spec once, with the most telling reason.
-        let mut once: Vec<(usize, Why)> = Vec::new();
-        for (i, why) in dirty {
-            match once.iter_mut().find(|(j, _)| *j == i) {
-                Some(entry) if entry.1 == Why::Changed => entry.1 = why,
-                Some(_) => {}
-                None => once.push((i, why)),
-            }
+        let wfs: Vec<_> = rekey.iter().map(|&i| self.specs[i].unit.wf).collect();
+        self.driver.probe_local_channels(&wfs);
+        for &i in rekey.iter() {
+            let unit = &self.specs[i].unit;
+            let attachment = self.driver.registries.attach(
+                &mut self.driver.db,
+                unit.spec_ref(),
+                &unit.attachment,
+            );
+            self.specs[i].unit.attachment = attachment;
         }
-        once.sort_by_key(|(i, _)| *i);
-        self.build(once, start);
     }
 
     /// Look for specs below `root`: new ones are loaded and attached, known ones re-read
