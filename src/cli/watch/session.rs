@@ -35,6 +35,9 @@ pub(super) struct Watched {
     /// The bytes of the spec's lock file when its registry was last obtained (`None`: no
     /// lock file).
     pub lock: Option<Vec<u8>>,
+    /// The last write of its package failed: the next event of the spec (even a save with
+    /// the same bytes, or a `touch`) retries it.
+    pub owed: bool,
 }
 
 impl Watched {
@@ -46,6 +49,7 @@ impl Watched {
             deleted: false,
             last: None,
             lock,
+            owed: false,
         }
     }
 }
@@ -62,6 +66,8 @@ pub(super) enum Why {
     Changed,
     New,
     Recreated,
+    /// Nothing changed, but the last write failed: write again.
+    Retry,
 }
 
 /// What one round found to do: the specs to rebuild (with why) and those whose
@@ -385,8 +391,10 @@ impl<'a> Session<'a> {
                 }
                 if was_deleted {
                     Some(Why::Recreated)
+                } else if changed {
+                    Some(Why::Changed)
                 } else {
-                    changed.then_some(Why::Changed)
+                    w.owed.then_some(Why::Retry)
                 }
             }
         }
@@ -409,6 +417,7 @@ impl<'a> Session<'a> {
             let prefix = match why {
                 Why::New => "new spec, ",
                 Why::Recreated => "re-created, ",
+                Why::Retry => "retried the failed write: ",
                 Why::Start | Why::Changed => "",
             };
             if errors > 0 {
@@ -436,18 +445,27 @@ impl<'a> Session<'a> {
             };
             let result = update_in_place(w.unit.parent(), &package, previous);
             let mut files: Vec<String> = package.files.iter().map(|(p, _)| p.clone()).collect();
+            let owed = std::mem::take(&mut w.owed);
             let msg = match result {
                 Ok(report) => {
                     let summary = describe(w, why, &release, &report, package.files.len());
+                    let prefix = if owed && why != Why::Retry {
+                        "wrote the package owed since the failed write: "
+                    } else {
+                        prefix
+                    };
                     format!("{prefix}{summary}")
                 }
                 Err(e) => {
+                    w.owed = true;
                     // Some files may hold the new contents: remember both sets.
                     files.extend(previous.iter().cloned());
                     files.sort();
                     files.dedup();
                     let _ = fail(&e);
-                    format!("{prefix}could not write the package (see above)")
+                    format!(
+                        "{prefix}could not write the package (see above); the next change or save of the spec retries"
+                    )
                 }
             };
             w.last = Some((release, files));
