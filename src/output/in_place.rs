@@ -1,6 +1,8 @@
 //! `watch`'s mode: update an existing release directory file by file.
 
-use super::{OutputError, WriteReport, check_paths, compare, existing_dir, io_err};
+use super::{
+    OutputError, WriteReport, check_paths, compare, existing_dir, io_err, real_directories,
+};
 use crate::artifacts::Package;
 use camino::Utf8Path;
 use std::fs;
@@ -22,12 +24,16 @@ pub fn update_in_place(
     if !existing_dir(&dir, false)? {
         fs::create_dir_all(&dir).map_err(io_err(&dir))?;
     }
+    // Before anything is compared or written: no write may follow a link out of `dir`.
+    let all = package.files.iter().map(|(p, _)| p).chain(previous);
+    let replaced_links = real_directories(&dir, all.map(String::as_str)).map_err(io_err(&dir))?;
     let (written, unchanged) = compare(&dir, package, true);
     let mut report = WriteReport {
         dir: dir.clone(),
         written: Vec::new(),
         unchanged,
         removed: Vec::new(),
+        replaced_links,
     };
     let incomplete = |report: &WriteReport, path: &Utf8Path, source: io::Error| {
         let mut done = report.written.clone();
@@ -108,6 +114,37 @@ mod tests {
     fn stamp(path: &Utf8Path) -> (u64, std::time::SystemTime) {
         let m = fs::metadata(path).unwrap();
         (m.ino(), m.modified().unwrap())
+    }
+
+    #[test]
+    fn never_writes_through_a_symlinked_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let parent = Utf8Path::from_path(tmp.path()).unwrap();
+        let first = pkg(&[("a.txt", "1"), ("d/b.txt", "2"), ("d/e/c.txt", "3")]);
+        update_in_place(parent, &first, &[]).unwrap();
+        let dir = parent.join("wt-x-workflow");
+        // `d` becomes a link to a directory outside the release directory.
+        let outside = parent.join("outside");
+        fs::create_dir_all(outside.join("e")).unwrap();
+        fs::write(outside.join("b.txt"), "mine").unwrap();
+        fs::write(outside.join("e/c.txt"), "3").unwrap();
+        fs::remove_dir_all(dir.join("d")).unwrap();
+        std::os::unix::fs::symlink(&outside, dir.join("d")).unwrap();
+
+        let previous: Vec<String> = first.files.iter().map(|(p, _)| p.clone()).collect();
+        let second = pkg(&[("a.txt", "1"), ("d/b.txt", "22"), ("d/e/c.txt", "3")]);
+        let r = update_in_place(parent, &second, &previous).unwrap();
+        assert_eq!(r.replaced_links, ["d"]);
+        assert!(!fs::symlink_metadata(dir.join("d")).unwrap().is_symlink());
+        assert_eq!(fs::read_to_string(dir.join("d/b.txt")).unwrap(), "22");
+        assert_eq!(fs::read_to_string(dir.join("d/e/c.txt")).unwrap(), "3");
+        // The link's target is untouched.
+        assert_eq!(fs::read_to_string(outside.join("b.txt")).unwrap(), "mine");
+        let names: Vec<_> = fs::read_dir(&outside)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "nothing was added outside: {names:?}");
     }
 
     #[test]

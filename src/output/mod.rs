@@ -35,6 +35,9 @@ pub struct WriteReport {
     pub unchanged: Vec<String>,
     /// Files of the previous package that the new one no longer has.
     pub removed: Vec<String>,
+    /// Symbolic links found where the package has a directory, replaced by a real
+    /// directory (their targets untouched): wtc never writes through a link.
+    pub replaced_links: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +110,44 @@ fn existing_dir(dir: &Utf8Path, exists_error: bool) -> Result<bool, OutputError>
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(io_err(dir)(e)),
     }
+}
+
+/// Make every directory that `rels` (relative file paths) pass through below `root` a real
+/// directory: a symbolic link in such a place (which may lead out of `root`) is removed,
+/// without touching its target, and an empty directory made in its place, so no later
+/// write can land outside `root`. Missing directories are left to be created. Returns the
+/// links replaced, as relative paths.
+pub fn real_directories<'a>(
+    root: &Utf8Path,
+    rels: impl IntoIterator<Item = &'a str>,
+) -> io::Result<Vec<String>> {
+    let mut replaced = Vec::new();
+    let mut seen = BTreeSet::new();
+    for rel in rels {
+        let parts: Vec<&str> = rel.split('/').collect();
+        let mut prefix = String::new();
+        for part in &parts[..parts.len().saturating_sub(1)] {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            if !seen.insert(prefix.clone()) {
+                continue;
+            }
+            let path = root.join(&prefix);
+            match fs::symlink_metadata(&path) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    fs::remove_file(&path)?;
+                    fs::create_dir(&path)?;
+                    replaced.push(prefix.clone());
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => break,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(replaced)
 }
 
 /// Split the package's files into those whose bytes differ from `dir`'s (or are missing

@@ -36,6 +36,7 @@ pub fn write_package(
             .filter(|f| !new_files.contains(f.as_str()))
             .cloned()
             .collect(),
+        replaced_links: Vec::new(),
     };
     if exists && report.written.is_empty() && report.removed.is_empty() {
         return Ok(report);

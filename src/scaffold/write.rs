@@ -7,6 +7,7 @@
 //! and every other file stays.
 
 use super::render::RenderedFile;
+use crate::output::real_directories;
 use camino::{Utf8Path, Utf8PathBuf};
 use std::fs;
 use std::io::{self, Write};
@@ -19,6 +20,9 @@ pub struct WriteReport {
     pub written: Vec<String>,
     /// Files that already had the rendered text.
     pub unchanged: Vec<String>,
+    /// Symbolic links found where the project has a directory, replaced by a real
+    /// directory (their targets untouched): wtc never writes through a link.
+    pub replaced_links: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +71,8 @@ pub fn write_project(
             if !clobber {
                 return Err(WriteError::Exists(dir.to_owned()));
             }
+            let rels = files.iter().map(|f| f.path.as_str());
+            report.replaced_links = real_directories(dir, rels).map_err(io_err(dir))?;
             for f in files {
                 let target = dir.join(&f.path);
                 if fs::read(&target).is_ok_and(|old| old == f.text.as_bytes()) {
@@ -187,5 +193,29 @@ mod tests {
             write_project(&root.join("plain"), &files, true),
             Err(WriteError::NotADirectory(_))
         ));
+    }
+
+    #[test]
+    fn clobber_never_writes_through_a_symlinked_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = Utf8Path::from_path(tmp.path()).unwrap();
+        let dir = root.join("proj");
+        let files = [file(".github/workflows/ci.yml", "new\n")];
+        write_project(&dir, &files, false).unwrap();
+        let outside = root.join("outside");
+        fs::create_dir(&outside).unwrap();
+        fs::write(outside.join("ci.yml"), "theirs\n").unwrap();
+        fs::remove_dir_all(dir.join(".github/workflows")).unwrap();
+        std::os::unix::fs::symlink(&outside, dir.join(".github/workflows")).unwrap();
+        let r = write_project(&dir, &files, true).unwrap();
+        assert_eq!(r.replaced_links, [".github/workflows"]);
+        assert_eq!(
+            fs::read_to_string(outside.join("ci.yml")).unwrap(),
+            "theirs\n"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.join(".github/workflows/ci.yml")).unwrap(),
+            "new\n"
+        );
     }
 }

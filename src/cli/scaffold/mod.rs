@@ -300,6 +300,11 @@ pub fn init(args: &InitArgs, prepared: Option<Prepared>, matches: &ArgMatches) -
     };
     match write_project(&dir, &files, args.clobber) {
         Ok(report) => {
+            for link in &report.replaced_links {
+                warn(format!(
+                    "`{link}` was a symbolic link; replaced it with a directory (wtc never writes through links; the link's target is untouched)"
+                ));
+            }
             println!("Initialized workflow project at: {}", report.dir);
             ExitCode::SUCCESS
         }

@@ -12,7 +12,7 @@ use super::super::overrides::reload_env_overrides;
 use super::super::reads::{Reads, Role};
 use super::super::specs::{self, Input, expand};
 use super::super::templates::reload_template_dir;
-use super::super::term::{clock, fail, millis};
+use super::super::term::{clock, fail, millis, warn};
 use super::targets::{Reload, Target, canonical};
 use crate::discovery::lock::lock_path;
 use crate::output::{WriteReport, update_in_place};
@@ -448,6 +448,12 @@ impl<'a> Session<'a> {
             let owed = std::mem::take(&mut w.owed);
             let msg = match result {
                 Ok(report) => {
+                    for link in &report.replaced_links {
+                        warn(format!(
+                            "{}: `{link}` in {release} was a symbolic link; replaced it with a directory (wtc never writes through links; the link's target is untouched)",
+                            w.unit.shown
+                        ));
+                    }
                     let summary = describe(w, why, &release, &report, package.files.len());
                     let prefix = if owed && why != Why::Retry {
                         "wrote the package owed since the failed write: "
