@@ -54,9 +54,11 @@ pub fn strict_environment<'s>() -> Environment<'s> {
 }
 
 /// [`strict_environment`] with the filters the package templates use: `pystr` (a Python
-/// string literal), `tomlstr` (a TOML basic string), `tomlkey` (a TOML key).
+/// string literal), `tomlstr` (a TOML basic string), `tomlkey` (a TOML key), `sh` (one
+/// shell word, for Dockerfile `RUN`/`CMD` lines).
 pub fn package_environment<'s>() -> Environment<'s> {
     let mut env = strict_environment();
+    env.add_filter("sh", |s: String| shell_word(&s));
     env.add_filter("pystr", |s: String| crate::pyfmt::py_str(&s));
     env.add_filter("tomlstr", |s: String| crate::tomlw::basic_string(&s));
     env.add_filter("tomlkey", |s: String| toml_key(&s));
@@ -144,11 +146,51 @@ pub fn toml_key(s: &str) -> String {
     }
 }
 
+/// `s` as one POSIX shell word on one line: as it is when it is made only of characters
+/// that are never special (letters, digits, `_ . , : / + = @ % -`), else single-quoted.
+/// Control characters (a newline would end a Dockerfile instruction and start another)
+/// are written as their escapes (`\n`, `\u{1b}`) inside the quotes, so the word can never
+/// leave its line; the CLI's own checks keep such values from getting here at all.
+pub fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_.,:/+=@%-".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        return s.to_string();
+    }
+    let mut out = String::from("'");
+    for c in s.chars() {
+        match c {
+            '\'' => out.push_str("'\\''"),
+            c if c.is_control() => out.push_str(&c.escape_default().to_string()),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn toml_keys() {
         assert_eq!(super::toml_key("wt-x_1"), "wt-x_1");
         assert_eq!(super::toml_key("a.b"), "\"a.b\"");
+    }
+
+    #[test]
+    fn shell_words_stay_on_their_line() {
+        use super::shell_word;
+        assert_eq!(shell_word("WT_RESULTS"), "WT_RESULTS");
+        assert_eq!(shell_word("0.41.4"), "0.41.4");
+        assert_eq!(shell_word("wt-greeting-chain-workflow"), "wt-greeting-chain-workflow");
+        assert_eq!(shell_word(""), "''");
+        assert_eq!(shell_word("a b"), "'a b'");
+        assert_eq!(
+            shell_word("X\"); import os; os.system(\"id\"); (\""),
+            "'X\"); import os; os.system(\"id\"); (\"'"
+        );
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        let injected = shell_word("X\nRUN echo injected");
+        assert_eq!(injected, "'X\\nRUN echo injected'");
+        assert!(!injected.contains('\n'));
     }
 }
