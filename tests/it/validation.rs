@@ -7,7 +7,7 @@ use wtc::diagnostics::Severity;
 use wtc::syntax::span::LineIndex;
 
 /// The example registry plus a second `add` in another module (for ambiguity tests).
-fn registry() -> String {
+fn registry_with_two_adds() -> String {
     let mut doc: serde_json::Value = serde_json::from_str(&example_registry()).unwrap();
     let mut dup = doc["entries"]["wtc_example_tasks.arithmetic.add"].clone();
     dup["module_path"] = "other_tasks.math".into();
@@ -23,7 +23,7 @@ fn diagnose(spec: &str) -> Vec<Seen> {
         &db,
         Utf8Path::new("spec.yaml"),
         spec,
-        &registry(),
+        &registry_with_two_adds(),
         vec![],
         &CompileArgs::default(),
     );
@@ -590,7 +590,7 @@ fn rendered_diagnostic_snapshot() {
         &db,
         Utf8Path::new("spec.yaml"),
         &spec,
-        &registry(),
+        &registry_with_two_adds(),
         vec![],
         &CompileArgs::default(),
     );
@@ -607,7 +607,7 @@ fn rendered_diagnostic_snapshot() {
 
 #[test]
 fn invalid_registry_schema_points_at_the_task() {
-    let mut doc: serde_json::Value = serde_json::from_str(&registry()).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&registry_with_two_adds()).unwrap();
     doc["entries"]["wtc_example_tasks.strings.shout"]["json_schema"]["properties"]["text"] =
         serde_json::json!({"oneOf": []});
     let spec = format!("{HEAD}workflow:\n  - id: a\n    task: shout\n");
