@@ -10,7 +10,7 @@ use salsa::Setter;
 use std::sync::Arc;
 use wtc::artifacts::graph::task_graph;
 use wtc::artifacts::{package, package_without_images};
-use wtc::db::{Database, Host, Options, RegistryInput, SpecFile, Workflow};
+use wtc::db::{Database, Workflow, WorkflowBuilder};
 use wtc::graph::{layout, raster, render};
 use wtc::registry::Registry;
 
@@ -70,11 +70,10 @@ fn inputs() -> Vec<Input> {
 }
 
 fn setup(db: &Database, input: &Input) -> Workflow {
-    let registry = RegistryInput::new(db, input.registry.clone(), Arc::new(vec![]));
-    let options = Options::new(db, input.prefix.clone(), "WT_RESULTS".into(), String::new());
-    let file = SpecFile::new(db, input.spec.clone(), input.text.clone());
-    let host = Host::new(db, "linux-64".into(), Arc::default());
-    Workflow::new(db, file, registry, options, host)
+    WorkflowBuilder::new()
+        .prefix(input.prefix.clone())
+        .registry(input.registry.clone(), Arc::new(vec![]))
+        .build(db, input.spec.clone(), input.text.clone())
 }
 
 fn bench(c: &mut Criterion) {
@@ -163,13 +162,12 @@ fn all_corpus(c: &mut Criterion) {
                 let wfs: Vec<Workflow> = specs
                     .iter()
                     .map(|(path, text, registry, prefix, env, variant)| {
-                        let registry = RegistryInput::new(&db, registry.clone(), Arc::new(vec![]));
-                        let options = Options::builder(prefix.clone(), env.clone(), String::new())
+                        WorkflowBuilder::new()
+                            .prefix(prefix.clone())
+                            .results_env_var(env.clone())
                             .variant(variant.clone())
-                            .new(&db);
-                        let file = SpecFile::new(&db, path.clone(), text.clone());
-                        let host = Host::new(&db, "linux-64".into(), Arc::default());
-                        Workflow::new(&db, file, registry, options, host)
+                            .registry(registry.clone(), Arc::new(vec![]))
+                            .build(&db, path.clone(), text.clone())
                     })
                     .collect();
                 use rayon::prelude::*;

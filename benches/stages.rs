@@ -7,7 +7,7 @@ use camino::Utf8PathBuf;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::sync::Arc;
 use wtc::artifacts::{dag, params_json, readme_md, rjsf_json};
-use wtc::db::{Database, Host, Options, RegistryInput, SpecFile, Workflow};
+use wtc::db::{Database, Workflow, WorkflowBuilder};
 use wtc::registry::Registry;
 
 fn input() -> (String, String, Arc<Registry>) {
@@ -31,11 +31,9 @@ fn input() -> (String, String, Arc<Registry>) {
 }
 
 fn workflow(db: &Database, text: &str, registry: &Arc<Registry>) -> Workflow {
-    let registry = RegistryInput::new(db, registry.clone(), Arc::new(vec![]));
-    let options = Options::new(db, "wt".into(), "WT_RESULTS".into(), String::new());
-    let file = SpecFile::new(db, "spec.yaml".into(), text.to_string());
-    let host = Host::new(db, "linux-64".into(), Arc::default());
-    Workflow::new(db, file, registry, options, host)
+    WorkflowBuilder::new()
+        .registry(registry.clone(), Arc::new(vec![]))
+        .build(db, "spec.yaml".into(), text.to_string())
 }
 
 /// Measure `stage` on a fresh database where `before` has already run.

@@ -181,7 +181,10 @@ mod tests {
         use super::shell_word;
         assert_eq!(shell_word("WT_RESULTS"), "WT_RESULTS");
         assert_eq!(shell_word("0.41.4"), "0.41.4");
-        assert_eq!(shell_word("wt-greeting-chain-workflow"), "wt-greeting-chain-workflow");
+        assert_eq!(
+            shell_word("wt-greeting-chain-workflow"),
+            "wt-greeting-chain-workflow"
+        );
         assert_eq!(shell_word(""), "''");
         assert_eq!(shell_word("a b"), "'a b'");
         assert_eq!(

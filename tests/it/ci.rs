@@ -2,12 +2,8 @@
 //! same command, and the examples' committed `wtc.lock` files are current (so the README's
 //! quick start, `wtc compile --all examples`, runs offline with no `--registry`).
 
-use std::path::Path;
-use std::process::Command;
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::support::Workspace;
+use crate::support::repo;
 
 /// The `[tasks]` of `pixi.toml`: (name, command).
 fn pixi_tasks() -> Vec<(String, String)> {
@@ -81,20 +77,18 @@ fn the_examples_lock_files_are_current_and_hold_the_committed_registry() {
             lock["registry"],
             registry,
             "{} does not hold examples/registry.json; run `pixi run lock-examples`",
-            path.display()
+            path
         );
     }
     // The lock keys match the specs' discovery inputs: `--locked` fails otherwise.
-    let out = Command::new(env!("CARGO_BIN_EXE_wtc"))
-        .args(["check", "--all", "examples", "--locked", "--quiet"])
+    let ws = Workspace::new();
+    let run = ws
+        .wtc(["check", "--all", "examples", "--locked", "--quiet"])
         .current_dir(repo())
-        .env_remove("WTC_CACHE_DIR")
-        .env("XDG_CACHE_HOME", repo().join("target/no-cache"))
-        .output()
-        .expect("run wtc");
+        .output();
     assert!(
-        out.status.success(),
+        run.status.success(),
         "examples' lock files are stale (run `pixi run lock-examples`):\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        run.stderr
     );
 }

@@ -370,8 +370,8 @@ pub fn crate_sources(root: &Path) -> Vec<Source> {
 
 #[test]
 fn layers_are_respected_and_acyclic() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let violations = check(&crate_sources(root));
+    let root = crate::support::repo();
+    let violations = check(&crate_sources(root.as_std_path()));
     assert!(
         violations.is_empty(),
         "{} layer violation(s):\n{}",

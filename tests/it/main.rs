@@ -1,4 +1,29 @@
-//! The integration tests: one binary, one module per area (see CONTRIBUTING.md).
+//! The integration tests: one binary, one module per area (see ARCHITECTURE.md, "Tests"),
+//! sharing the helpers of [`support`].
+
+mod support;
 
 mod ci;
+mod cli;
+mod corpus;
+mod discovery;
+mod discovery_cli;
+mod discovery_inputs;
+mod env_overrides;
+mod execution;
+mod fingerprint;
+mod generated_tests;
+mod golden;
+mod graph;
+mod incremental;
+mod incremental_snapshots;
 mod layers;
+mod no_panic;
+mod pixi_toml;
+mod pydantic_models;
+mod ruff;
+mod scaffold;
+mod snapshots;
+mod templates;
+mod validation;
+mod watch;

@@ -1,15 +1,13 @@
 //! `graph.dot`, `graph.svg` and `graph.png` of the examples and of large corpus specs.
 //!
-//! The DOT text itself is checked against the reference in `tests/corpus.rs` and
-//! snapshotted in `tests/snapshots.rs`; here it is the oracle: the SVG must have one
+//! The DOT text itself is checked against the reference in `tests/it/corpus.rs` and
+//! snapshotted in `tests/it/snapshots.rs`; here it is the oracle: the SVG must have one
 //! labelled node per DOT node and one edge per DOT edge, the PNG must decode to a sensibly
 //! sized, non-blank picture, both must be byte-for-byte reproducible, and the built-in
 //! layout must keep nodes apart and edges out of the tables.
 
-mod common;
-
+use crate::support::*;
 use camino::Utf8PathBuf;
-use common::*;
 use resvg::usvg::roxmltree;
 use std::collections::BTreeMap;
 use wtc::artifacts::graph::graph_drawing;

@@ -15,10 +15,8 @@
 //! Set `WTC_FINGERPRINT_DUMP=<dir>` to write wtc's `spec_sha256` input of each spec there
 //! (`<name>.json`), for diffing against the reference's pydantic dump.
 
-mod common;
-
+use crate::support::*;
 use camino::{Utf8Path, Utf8PathBuf};
-use common::*;
 use salsa::Setter;
 use std::sync::Arc;
 use wtc::artifacts::readme_md::{fingerprint, installed_requirements};
@@ -222,18 +220,8 @@ fn golden_fingerprints_match_the_reference() {
     };
     let db = Database::default();
     let mut failures = Vec::new();
-    for (vector, args) in [
-        ("v1", CompileArgs::default()),
-        (
-            "v2",
-            CompileArgs {
-                prefix: "ecoscope-workflows".into(),
-                results_env_var: "MY_RESULTS".into(),
-                variant: Some("gcp".into()),
-                ..CompileArgs::default()
-            },
-        ),
-    ] {
+    for vector in ["v1", "v2"] {
+        let args = golden_args(vector);
         let input = golden.join(vector).join("input");
         let registry = std::fs::read_to_string(input.join("registry.json")).unwrap();
         // The vectors were produced with the conda solve stubbed out: nothing was solved.

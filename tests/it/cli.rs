@@ -1,108 +1,65 @@
 //! The `wtc` binary: exit codes, output directory handling, diagnostics on stderr.
 
-mod common;
-
+use crate::support::{Run, Workspace, text};
 use camino::{Utf8Path, Utf8PathBuf};
-use common::{copy_example, repo};
-use std::process::{Command, Output};
-
-fn wtc(args: &[&str], cwd: &Utf8Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wtc"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("wtc runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// A temp dir with a copy of an example spec and the registry.
-fn workspace(example: &str) -> (tempfile::TempDir, Utf8PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = Utf8PathBuf::from_path_buf(tmp.path().to_path_buf()).unwrap();
-    std::fs::create_dir_all(root.join(example)).unwrap();
-    std::fs::copy(
-        repo().join("examples").join(example).join("spec.yaml"),
-        root.join(example).join("spec.yaml"),
-    )
-    .unwrap();
-    std::fs::copy(
-        repo().join("examples/registry.json"),
-        root.join("registry.json"),
-    )
-    .unwrap();
-    (tmp, root)
-}
 
 #[test]
 fn compile_check_clobber_and_errors() {
-    let (_tmp, root) = workspace("chain");
-    let out = wtc(
-        &[
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
+    let out = ws
+        .wtc([
             "compile",
             "--spec",
             "chain/spec.yaml",
             "--registry",
             "registry.json",
-        ],
-        &root,
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        ])
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     let dir = root.join("chain/wt-greeting-chain-workflow");
-    assert_eq!(
-        text(&out.stdout).trim(),
-        format!("Compiled workflow to: {dir}")
-    );
+    assert_eq!(out.stdout.trim(), format!("Compiled workflow to: {dir}"));
     let dag = dir.join("wt_greeting_chain_workflow/dags/run_sequential.py");
     assert!(dag.is_file());
 
     // Existing output without --clobber: exit 1, nothing touched.
     let before = std::fs::metadata(&dag).unwrap().modified().unwrap();
-    let out = wtc(
-        &["compile", "chain/spec.yaml", "--registry", "registry.json"],
-        &root,
-    );
+    let out = ws
+        .wtc(["compile", "chain/spec.yaml", "--registry", "registry.json"])
+        .output();
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("already exists"),
-        "{}",
-        text(&out.stderr)
-    );
-    assert!(text(&out.stderr).contains("--clobber"));
+    assert!(out.stderr.contains("already exists"), "{}", out.stderr);
+    assert!(out.stderr.contains("--clobber"));
 
     // --clobber with identical output rewrites nothing.
     std::thread::sleep(std::time::Duration::from_millis(20));
-    let out = wtc(
-        &[
+    let out = ws
+        .wtc([
             "compile",
             "chain/spec.yaml",
             "--registry",
             "registry.json",
             "--clobber",
-        ],
-        &root,
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        ])
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     assert_eq!(std::fs::metadata(&dag).unwrap().modified().unwrap(), before);
 
     // An invalid edit fails with a located diagnostic and keeps the previous package.
     let spec = root.join("chain/spec.yaml");
     let good = std::fs::read_to_string(&spec).unwrap();
     std::fs::write(&spec, good.replace("task: shout", "task: shuot")).unwrap();
-    let out = wtc(
-        &[
+    let out = ws
+        .wtc([
             "compile",
             "chain/spec.yaml",
             "--registry",
             "registry.json",
             "--clobber",
-        ],
-        &root,
-    );
+        ])
+        .output();
     assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
+    let err = &out.stderr;
     assert!(
         err.contains("error[unknown-task]: task `shuot` is not a known task"),
         "{err}"
@@ -112,22 +69,20 @@ fn compile_check_clobber_and_errors() {
     assert!(dag.is_file(), "previous package kept");
 
     // `check` validates without writing.
-    let out = wtc(
-        &["check", "chain/spec.yaml", "--registry", "registry.json"],
-        &root,
-    );
+    let out = ws
+        .wtc(["check", "chain/spec.yaml", "--registry", "registry.json"])
+        .output();
     assert_eq!(out.status.code(), Some(1));
     std::fs::write(&spec, &good).unwrap();
-    let out = wtc(
-        &["check", "chain/spec.yaml", "--registry", "registry.json"],
-        &root,
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = ws
+        .wtc(["check", "chain/spec.yaml", "--registry", "registry.json"])
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
 }
 
 /// Stdout lines with the timings (` in 12 ms`) taken off.
-fn summary(out: &Output) -> Vec<String> {
-    text(&out.stdout)
+fn summary(out: &Run) -> Vec<String> {
+    out.stdout
         .lines()
         .map(|l| match l.rsplit_once(" in ") {
             Some((line, took)) if took.ends_with(" ms") => line.to_string(),
@@ -138,20 +93,20 @@ fn summary(out: &Output) -> Vec<String> {
 
 #[test]
 fn several_specs_in_one_call() {
-    let (_tmp, root) = workspace("chain");
-    copy_example(&root, "groups", "groups");
-    let out = wtc(
-        &[
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
+    ws.copy_example("groups", "groups");
+    let out = ws
+        .wtc([
             "compile",
             "chain/spec.yaml",
             "--spec",
             "groups/spec.yaml",
             "--registry",
             "registry.json",
-        ],
-        &root,
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        ])
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     assert_eq!(
         summary(&out),
         [
@@ -168,10 +123,11 @@ fn several_specs_in_one_call() {
 
 #[test]
 fn batch_compiles_a_directory_and_survives_a_failing_spec() {
-    let (_tmp, root) = workspace("chain");
-    copy_example(&root, "groups", "examples/groups");
-    copy_example(&root, "map-reduce", "examples/nested/map-reduce");
-    copy_example(&root, "chain", "examples/bad");
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
+    ws.copy_example("groups", "examples/groups");
+    ws.copy_example("map-reduce", "examples/nested/map-reduce");
+    ws.copy_example("chain", "examples/bad");
     let bad = root.join("examples/bad/spec.yaml");
     let good = std::fs::read_to_string(&bad).unwrap();
     std::fs::write(&bad, good.replace("task: shout", "task: shuot")).unwrap();
@@ -195,8 +151,8 @@ fn batch_compiles_a_directory_and_survives_a_failing_spec() {
     .unwrap();
     let args = ["compile", "--all", ".", "--registry", "registry.json"];
 
-    let out = wtc(&args, &root);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let out = ws.wtc(args).output();
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
     assert_eq!(
         summary(&out),
         [
@@ -207,7 +163,7 @@ fn batch_compiles_a_directory_and_survives_a_failing_spec() {
             "Compiled 4 specs (1 failed)",
         ]
     );
-    let err = text(&out.stderr);
+    let err = &out.stderr;
     assert!(err.contains("examples/bad/spec.yaml:25:11"), "{err}");
     assert!(
         err.contains("could not compile `examples/bad/spec.yaml`"),
@@ -223,7 +179,7 @@ fn batch_compiles_a_directory_and_survives_a_failing_spec() {
     let before = std::fs::metadata(&dag).unwrap().modified().unwrap();
 
     // Existing packages without --clobber: each one fails, none is touched.
-    let out = wtc(&args, &root);
+    let out = ws.wtc(args).output();
     assert_eq!(out.status.code(), Some(1));
     let lines = summary(&out);
     assert_eq!(
@@ -231,11 +187,11 @@ fn batch_compiles_a_directory_and_survives_a_failing_spec() {
         "  failed   chain/spec.yaml: `wt-greeting-chain-workflow` already exists (--clobber replaces it)"
     );
     assert_eq!(lines[4], "Compiled 4 specs (4 failed)");
-    assert_eq!(text(&out.stderr).matches("help: use --clobber").count(), 3);
+    assert_eq!(out.stderr.matches("help: use --clobber").count(), 3);
 
     // With --clobber: replaced, nothing rewritten; the bad spec still fails.
     std::thread::sleep(std::time::Duration::from_millis(20));
-    let out = wtc(&[&args[..], &["--clobber"]].concat(), &root);
+    let out = ws.wtc([&args[..], &["--clobber"]].concat()).output();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         summary(&out)[3],
@@ -245,16 +201,18 @@ fn batch_compiles_a_directory_and_survives_a_failing_spec() {
 
     // Fixed: every spec compiles, exit 0; -q prints nothing.
     std::fs::write(&bad, &good).unwrap();
-    let out = wtc(&[&args[..], &["--clobber"]].concat(), &root);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = ws.wtc([&args[..], &["--clobber"]].concat()).output();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     assert_eq!(summary(&out).last().unwrap(), "Compiled 4 specs");
-    let out = wtc(&[&args[..], &["--clobber", "-q"]].concat(), &root);
+    let out = ws.wtc([&args[..], &["--clobber", "-q"]].concat()).output();
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(text(&out.stdout), "");
+    assert_eq!(out.stdout, "");
 
     // `check` takes directories too (positional here).
-    let out = wtc(&["check", "examples", "--registry", "registry.json"], &root);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = ws
+        .wtc(["check", "examples", "--registry", "registry.json"])
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     assert_eq!(
         summary(&out),
         [
@@ -266,99 +224,89 @@ fn batch_compiles_a_directory_and_survives_a_failing_spec() {
     );
     // An empty directory is an error.
     std::fs::create_dir_all(root.join("empty")).unwrap();
-    let out = wtc(
-        &["compile", "--all", "empty", "--registry", "registry.json"],
-        &root,
-    );
+    let out = ws
+        .wtc(["compile", "--all", "empty", "--registry", "registry.json"])
+        .output();
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("no spec.yaml found"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(out.stderr.contains("no spec.yaml found"), "{}", out.stderr);
 }
 
 #[test]
 fn deny_warnings_turns_warnings_into_errors() {
-    let (_tmp, root) = workspace("chain");
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
     let spec = root.join("chain/spec.yaml");
     let text_ = std::fs::read_to_string(&spec).unwrap();
     std::fs::write(&spec, text_.replace("      b: 10", "      bb: 10")).unwrap();
-    let out = wtc(
-        &["check", "chain/spec.yaml", "--registry", "registry.json"],
-        &root,
-    );
+    let out = ws
+        .wtc(["check", "chain/spec.yaml", "--registry", "registry.json"])
+        .output();
     assert_eq!(out.status.code(), Some(0));
     assert!(
-        text(&out.stderr).contains("warning[unknown-argument]"),
+        out.stderr.contains("warning[unknown-argument]"),
         "{}",
-        text(&out.stderr)
+        out.stderr
     );
-    assert!(text(&out.stderr).contains("did you mean `b`?"));
-    let out = wtc(
-        &[
+    assert!(out.stderr.contains("did you mean `b`?"));
+    let out = ws
+        .wtc([
             "check",
             "chain/spec.yaml",
             "--registry",
             "registry.json",
             "--deny-warnings",
-        ],
-        &root,
-    );
+        ])
+        .output();
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("error[unknown-argument]"));
+    assert!(out.stderr.contains("error[unknown-argument]"));
 }
 
 #[test]
 fn usage_and_input_errors() {
-    let (_tmp, root) = workspace("chain");
-    assert_eq!(wtc(&["compile", "--bogus"], &root).status.code(), Some(2));
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
     assert_eq!(
-        wtc(&["compile", "--registry", "registry.json"], &root)
+        ws.wtc(["compile", "--bogus"]).output().status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        ws.wtc(["compile", "--registry", "registry.json"])
+            .output()
             .status
             .code(),
         Some(2)
     );
-    assert_eq!(wtc(&[], &root).status.code(), Some(2));
-    let out = wtc(
-        &["compile", "nope.yaml", "--registry", "registry.json"],
-        &root,
-    );
+    assert_eq!(ws.wtc::<_, &str>([]).output().status.code(), Some(2));
+    let out = ws
+        .wtc(["compile", "nope.yaml", "--registry", "registry.json"])
+        .output();
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("spec file not found"));
+    assert!(out.stderr.contains("spec file not found"));
     // Without --registry, discovery runs; with --locked and no lock file it cannot.
-    let out = wtc(&["compile", "chain/spec.yaml", "--locked"], &root);
+    let out = ws.wtc(["compile", "chain/spec.yaml", "--locked"]).output();
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("wtc lock"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(out.stderr.contains("wtc lock"), "{}", out.stderr);
     std::fs::write(root.join("bad.json"), "{\"entries\": 3}").unwrap();
-    let out = wtc(
-        &["compile", "chain/spec.yaml", "--registry", "bad.json"],
-        &root,
-    );
+    let out = ws
+        .wtc(["compile", "chain/spec.yaml", "--registry", "bad.json"])
+        .output();
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("bad.json"),
-        "{}",
-        text(&out.stderr)
-    );
-    assert_eq!(wtc(&["--version"], &root).status.code(), Some(0));
+    assert!(out.stderr.contains("bad.json"), "{}", out.stderr);
+    assert_eq!(ws.wtc(["--version"]).output().status.code(), Some(0));
 }
 
 #[test]
 fn defaults_prints_the_bundled_dependencies() {
-    let (_tmp, root) = workspace("chain");
-    let out = wtc(&["defaults"], &root);
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
+    let out = ws.wtc(["defaults"]).output();
     assert_eq!(out.status.code(), Some(0));
-    let printed = text(&out.stdout);
+    let printed = out.stdout;
     assert_eq!(printed, wtc::dependencies::defaults::DEFAULTS_TOML);
     // It is itself a valid env-overrides file.
     std::fs::write(root.join("defaults.toml"), &printed).unwrap();
-    let out = wtc(
-        &[
+    let out = ws
+        .wtc([
             "check",
             "chain/spec.yaml",
             "--registry",
@@ -366,10 +314,9 @@ fn defaults_prints_the_bundled_dependencies() {
             "--env-overrides",
             "defaults.toml",
             "--deny-warnings",
-        ],
-        &root,
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        ])
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     expect_test::expect![[r#"
         # Layer A: the dependencies wtc injects into every compiled pixi.toml, per pixi feature.
         #
@@ -405,21 +352,17 @@ fn defaults_prints_the_bundled_dependencies() {
 
 #[test]
 fn env_overrides_and_variant_flags() {
-    let (_tmp, root) = workspace("chain");
-    std::fs::create_dir_all(root.join("groups")).unwrap();
-    std::fs::copy(
-        repo().join("examples/groups/spec.yaml"),
-        root.join("groups/spec.yaml"),
-    )
-    .unwrap();
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
+    ws.copy_example("groups", "groups");
     std::fs::create_dir_all(root.join("cfg")).unwrap();
     std::fs::write(
         root.join("cfg/overrides.toml"),
         "[feature.runner.pypi-dependencies]\nwt-runner = { path = \"../wt-runner\", editible = true }\n",
     )
     .unwrap();
-    let out = wtc(
-        &[
+    let out = ws
+        .wtc([
             "compile",
             "chain/spec.yaml",
             "groups/spec.yaml",
@@ -429,13 +372,12 @@ fn env_overrides_and_variant_flags() {
             "gcp",
             "--env-overrides",
             "cfg/overrides.toml",
-        ],
-        &root,
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        ])
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     // The warning about the override file is shown once, with a snippet of that file.
     let canonical = root.canonicalize_utf8().unwrap();
-    let stderr = text(&out.stderr);
+    let stderr = out.stderr;
     assert_eq!(
         stderr.matches("warning[unknown-key]").count(),
         1,
@@ -461,8 +403,8 @@ fn env_overrides_and_variant_flags() {
         "[feature.tests.dependencies]\npytest = \"*\"\n",
     )
     .unwrap();
-    let out = wtc(
-        &[
+    let out = ws
+        .wtc([
             "check",
             "chain/spec.yaml",
             "groups/spec.yaml",
@@ -470,11 +412,10 @@ fn env_overrides_and_variant_flags() {
             "registry.json",
             "--env-overrides",
             "cfg/overrides.toml",
-        ],
-        &root,
-    );
+        ])
+        .output();
     assert_eq!(out.status.code(), Some(1));
-    let stderr = text(&out.stderr);
+    let stderr = out.stderr;
     assert_eq!(
         stderr.matches("error[unknown-feature]").count(),
         1,
@@ -482,33 +423,33 @@ fn env_overrides_and_variant_flags() {
     );
     assert!(stderr.contains("help: did you mean `test`?"), "{stderr}");
 
-    let out = wtc(
-        &[
+    let out = ws
+        .wtc([
             "check",
             "chain/spec.yaml",
             "--registry",
             "registry.json",
             "--env-overrides",
             "nope.toml",
-        ],
-        &root,
-    );
+        ])
+        .output();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stderr).contains(&format!(
+        out.stderr.contains(&format!(
             "env-overrides file not found: {canonical}/nope.toml"
         )),
         "{}",
-        text(&out.stderr)
+        out.stderr
     );
 }
 
 #[test]
 fn packaging_files_and_update_bumps() {
-    let (_tmp, root) = workspace("chain");
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
     let args = ["compile", "chain/spec.yaml", "--registry", "registry.json"];
-    let out = wtc(&args, &root);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = ws.wtc(args).output();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     let dir = root.join("chain/wt-greeting-chain-workflow");
     for f in [
         "pixi.toml",
@@ -525,38 +466,34 @@ fn packaging_files_and_update_bumps() {
 
     // --update needs --clobber (usage error) and a lock file in the previous package.
     assert_eq!(
-        wtc(&[&args[..], &["--update"]].concat(), &root)
+        ws.wtc([&args[..], &["--update"]].concat())
+            .output()
             .status
             .code(),
         Some(2)
     );
-    let out = wtc(&[&args[..], &["--clobber", "--update"]].concat(), &root);
+    let out = ws
+        .wtc([&args[..], &["--clobber", "--update"]].concat())
+        .output();
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("pixi.lock"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(out.stderr.contains("pixi.lock"), "{}", out.stderr);
     assert_eq!(version(), "{MAJ: 0, MIN: 0, PATCH: 0}\n", "nothing written");
 
     // With a lock file: same params → minor bump, lock carried over. pixi is not on PATH
     // here: the package is written, then the missing pixi is an error (exit 1).
     std::fs::write(dir.join("pixi.lock"), "version: 6\n").unwrap();
     let no_pixi = |extra: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_wtc"))
-            .args(args)
+        ws.wtc(args)
             .args(extra)
             .env("PATH", "/nonexistent")
-            .current_dir(&root)
             .output()
-            .unwrap()
     };
     let out = no_pixi(&["--clobber", "--update"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stderr).contains("pixi is not installed"),
+        out.stderr.contains("pixi is not installed"),
         "{}",
-        text(&out.stderr)
+        out.stderr
     );
     assert_eq!(version(), "{MAJ: 0, MIN: 1, PATCH: 0}\n");
     assert_eq!(
@@ -576,7 +513,7 @@ fn packaging_files_and_update_bumps() {
     assert_eq!(version(), "{MAJ: 1, MIN: 0, PATCH: 0}\n");
 
     // Without --update, the version resets and the lock file is not kept.
-    let out = wtc(&[&args[..], &["--clobber"]].concat(), &root);
+    let out = ws.wtc([&args[..], &["--clobber"]].concat()).output();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(version(), "{MAJ: 0, MIN: 0, PATCH: 0}\n");
     assert!(!dir.join("pixi.lock").exists());
@@ -584,54 +521,42 @@ fn packaging_files_and_update_bumps() {
     // --install without pixi: written, then exit 1 with a clear message.
     let out = no_pixi(&["--clobber", "--install"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("pixi is not installed"));
+    assert!(out.stderr.contains("pixi is not installed"));
 }
 
 #[test]
 fn dockerfile_installs_the_pixi_version_of_the_environment() {
-    let (_tmp, root) = workspace("chain");
-    let out = Command::new(env!("CARGO_BIN_EXE_wtc"))
-        .args(["compile", "chain/spec.yaml", "--registry", "registry.json"])
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
+    let out = ws
+        .wtc(["compile", "chain/spec.yaml", "--registry", "registry.json"])
         .env("PIXI_VERSION", "v0.40.2")
-        .current_dir(&root)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     let dockerfile =
         std::fs::read_to_string(root.join("chain/wt-greeting-chain-workflow/Dockerfile")).unwrap();
     assert!(dockerfile.contains("PIXI_VERSION=v0.40.2 bash"));
-}
-
-/// `wtc` with `PATH` replaced.
-fn wtc_with_path(args: &[&str], cwd: &Utf8Path, path: &Utf8Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wtc"))
-        .args(args)
-        .current_dir(cwd)
-        .env("PATH", path)
-        .output()
-        .expect("wtc runs")
 }
 
 #[cfg(unix)]
 #[test]
 fn graph_engines() {
     use std::os::unix::fs::PermissionsExt;
-    let (_tmp, root) = workspace("chain");
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
     let release = root.join("chain/wt-greeting-chain-workflow");
     let compile = |engine: &str, path: &Utf8Path| {
-        wtc_with_path(
-            &[
-                "compile",
-                "chain/spec.yaml",
-                "--registry",
-                "registry.json",
-                "--clobber",
-                "--graph-engine",
-                engine,
-            ],
-            &root,
-            path,
-        )
+        ws.wtc([
+            "compile",
+            "chain/spec.yaml",
+            "--registry",
+            "registry.json",
+            "--clobber",
+            "--graph-engine",
+            engine,
+        ])
+        .env("PATH", path)
+        .output()
     };
     let read = |name: &str| std::fs::read(release.join(name)).unwrap();
 
@@ -639,7 +564,7 @@ fn graph_engines() {
     let empty = root.join("empty-bin");
     std::fs::create_dir_all(&empty).unwrap();
     let out = compile("builtin", &empty);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     assert!(read("graph.png").starts_with(b"\x89PNG\r\n\x1a\n"));
     assert!(text(&read("graph.svg")).contains("<svg"));
     assert!(text(&read("graph.dot")).starts_with("graph greeting_chain {\nrankdir=LR;\n"));
@@ -647,12 +572,8 @@ fn graph_engines() {
 
     // Graphviz without `dot` on PATH: a warning, and the built-in images.
     let out = compile("graphviz", &empty);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("`dot` not found"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    assert!(out.stderr.contains("`dot` not found"), "{}", out.stderr);
     assert_eq!(read("graph.png"), builtin_png);
 
     // Graphviz with a `dot` on PATH: its output, fed graph.dot on stdin.
@@ -669,7 +590,7 @@ fn graph_engines() {
     std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755)).unwrap();
     let path = Utf8PathBuf::from(format!("{bin}:/usr/bin:/bin"));
     let out = compile("graphviz", &path);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     assert_eq!(read("graph.svg"), b"<svg>from dot</svg>");
     assert_eq!(read("graph.png"), b"png from dot");
     assert_eq!(
@@ -680,19 +601,14 @@ fn graph_engines() {
     // A failing `dot`: a warning, and the built-in images.
     std::fs::write(&dot, "#!/bin/sh\necho broken >&2\nexit 1\n").unwrap();
     let out = compile("graphviz", &path);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("broken"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    assert!(out.stderr.contains("broken"), "{}", out.stderr);
     assert_eq!(read("graph.png"), builtin_png);
 
     // Unknown engines are usage errors.
-    let out = wtc(
-        &["compile", "--graph-engine", "nope", "chain/spec.yaml"],
-        &root,
-    );
+    let out = ws
+        .wtc(["compile", "--graph-engine", "nope", "chain/spec.yaml"])
+        .output();
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -700,19 +616,19 @@ fn graph_engines() {
 /// unchanged (rasterising is most of a one-shot compile), and renders it again otherwise.
 #[test]
 fn recompile_reuses_graph_png_while_the_graph_is_unchanged() {
-    let (_tmp, root) = workspace("map-reduce");
+    let ws = Workspace::with_examples(&[("map-reduce", "map-reduce")]);
+    let root = &ws.root;
     let compile = || {
-        let out = wtc(
-            &[
+        let out = ws
+            .wtc([
                 "compile",
                 "map-reduce/spec.yaml",
                 "--registry",
                 "registry.json",
                 "--clobber",
-            ],
-            &root,
-        );
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+            ])
+            .output();
+        assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     };
     compile();
     let dir = root.join("map-reduce/wt-parity-report-workflow");
@@ -748,7 +664,8 @@ fn recompile_reuses_graph_png_while_the_graph_is_unchanged() {
 /// registry, exactly as compiling it alone does.
 #[test]
 fn batch_keeps_each_lock_files_registry() {
-    let (_tmp, root) = workspace("chain");
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
     std::fs::create_dir_all(root.join("other")).unwrap();
     std::fs::copy(root.join("chain/spec.yaml"), root.join("other/spec.yaml")).unwrap();
     let doc = std::fs::read_to_string(root.join("registry.json")).unwrap();
@@ -759,8 +676,10 @@ fn batch_keeps_each_lock_files_registry() {
         ("chain/spec.yaml", "registry.json"),
         ("other/spec.yaml", "other-registry.json"),
     ] {
-        let out = wtc(&["lock", spec, "--registry", registry, "-q"], &root);
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let out = ws
+            .wtc(["lock", spec, "--registry", registry, "-q"])
+            .output();
+        assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     }
     let readme = |dir: &str| {
         std::fs::read_to_string(root.join(dir).join("wt-greeting-chain-workflow/README.md"))
@@ -768,19 +687,20 @@ fn batch_keeps_each_lock_files_registry() {
     };
     let mut alone = Vec::new();
     for spec in ["chain/spec.yaml", "other/spec.yaml"] {
-        let out = wtc(&["compile", spec, "--locked", "--clobber", "-q"], &root);
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let out = ws
+            .wtc(["compile", spec, "--locked", "--clobber", "-q"])
+            .output();
+        assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
         alone.push(readme(spec.split('/').next().unwrap()));
     }
     assert_ne!(
         alone[0], alone[1],
         "the registries differ, so do the fingerprints"
     );
-    let out = wtc(
-        &["compile", "--all", ".", "--locked", "--clobber", "-q"],
-        &root,
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = ws
+        .wtc(["compile", "--all", ".", "--locked", "--clobber", "-q"])
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     assert_eq!(readme("chain"), alone[0]);
     assert_eq!(readme("other"), alone[1]);
 }

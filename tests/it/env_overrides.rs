@@ -3,10 +3,8 @@
 //! path-source guard, the superseded-requirement warning, and how the layers end up in
 //! pixi.toml (suppression, displacement, `--variant`).
 
-mod common;
-
-use camino::{Utf8Path, Utf8PathBuf};
-use common::*;
+use crate::support::{self, *};
+use camino::Utf8Path;
 use std::sync::Arc;
 use wtc::artifacts::Compiled;
 use wtc::cli::overrides::load_env_overrides;
@@ -21,77 +19,44 @@ fn spec(extra: &str) -> String {
     format!("id: demo\nrequirements:\n{REQUIREMENT}{extra}workflow:\n  - id: a\n    task: shout\n")
 }
 
-fn registry() -> String {
-    std::fs::read_to_string(repo().join("examples/registry.json")).unwrap()
+/// A workspace holding `overrides.toml` (and whatever a test adds).
+fn with_overrides(overrides: &str) -> Workspace {
+    let ws = Workspace::new();
+    ws.write("overrides.toml", overrides);
+    ws
 }
 
-/// A temporary directory holding `overrides.toml` (and whatever a test adds).
-struct Workspace {
-    _tmp: tempfile::TempDir,
-    root: Utf8PathBuf,
+/// Compile `spec_text` as `spec.yaml` of `ws`, with its overrides file and `variant`.
+fn compile_in(ws: &Workspace, spec_text: &str, variant: &str) -> Arc<Compiled> {
+    let mut db = Database::default();
+    let file = load_env_overrides(
+        &mut db,
+        Utf8Path::new("overrides.toml"),
+        &ws.root,
+        &Default::default(),
+    )
+    .expect("overrides load");
+    let args = CompileArgs {
+        variant: Some(variant.into()),
+        env_overrides: Some(file),
+        ..Default::default()
+    };
+    let spec_path = ws.root.join("spec.yaml");
+    compile(
+        &db,
+        &spec_path,
+        spec_text,
+        &example_registry(),
+        vec![],
+        &args,
+    )
+    .1
 }
-
-impl Workspace {
-    fn new(overrides: &str) -> Self {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = Utf8PathBuf::from_path_buf(tmp.path().canonicalize().unwrap()).unwrap();
-        std::fs::write(root.join("overrides.toml"), overrides).unwrap();
-        Self { _tmp: tmp, root }
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let path = self.root.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-
-    /// Compile `spec_text` with this workspace's overrides file and `variant`.
-    fn compile(&self, spec_text: &str, variant: &str) -> Arc<Compiled> {
-        let mut db = Database::default();
-        let file = load_env_overrides(
-            &mut db,
-            Utf8Path::new("overrides.toml"),
-            &self.root,
-            &Default::default(),
-        )
-        .expect("overrides load");
-        let args = CompileArgs {
-            variant: Some(variant.into()),
-            env_overrides: Some(file),
-            ..Default::default()
-        };
-        let spec_path = self.root.join("spec.yaml");
-        compile(&db, &spec_path, spec_text, &registry(), vec![], &args).1
-    }
-}
-
-/// (severity, code, line, column, message, help) of one diagnostic.
-type Seen = (Severity, &'static str, usize, usize, String, Option<String>);
 
 /// Every diagnostic pointing into the overrides file, with its position in that file.
 fn diagnose(overrides: &str) -> Vec<Seen> {
-    let ws = Workspace::new(overrides);
-    let compiled = ws.compile(&spec(""), "");
-    let index = LineIndex::new(overrides);
-    compiled
-        .diagnostics
-        .iter()
-        .filter(|d| d.source == Source::Overrides)
-        .map(|d| {
-            let (line, col) = d
-                .primary
-                .as_ref()
-                .map_or((0, 0), |p| index.line_col(p.span.start));
-            (
-                d.severity,
-                d.code,
-                line,
-                col,
-                d.message.clone(),
-                d.help.clone(),
-            )
-        })
-        .collect()
+    let compiled = compile_in(&with_overrides(overrides), &spec(""), "");
+    seen(&compiled, overrides, |d| d.source == Source::Overrides)
 }
 
 /// Assert exactly one diagnostic, of this severity and code, at line:col, whose message
@@ -105,16 +70,14 @@ fn assert_one(
     col: usize,
     needle: &str,
 ) -> Option<String> {
-    let seen = diagnose(overrides);
-    assert!(
-        seen.len() == 1
-            && seen[0].0 == severity
-            && seen[0].1 == code
-            && (seen[0].2, seen[0].3) == (line, col)
-            && seen[0].4.contains(needle),
-        "expected one {severity:?} `{code}` at {line}:{col} containing {needle:?}, got {seen:#?}\noverrides:\n{overrides}"
-    );
-    seen[0].5.clone()
+    support::assert_one(
+        &diagnose(overrides),
+        severity,
+        code,
+        (line, col),
+        needle,
+        overrides,
+    )
 }
 
 #[track_caller]
@@ -355,8 +318,8 @@ fn unknown_keys_are_warnings() {
     );
     assert_eq!(help.as_deref(), Some("did you mean `editable`?"));
     // A warning does not stop the compile; the entry is used without the unknown key.
-    let ws = Workspace::new(overrides);
-    let compiled = ws.compile(&spec(""), "");
+    let ws = with_overrides(overrides);
+    let compiled = compile_in(&ws, &spec(""), "");
     let pixi = file(&compiled, "pixi.toml");
     assert!(
         pixi.contains("[pypi-dependencies.wt-task]\npath = \"/src/wt-task\"\n\n"),
@@ -405,8 +368,8 @@ fn all_problems_are_reported_together() {
 fn diagnostics_render_with_a_snippet_of_the_overrides_file() {
     let overrides =
         "[feature.default.dependencies]\nnumpy = { version = \"*\", channel = \"conda-froge\" }\n";
-    let ws = Workspace::new(overrides);
-    let compiled = ws.compile(&spec(""), "");
+    let ws = with_overrides(overrides);
+    let compiled = compile_in(&ws, &spec(""), "");
     assert!(compiled.package.is_none());
     let path = ws.root.join("overrides.toml");
     let sources = wtc::cli::render::Sources {
@@ -429,7 +392,7 @@ fn diagnostics_render_with_a_snippet_of_the_overrides_file() {
 
 #[test]
 fn relative_paths_resolve_against_the_overrides_file() {
-    let ws = Workspace::new("");
+    let ws = with_overrides("");
     ws.write(
         "config/overrides.toml",
         "[feature.default.pypi-dependencies]\nwt-task = { path = \"../src/./wt-task\", editable = true }\nabs = { path = \"/opt/abs/../abs\" }\n",
@@ -458,7 +421,7 @@ fn relative_paths_resolve_against_the_overrides_file() {
         &db,
         &ws.root.join("spec.yaml"),
         &spec(""),
-        &registry(),
+        &example_registry(),
         vec![],
         &args,
     );
@@ -490,7 +453,7 @@ fn relative_paths_resolve_against_the_overrides_file() {
         &db,
         &ws.root.join("spec.yaml"),
         &spec(""),
-        &registry(),
+        &example_registry(),
         vec![],
         &args,
     );
@@ -517,13 +480,13 @@ fn file_text(compiled: &Compiled) -> String {
 #[test]
 fn leaf_only_path_source_guard() {
     let overrides = "[feature.default.pypi-dependencies]\nwt-task = { path = \"wt-task\", editable = true }\n\n[feature.runner.pypi-dependencies]\nwt-runner = { path = \"wt-runner\", editable = true }\n";
-    let ws = Workspace::new(overrides);
+    let ws = with_overrides(overrides);
     ws.write(
         "wt-runner/pyproject.toml",
         "[project]\nname = \"wt-runner\"\n\n[tool.uv.sources]\nwt-runner = { workspace = true }\nwt-task = { path = \"../wt-task\", editable = true }\n",
     );
     ws.write("wt-task/pyproject.toml", "[project]\nname = \"wt-task\"\n");
-    let compiled = ws.compile(&spec(""), "");
+    let compiled = compile_in(&ws, &spec(""), "");
     assert!(compiled.package.is_none());
     let errors: Vec<_> = compiled
         .diagnostics
@@ -559,25 +522,25 @@ fn leaf_only_path_source_guard() {
     assert_eq!(index.line_col(d.secondary[0].span.start), (5, 1));
 
     // Leaves only: no conflict. A path without pyproject.toml is skipped.
-    let ws = Workspace::new(
+    let ws = with_overrides(
         "[feature.runner.pypi-dependencies]\nwt-runner = { path = \"wt-runner\", editable = true }\nother = { path = \"nowhere\" }\n",
     );
     ws.write(
         "wt-runner/pyproject.toml",
         "[tool.uv.sources]\nwt-task = { path = \"../wt-task\", editable = true }\n",
     );
-    assert!(ws.compile(&spec(""), "").package.is_some());
+    assert!(compile_in(&ws, &spec(""), "").package.is_some());
 }
 
 #[test]
 fn superseded_spec_requirements_warn_once() {
-    let ws = Workspace::new(
+    let ws = with_overrides(
         "[feature.default.dependencies]\npandas = \">=2.2\"\n\n[feature.default.pypi-dependencies]\nhelper = { git = \"https://g/helper.git\" }\n",
     );
     let spec_text = spec(
         "  - name: pandas\n    version: \">=2.1\"\n  - name: helper\n    git: https://g/old.git\n",
     );
-    let compiled = ws.compile(&spec_text, "");
+    let compiled = compile_in(&ws, &spec_text, "");
     let warnings: Vec<_> = compiled
         .diagnostics
         .iter()
@@ -648,7 +611,7 @@ fn pixi_without_overrides(spec_text: &str, variant: &str, solved: Vec<SolvedReco
         &db,
         Utf8Path::new("spec.yaml"),
         spec_text,
-        &registry(),
+        &example_registry(),
         solved,
         &args,
     );
@@ -679,19 +642,19 @@ fn variant_rules() {
         "{deps:?}"
     );
     // PyPI overrides displace the default before the rewrite: no wt-task-gcp at all.
-    let ws = Workspace::new(
+    let ws = with_overrides(
         "[feature.default.pypi-dependencies]\nwt-task = { path = \"/src/wt-task\" }\n",
     );
-    let pixi = file_text(&ws.compile(&spec(""), "gcp"));
+    let pixi = file_text(&compile_in(&ws, &spec(""), "gcp"));
     let deps = keys(&pixi, &["dependencies"]);
     assert!(!deps.iter().any(|d| d.starts_with("wt-task")), "{deps:?}");
     assert_eq!(keys(&pixi, &["pypi-dependencies"]), ["wt-task"]);
     // A conda override is part of the merged section the rewrite applies to
     // (dependencies.md §1.2 step 4): it keeps its version and channel under the variant name.
-    let ws = Workspace::new(
+    let ws = with_overrides(
         "[feature.runner.dependencies]\nwt-runner = { version = \">=0.4\", channel = \"https://example.invalid/ch/\" }\n",
     );
-    let pixi = file_text(&ws.compile(&spec(""), "gcp"));
+    let pixi = file_text(&compile_in(&ws, &spec(""), "gcp"));
     assert!(
         pixi.contains("[feature.runner.dependencies.wt-runner-gcp]\nversion = \">=0.4\"\nchannel = \"https://example.invalid/ch/\"\n"),
         "{pixi}"
@@ -706,7 +669,7 @@ fn variant_rules() {
         &db,
         Utf8Path::new("spec.yaml"),
         &spec(""),
-        &registry(),
+        &example_registry(),
         vec![],
         &args,
     );
@@ -781,10 +744,10 @@ fn suppression_leaks_across_features() {
 
 #[test]
 fn pypi_only_runner_gets_python() {
-    let ws = Workspace::new(
+    let ws = with_overrides(
         "[feature.runner.pypi-dependencies]\nwt-runner = { git = \"https://g/wt.git\", branch = \"dev\", subdirectory = \"wt-runner\", extras = [\"gcp\"] }\n",
     );
-    let pixi = file_text(&ws.compile(&spec(""), "gcp"));
+    let pixi = file_text(&compile_in(&ws, &spec(""), "gcp"));
     assert!(
         pixi.contains("[feature.runner.dependencies.python]\nversion = \">=3.10,<3.14\"\nchannel = \"https://conda.anaconda.org/conda-forge/\"\n\n[feature.runner.pypi-dependencies.wt-runner]\ngit = \"https://g/wt.git\"\nbranch = \"dev\"\nsubdirectory = \"wt-runner\"\nextras = [\n    \"gcp\",\n]\n"),
         "{pixi}"

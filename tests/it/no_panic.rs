@@ -1,10 +1,8 @@
 //! No input may panic: mutated specs go through the whole pipeline and produce either a
 //! package or diagnostics.
 
-mod common;
-
+use crate::support::*;
 use camino::Utf8Path;
-use common::*;
 use wtc::db::Database;
 
 /// Deterministic xorshift.

@@ -1,19 +1,10 @@
 //! Incrementality: salsa's execution log shows which queries an edit re-runs.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use salsa::Setter;
 use wtc::artifacts::package;
-use wtc::db::{Database, Host, Options, RegistryInput, SpecFile, Workflow};
+use wtc::db::Database;
 use wtc::registry::Registry;
-
-/// The examples' registry as an input (no solved records).
-fn example_registry(db: &Database) -> RegistryInput {
-    let doc = std::fs::read_to_string(repo().join("examples/registry.json")).unwrap();
-    let registry = Registry::from_json(&doc).unwrap();
-    RegistryInput::new(db, std::sync::Arc::new(registry), Default::default())
-}
 
 fn count(log: &[String], query: &str) -> usize {
     log.iter().filter(|q| q.as_str() == query).count()
@@ -22,13 +13,10 @@ fn count(log: &[String], query: &str) -> usize {
 #[test]
 fn editing_one_task_recomputes_only_its_fragment() {
     let mut db = Database::with_execution_log();
-    let registry = example_registry(&db);
-    let options = Options::new(&db, "wt".into(), "WT_RESULTS".into(), String::new());
     let path = repo().join("examples/map-reduce/spec.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
-    let file = SpecFile::new(&db, path, text.clone());
-    let host = Host::new(&db, "linux-64".into(), Default::default());
-    let wf = Workflow::new(&db, file, registry, options, host);
+    let wf = example_builder().build(&db, path, text.clone());
+    let file = *wf.spec(&db);
     assert!(package(&db, wf).package.is_some());
     let first = db.take_execution_log();
     assert_eq!(count(&first, "task_fragment"), 7, "{first:?}");
@@ -102,19 +90,16 @@ fn file_text<'a>(c: &'a wtc::artifacts::Compiled, suffix: &str) -> &'a str {
 fn dependency_inputs_recompute_only_pixi_toml() {
     use wtc::db::{FsFacts, OverridesFile};
     let mut db = Database::with_execution_log();
-    let registry = example_registry(&db);
     let overrides = OverridesFile::new(
         &db,
         "/work/overrides.toml".into(),
         "[feature.runner.pypi-dependencies]\nwt-runner = { path = \"../wt-runner\" }\n".into(),
     );
-    let options = Options::builder("wt".into(), "WT_RESULTS".into(), String::new())
-        .env_overrides(Some(overrides))
-        .new(&db);
     let path = repo().join("examples/chain/spec.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
-    let host = Host::new(&db, "linux-64".into(), Default::default());
-    let wf = Workflow::new(&db, SpecFile::new(&db, path, text), registry, options, host);
+    let wf = example_builder()
+        .env_overrides(Some(overrides))
+        .build(&db, path, text);
     let pkg = package(&db, wf).clone();
     assert!(file(&pkg, "pixi.toml").contains("path = \"/wt-runner\""));
     db.take_execution_log();
@@ -136,6 +121,7 @@ fn dependency_inputs_recompute_only_pixi_toml() {
     assert!(file(&pkg, "pixi.toml").contains("path = \"/src/wt-runner\""));
 
     // A variant only re-merges the layers and re-renders pixi.toml.
+    let options = *wf.options(&db);
     options.set_variant(&mut db).to("gcp".into());
     let pkg = package(&db, wf).clone();
     let log = db.take_execution_log();
@@ -149,15 +135,11 @@ fn dependency_inputs_recompute_only_pixi_toml() {
 fn workflow_edits_do_not_rekey_discovery_and_equal_registries_invalidate_nothing() {
     use wtc::discovery::plan::{discovery_inputs, discovery_key};
     let mut db = Database::with_execution_log();
-    let doc = std::fs::read_to_string(repo().join("examples/registry.json")).unwrap();
-    let registry = std::sync::Arc::new(Registry::from_json(&doc).unwrap());
-    let input = RegistryInput::new(&db, registry.clone(), Default::default());
-    let options = Options::new(&db, "wt".into(), "WT_RESULTS".into(), String::new());
-    let host = Host::new(&db, "linux-64".into(), Default::default());
+    let doc = example_registry();
     let path = repo().join("examples/map-reduce/spec.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
-    let file = SpecFile::new(&db, path, text.clone());
-    let wf = Workflow::new(&db, file, input, options, host);
+    let wf = example_builder().build(&db, path, text.clone());
+    let (file, input) = (*wf.spec(&db), *wf.registry(&db));
     let key = discovery_key(&db, wf).clone();
     assert!(package(&db, wf).package.is_some());
     db.take_execution_log();
@@ -208,7 +190,6 @@ fn editing_one_user_template_recomputes_only_its_artifact() {
     use std::sync::Arc;
     use wtc::db::TemplateDir;
     let mut db = Database::with_execution_log();
-    let registry = example_registry(&db);
     let embedded = |name: &str| wtc::templates::embedded(name).unwrap().to_string();
     let mut files = BTreeMap::new();
     files.insert(
@@ -220,13 +201,11 @@ fn editing_one_user_template_recomputes_only_its_artifact() {
         embedded("package/cli.py.j2"),
     );
     let dir = TemplateDir::new(&db, "/work/tpl".into(), Arc::new(files.clone()));
-    let options = Options::builder("wt".into(), "WT_RESULTS".into(), String::new())
-        .template_dir(Some(dir))
-        .new(&db);
     let path = repo().join("examples/chain/spec.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
-    let host = Host::new(&db, "linux-64".into(), Default::default());
-    let wf = Workflow::new(&db, SpecFile::new(&db, path, text), registry, options, host);
+    let wf = example_builder()
+        .template_dir(Some(dir))
+        .build(&db, path, text);
     let before = package(&db, wf).clone();
     assert!(before.package.is_some(), "{:?}", before.diagnostics);
     db.take_execution_log();

@@ -8,16 +8,10 @@
 //! A synthetic document (`tests/data/pydantic_constructs.json`) covers the constructs the
 //! generator supports beyond those of the corpus.
 
-mod common;
-
+use crate::support::*;
 use camino::{Utf8Path, Utf8PathBuf};
-use common::*;
 use std::process::Command;
 use wtc::db::Database;
-
-fn python() -> Option<Utf8PathBuf> {
-    python_with("pydantic, wt_contracts, ruamel.yaml")
-}
 
 /// Write a compiled package under `dir`; the manifest entry (its package directory holds
 /// params.json, rjsf.json, params.py and formdata.py).
@@ -58,7 +52,7 @@ fn constructs_case(dir: &Utf8Path) -> serde_json::Value {
 
 #[test]
 fn models_agree_with_the_json_schemas() {
-    let Some(python) = python() else {
+    let Some(python) = python_with("pydantic, wt_contracts, ruamel.yaml") else {
         eprintln!(
             "skipped: the project's venv is missing (run scripts/setup-venv.sh or set WTC_PYTHON)"
         );
@@ -104,7 +98,7 @@ fn models_agree_with_the_json_schemas() {
                 );
                 let (_, compiled) = compile(&db, &spec, &text, &registry, vec![], &args);
                 if compiled.package.is_none() {
-                    continue; // rejected specs are covered by tests/corpus.rs
+                    continue; // rejected specs are covered by tests/it/corpus.rs
                 }
                 let test_cases = dir.join("test-cases.yaml");
                 manifest.push(write_case(

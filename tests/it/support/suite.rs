@@ -1,12 +1,12 @@
 //! Running a compiled package's generated `tests/` suite without pixi (see
-//! `tests/generated_tests.rs` for why and how).
+//! `tests/it/generated_tests.rs` for why and how).
 
 use camino::Utf8Path;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::process::{Command, Output};
 
-/// The deselection of the pixi-only mode (see `tests/generated_tests.rs`).
+/// The deselection of the pixi-only mode (see `tests/it/generated_tests.rs`).
 pub const DESELECT: &str = "not cli-sequential-mock-io";
 
 /// `PATH` with `bin` (where the pixi shim is) first.
@@ -50,14 +50,14 @@ pub fn write_pixi_shim(bin: &Utf8Path, release: &str, release_dir: &Utf8Path, py
     let package = release.replace('-', "_");
     let script = format!(
         r#"#!/bin/sh
-# Stand-in for pixi, written by wtc's tests/generated_tests.rs: runs what the workflow's
+# Stand-in for pixi, written by wtc's tests/it/generated_tests.rs: runs what the workflow's
 # pixi task `{release}` runs (python -m {package}.cli), in the release directory.
 if [ "$#" -ge 4 ] && [ "$1" = run ] && [ "$2" = -e ] && [ "$3" = default ] && [ "$4" = {release_q} ]; then
   shift 4
   cd {dir} || exit 1
   exec {python} -m {package}.cli "$@"
 fi
-echo "pixi shim (wtc tests/generated_tests.rs): unsupported command: pixi $*" >&2
+echo "pixi shim (wtc tests/it/generated_tests.rs): unsupported command: pixi $*" >&2
 exit 127
 "#,
         release_q = sh_quote(release),

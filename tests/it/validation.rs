@@ -1,28 +1,20 @@
 //! Every validation rule of the spec grammar: code, position and message of the diagnostic.
 
-mod common;
-
+use crate::support::*;
 use camino::Utf8Path;
-use common::*;
 use wtc::db::Database;
 use wtc::diagnostics::Severity;
 use wtc::syntax::span::LineIndex;
 
 /// The example registry plus a second `add` in another module (for ambiguity tests).
-fn registry() -> String {
-    let mut doc: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(repo().join("examples/registry.json")).unwrap(),
-    )
-    .unwrap();
+fn registry_with_two_adds() -> String {
+    let mut doc: serde_json::Value = serde_json::from_str(&example_registry()).unwrap();
     let mut dup = doc["entries"]["wtc_example_tasks.arithmetic.add"].clone();
     dup["module_path"] = "other_tasks.math".into();
     dup["public_module_path"] = "other_tasks.math".into();
     doc["entries"]["other_tasks.math.add"] = dup;
     serde_json::to_string(&doc).unwrap()
 }
-
-/// (severity, code, line, column, message, help) of one diagnostic.
-type Seen = (Severity, &'static str, usize, usize, String, Option<String>);
 
 /// What every diagnostic of `spec` says, and where.
 fn diagnose(spec: &str) -> Vec<Seen> {
@@ -31,29 +23,11 @@ fn diagnose(spec: &str) -> Vec<Seen> {
         &db,
         Utf8Path::new("spec.yaml"),
         spec,
-        &registry(),
+        &registry_with_two_adds(),
         vec![],
         &CompileArgs::default(),
     );
-    let index = LineIndex::new(spec);
-    compiled
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let (line, col) = d
-                .primary
-                .as_ref()
-                .map_or((0, 0), |p| index.line_col(p.span.start));
-            (
-                d.severity,
-                d.code,
-                line,
-                col,
-                d.message.clone(),
-                d.help.clone(),
-            )
-        })
-        .collect()
+    seen(&compiled, spec, |_| true)
 }
 
 const HEAD: &str = "id: demo\nrequirements: []\n";
@@ -61,17 +35,11 @@ const HEAD: &str = "id: demo\nrequirements: []\n";
 /// Assert exactly one error with this code at line:col whose message contains `needle`.
 #[track_caller]
 fn assert_error(spec: &str, code: &str, line: usize, col: usize, needle: &str) -> Option<String> {
-    let diags = diagnose(spec);
-    let errors: Vec<_> = diags.iter().filter(|d| d.0 == Severity::Error).collect();
-    assert!(
-        errors.len() == 1
-            && errors[0].1 == code
-            && errors[0].2 == line
-            && errors[0].3 == col
-            && errors[0].4.contains(needle),
-        "expected one `{code}` error at {line}:{col} containing {needle:?}, got {errors:#?}\nspec:\n{spec}"
-    );
-    errors[0].5.clone()
+    let errors: Vec<Seen> = diagnose(spec)
+        .into_iter()
+        .filter(|d| d.0 == Severity::Error)
+        .collect();
+    assert_one(&errors, Severity::Error, code, (line, col), needle, spec)
 }
 
 fn task(extra: &str) -> String {
@@ -622,7 +590,7 @@ fn rendered_diagnostic_snapshot() {
         &db,
         Utf8Path::new("spec.yaml"),
         &spec,
-        &registry(),
+        &registry_with_two_adds(),
         vec![],
         &CompileArgs::default(),
     );
@@ -639,7 +607,7 @@ fn rendered_diagnostic_snapshot() {
 
 #[test]
 fn invalid_registry_schema_points_at_the_task() {
-    let mut doc: serde_json::Value = serde_json::from_str(&registry()).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&registry_with_two_adds()).unwrap();
     doc["entries"]["wtc_example_tasks.strings.shout"]["json_schema"]["properties"]["text"] =
         serde_json::json!({"oneOf": []});
     let spec = format!("{HEAD}workflow:\n  - id: a\n    task: shout\n");

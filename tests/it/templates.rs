@@ -1,43 +1,14 @@
 //! `--template-dir` and `wtc templates`: user templates replacing embedded ones, their
 //! errors and warnings, and the `--dump` round trip.
 
-mod common;
-
-use camino::{Utf8Path, Utf8PathBuf};
-use common::{copy_example, repo};
+use crate::support::{Run, Workspace, repo};
+use camino::Utf8Path;
 use std::collections::BTreeMap;
-use std::process::{Command, Output};
 
 const PKG: &str = "chain/wt-greeting-chain-workflow";
 
-fn wtc(args: &[&str], cwd: &Utf8Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wtc"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("PIXI_VERSION")
-        .output()
-        .expect("wtc runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// A temp dir with the `chain` example and the registry.
-fn workspace() -> (tempfile::TempDir, Utf8PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = Utf8PathBuf::from_path_buf(tmp.path().canonicalize().unwrap()).unwrap();
-    copy_example(&root, "chain", "chain");
-    std::fs::copy(
-        repo().join("examples/registry.json"),
-        root.join("registry.json"),
-    )
-    .unwrap();
-    (tmp, root)
-}
-
 /// `wtc compile chain/spec.yaml` with `extra` arguments (replacing the package).
-fn compile(root: &Utf8Path, extra: &[&str]) -> Output {
+fn compile(ws: &Workspace, extra: &[&str]) -> Run {
     let mut args = vec![
         "compile",
         "chain/spec.yaml",
@@ -46,7 +17,7 @@ fn compile(root: &Utf8Path, extra: &[&str]) -> Output {
         "--clobber",
     ];
     args.extend_from_slice(extra);
-    wtc(&args, root)
+    ws.wtc(&args).output()
 }
 
 /// Every file below `dir`: relative path → bytes.
@@ -64,17 +35,15 @@ fn tree(dir: &Utf8Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// The package compiled with the embedded templates.
-fn default_package(root: &Utf8Path) -> BTreeMap<String, Vec<u8>> {
-    let out = compile(root, &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    tree(&root.join(PKG))
+fn default_package(ws: &Workspace) -> BTreeMap<String, Vec<u8>> {
+    let out = compile(ws, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    tree(&ws.root.join(PKG))
 }
 
-/// Write `text` to `root/tpl/name`.
-fn template(root: &Utf8Path, name: &str, text: &str) {
-    let path = root.join("tpl").join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
+/// Write `text` to `tpl/name`.
+fn template(ws: &Workspace, name: &str, text: &str) {
+    ws.write(&format!("tpl/{name}"), text);
 }
 
 /// The README's lines that do not hold an artifact hash (the hashes cover every file).
@@ -88,10 +57,11 @@ fn readme_without_artifact_hashes(bytes: &[u8]) -> Vec<String> {
 
 #[test]
 fn an_overriding_template_changes_only_its_file() {
-    let (_tmp, root) = workspace();
-    let default = default_package(&root);
-    let embedded = wtc(&["templates", "--dump", "embedded", "-q"], &root);
-    assert_eq!(embedded.status.code(), Some(0), "{}", stderr(&embedded));
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
+    let default = default_package(&ws);
+    let embedded = ws.wtc(["templates", "--dump", "embedded", "-q"]).output();
+    assert_eq!(embedded.status.code(), Some(0), "{}", embedded.stderr);
     let dockerfile = std::fs::read_to_string(root.join("embedded/packaging/Dockerfile.j2"))
         .unwrap()
         .replacen(
@@ -99,11 +69,11 @@ fn an_overriding_template_changes_only_its_file() {
             "\nLABEL org.opencontainers.image.title={{ release_name }}\nFROM ",
             1,
         );
-    template(&root, "packaging/Dockerfile.j2", &dockerfile);
+    template(&ws, "packaging/Dockerfile.j2", &dockerfile);
 
-    let out = compile(&root, &["--template-dir", "tpl"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stderr(&out), "");
+    let out = compile(&ws, &["--template-dir", "tpl"]);
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    assert_eq!(out.stderr, "");
     let custom = tree(&root.join(PKG));
     assert_eq!(
         custom.keys().collect::<Vec<_>>(),
@@ -128,36 +98,36 @@ fn an_overriding_template_changes_only_its_file() {
 
 #[test]
 fn dumped_templates_compile_to_the_default_package() {
-    let (_tmp, root) = workspace();
-    let default = default_package(&root);
-    let out = wtc(&["templates", "--dump", "tpl"], &root);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        "Wrote 11 templates to tpl"
-    );
-    let out = compile(&root, &["--template-dir", "tpl"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stderr(&out), "");
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
+    let default = default_package(&ws);
+    let out = ws.wtc(["templates", "--dump", "tpl"]).output();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout.trim(), "Wrote 11 templates to tpl");
+    let out = compile(&ws, &["--template-dir", "tpl"]);
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    assert_eq!(out.stderr, "");
     assert!(tree(&root.join(PKG)) == default, "the packages differ");
 
     // A second dump does not overwrite (edits would be lost) unless forced.
-    let out = wtc(&["templates", "--dump", "tpl"], &root);
+    let out = ws.wtc(["templates", "--dump", "tpl"]).output();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
-    let out = wtc(&["templates", "--dump", "tpl", "--force", "-q"], &root);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stderr.contains("--force"), "{}", out.stderr);
+    let out = ws
+        .wtc(["templates", "--dump", "tpl", "--force", "-q"])
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     assert!(out.stdout.is_empty());
 }
 
 #[test]
 fn templates_lists_the_embedded_names() {
-    let out = wtc(&["templates"], &repo());
+    let out = Workspace::new()
+        .wtc(["templates"])
+        .current_dir(repo())
+        .output();
     assert_eq!(out.status.code(), Some(0));
-    let names: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect();
+    let names: Vec<String> = out.stdout.lines().map(str::to_string).collect();
     assert_eq!(names.len(), 11, "{names:?}");
     for name in [
         "package/cli.py.j2",
@@ -175,8 +145,9 @@ fn templates_lists_the_embedded_names() {
 
 /// A broken template: exit 1, the error names the template file and line, and nothing is
 /// written (not even the release directory).
-fn assert_fails_with(root: &Utf8Path, name: &str, text: &str, expected: &[&str]) {
-    template(root, name, text);
+fn assert_fails_with(ws: &Workspace, name: &str, text: &str, expected: &[&str]) {
+    let root = &ws.root;
+    template(ws, name, text);
     // `compile` and `check` report the same.
     for command in ["compile", "check"] {
         let args = [
@@ -187,9 +158,9 @@ fn assert_fails_with(root: &Utf8Path, name: &str, text: &str, expected: &[&str])
             "--template-dir",
             "tpl",
         ];
-        let out = wtc(&args, root);
-        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-        let err = stderr(&out);
+        let out = ws.wtc(args).output();
+        assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+        let err = &out.stderr;
         for e in expected {
             assert!(err.contains(e), "{command}: {e:?} not in:\n{err}");
         }
@@ -204,10 +175,11 @@ fn assert_fails_with(root: &Utf8Path, name: &str, text: &str, expected: &[&str])
 
 #[test]
 fn broken_templates_fail_the_compile_and_point_into_the_file() {
-    let (_tmp, root) = workspace();
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
     let tpl = root.join("tpl");
     assert_fails_with(
-        &root,
+        &ws,
         "packaging/Dockerfile.j2",
         "FROM scratch\n{% if local_artifacts %}\nCOPY . .\n{% endfor %}\n",
         &[
@@ -218,7 +190,7 @@ fn broken_templates_fail_the_compile_and_point_into_the_file() {
         ],
     );
     assert_fails_with(
-        &root,
+        &ws,
         "package/dispatch.py.j2",
         "{{ header }}\nNAME = {{ pakage_name | pystr }}\n",
         &[
@@ -231,7 +203,7 @@ fn broken_templates_fail_the_compile_and_point_into_the_file() {
     );
     // A constant template fails the same way.
     assert_fails_with(
-        &root,
+        &ws,
         "packaging/dockerignore.j2",
         ".pixi/\n{{ missing }}\n",
         &[
@@ -243,12 +215,13 @@ fn broken_templates_fail_the_compile_and_point_into_the_file() {
 
 #[test]
 fn unknown_files_are_warnings_with_a_suggestion() {
-    let (_tmp, root) = workspace();
-    template(&root, "packaging/Dockerfle.j2", "FROM scratch\n");
-    template(&root, "cli.py.j2", "x\n");
-    let out = compile(&root, &["--template-dir", "tpl"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let err = stderr(&out);
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
+    template(&ws, "packaging/Dockerfle.j2", "FROM scratch\n");
+    template(&ws, "cli.py.j2", "x\n");
+    let out = compile(&ws, &["--template-dir", "tpl"]);
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    let err = &out.stderr;
     assert!(
         err.contains(
             "warning[unknown-template]: `packaging/Dockerfle.j2` in the template directory replaces no embedded template"
@@ -266,18 +239,18 @@ fn unknown_files_are_warnings_with_a_suggestion() {
     let dockerfile = std::fs::read_to_string(root.join(PKG).join("Dockerfile")).unwrap();
     assert!(!dockerfile.starts_with("FROM scratch"));
     // With --deny-warnings they fail the compile.
-    let out = compile(&root, &["--template-dir", "tpl", "--deny-warnings"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = compile(&ws, &["--template-dir", "tpl", "--deny-warnings"]);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
 }
 
 #[test]
 fn a_shared_template_problem_is_shown_once_per_run() {
-    let (_tmp, root) = workspace();
-    copy_example(&root, "chain", "other");
-    template(&root, "package/cli.py.j2", "{{ nope }}\n");
-    template(&root, "package/cli.py", "x\n");
-    let out = wtc(
-        &[
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    ws.copy_example("chain", "other");
+    template(&ws, "package/cli.py.j2", "{{ nope }}\n");
+    template(&ws, "package/cli.py", "x\n");
+    let out = ws
+        .wtc([
             "check",
             "chain/spec.yaml",
             "other/spec.yaml",
@@ -285,11 +258,10 @@ fn a_shared_template_problem_is_shown_once_per_run() {
             "registry.json",
             "--template-dir",
             "tpl",
-        ],
-        &root,
-    );
+        ])
+        .output();
     assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
+    let err = &out.stderr;
     assert_eq!(err.matches("error[template]").count(), 1, "{err}");
     assert_eq!(err.matches("warning[unknown-template]").count(), 1, "{err}");
     assert!(err.contains("could not compile `chain/spec.yaml`"), "{err}");
@@ -298,12 +270,14 @@ fn a_shared_template_problem_is_shown_once_per_run() {
 
 #[test]
 fn a_missing_template_directory_is_an_error() {
-    let (_tmp, root) = workspace();
-    let out = compile(&root, &["--template-dir", "nowhere"]);
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
+    let out = compile(&ws, &["--template-dir", "nowhere"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains(&format!("template directory not found: {root}/nowhere")),
+        out.stderr
+            .contains(&format!("template directory not found: {root}/nowhere")),
         "{}",
-        stderr(&out)
+        out.stderr
     );
 }

@@ -1,19 +1,17 @@
 //! What an edit recomputes, as snapshots of salsa's execution log (`WillExecute` events):
 //! one line per query that ran, with how many times (per-task queries run once per task
-//! they were asked for). `UPDATE_EXPECT=1 cargo test --test incremental_snapshots` updates
+//! they were asked for). `UPDATE_EXPECT=1 cargo test --test it incremental_snapshots` updates
 //! the snapshots after an intended change of the query graph.
 //!
 //! The spec is `examples/map-reduce` (7 tasks) with the example registry. Each case starts
 //! from a database that has compiled the whole package once (images included).
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use expect_test::{Expect, expect};
 use salsa::Setter;
 use std::sync::Arc;
 use wtc::artifacts::{Package, package};
-use wtc::db::{Database, Host, Options, RegistryInput, SpecFile, Workflow};
+use wtc::db::{Database, RegistryInput, SpecFile, Workflow};
 use wtc::registry::Registry;
 
 struct Session {
@@ -25,20 +23,12 @@ struct Session {
     package: Arc<Package>,
 }
 
-fn registry_doc() -> String {
-    std::fs::read_to_string(repo().join("examples/registry.json")).unwrap()
-}
-
 fn session() -> Session {
     let db = Database::with_execution_log();
-    let registry = Arc::new(Registry::from_json(&registry_doc()).unwrap());
-    let registry = RegistryInput::new(&db, registry, Default::default());
-    let options = Options::new(&db, "wt".into(), "WT_RESULTS".into(), String::new());
-    let host = Host::new(&db, "linux-64".into(), Default::default());
     let path = repo().join("examples/map-reduce/spec.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
-    let file = SpecFile::new(&db, path, text.clone());
-    let wf = Workflow::new(&db, file, registry, options, host);
+    let wf = example_builder().build(&db, path, text.clone());
+    let (file, registry) = (*wf.spec(&db), *wf.registry(&db));
     let package = package(&db, wf)
         .package
         .clone()
@@ -304,7 +294,7 @@ fn b_requirements_edit_with_the_same_registry() {
 #[test]
 fn b_requirements_edit_with_a_new_registry() {
     let mut s = session();
-    let doc = registry_doc();
+    let doc = example_registry();
     let changed = doc.replacen(
         "\"Multiply a number by a factor.\"",
         "\"Multiply a number by a factor (any integer).\"",
@@ -373,8 +363,8 @@ fn c_comment_and_whitespace_edits() {
     );
     assert_eq!(changed_files(&before, &after), Vec::<String>::new());
     // And on disk: an in-place update writes no file.
-    let dir = tempfile::tempdir().unwrap();
-    let parent = camino::Utf8Path::from_path(dir.path()).unwrap();
+    let ws = Workspace::new();
+    let parent = &ws.root;
     wtc::output::write_package(parent, &before, false).unwrap();
     let previous: Vec<String> = before.files.iter().map(|(p, _)| p.clone()).collect();
     let report = wtc::output::update_in_place(parent, &after, &previous).unwrap();

@@ -2,9 +2,7 @@
 //! reference's for the golden vectors (`discovery.json`) and every corpus spec
 //! (`run.json` `discovery_inputs`).
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use serde_json::Value;
 use std::sync::Arc;
 use wtc::db::Database;
@@ -59,10 +57,9 @@ fn golden_vectors() {
         } else {
             // v2 has an env-overrides file, which the merged default feature folds in.
             // Replay in a temporary copy of `input/`, which stands for `@VECTOR_DIR@`.
-            let tmp = tempfile::tempdir().unwrap();
-            let root =
-                camino::Utf8PathBuf::from_path_buf(tmp.path().canonicalize().unwrap()).unwrap();
-            copy_dir(&golden.join(vector).join("input"), &root);
+            let ws = Workspace::new();
+            let root = &ws.root;
+            ws.copy_dir(&golden.join(vector).join("input"), "");
             std::fs::create_dir_all(root.join("local-wt-task")).unwrap();
             let mut db = Database::default();
             let args = CompileArgs {
@@ -70,7 +67,7 @@ fn golden_vectors() {
                     wtc::cli::overrides::load_env_overrides(
                         &mut db,
                         camino::Utf8Path::new("overrides/wt-compiler-env-overrides.toml"),
-                        &root,
+                        root,
                         &Default::default(),
                     )
                     .unwrap(),
@@ -187,17 +184,4 @@ fn local_channels_are_kept_only_when_present() {
             "file:///tmp/wt-conda-channel/",
         ]
     );
-}
-
-fn copy_dir(from: &camino::Utf8Path, to: &camino::Utf8Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name().to_str().unwrap());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(camino::Utf8Path::from_path(&entry.path()).unwrap(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }

@@ -4,16 +4,10 @@
 //! Results must equal `expected/<case>.json` (values computed by hand). The generated
 //! `cli.py` is run as a user would (`run --config-file ... --execution-mode sequential`).
 
-mod common;
-
+use crate::support::*;
 use camino::{Utf8Path, Utf8PathBuf};
-use common::*;
 use std::process::Command;
 use wtc::db::Database;
-
-fn python() -> Option<Utf8PathBuf> {
-    python_with("wt_task, wt_contracts, wtc_example_tasks")
-}
 
 /// Environment variables the examples' specs read.
 const ENV: &[(&str, &str)] = &[("GREETING_NAME", "Ada")];
@@ -30,14 +24,14 @@ fn build(db: &Database, example: &str, out: &Utf8Path) -> (Utf8PathBuf, String) 
 
 #[test]
 fn examples_run_and_return_the_expected_results() {
-    let Some(python) = python() else {
+    let Some(python) = python_with("wt_task, wt_contracts, wtc_example_tasks") else {
         eprintln!(
             "skipped: the project's venv is missing (run scripts/setup-venv.sh or set WTC_PYTHON)"
         );
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    let out = Utf8Path::from_path(tmp.path()).unwrap();
+    let ws = Workspace::new();
+    let out = &ws.root;
     let db = Database::default();
     let driver = repo().join("tests/python/run_dag.py");
     let mut ran = 0;
@@ -85,14 +79,14 @@ fn examples_run_and_return_the_expected_results() {
 
 #[test]
 fn generated_cli_runs_like_a_user_would() {
-    let Some(python) = python() else {
+    let Some(python) = python_with("wt_task, wt_contracts, wtc_example_tasks") else {
         eprintln!(
             "skipped: the project's venv is missing (run scripts/setup-venv.sh or set WTC_PYTHON)"
         );
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    let out = Utf8Path::from_path(tmp.path()).unwrap();
+    let ws = Workspace::new();
+    let out = &ws.root;
     let db = Database::default();
     let (release, package) = build(&db, "chain", out);
     let results = out.join("results");
@@ -156,7 +150,7 @@ fn generated_cli_runs_like_a_user_would() {
 /// examples' task library (regenerate: `.venv/bin/wt-registry --format json | python -m json.tool --indent 2`).
 #[test]
 fn committed_example_registry_is_current() {
-    let Some(python) = python() else {
+    let Some(python) = python_with("wt_task, wt_contracts, wtc_example_tasks") else {
         eprintln!(
             "skipped: the project's venv is missing (run scripts/setup-venv.sh or set WTC_PYTHON)"
         );

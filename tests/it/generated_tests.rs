@@ -27,35 +27,15 @@
 //! regenerated `__results_snapshots__/` back into `examples/<x>/`
 //! (`scripts/update-example-snapshots.sh`).
 
-mod common;
-
+use crate::support::suite::{outcomes, path_with, pytest_case, write_pixi_shim};
+use crate::support::*;
 use camino::{Utf8Path, Utf8PathBuf};
-use common::suite::{outcomes, path_with, pytest_case, write_pixi_shim};
-use common::*;
 use wtc::db::Database;
-
-/// The venv's Python, if it has what the generated suite imports.
-fn python() -> Option<Utf8PathBuf> {
-    python_with("pytest, syrupy, wt_runner.testing, wtc_example_tasks")
-}
 
 /// Environment variables the examples' specs read.
 const ENV: &[(&str, &str)] = &[("GREETING_NAME", "Ada")];
 
 const SNAPSHOTS: &str = "__results_snapshots__";
-
-fn copy_tree(from: &Utf8Path, to: &Utf8Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let path = Utf8PathBuf::from_path_buf(entry.path()).unwrap();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
 
 /// Copy what the generated suite reads from an example directory: its top-level files
 /// (spec.yaml, test-cases.yaml, data files) and the committed snapshots.
@@ -69,7 +49,7 @@ fn copy_example(example: &str, to: &Utf8Path, with_snapshots: bool) {
         }
     }
     if with_snapshots && from.join(SNAPSHOTS).is_dir() {
-        copy_tree(&from.join(SNAPSHOTS), &to.join(SNAPSHOTS));
+        copy_dir(&from.join(SNAPSHOTS), &to.join(SNAPSHOTS));
     }
 }
 
@@ -98,7 +78,7 @@ const FAILURE_TESTS: &[(&str, usize)] = &[
 
 #[test]
 fn generated_test_suites_pass_for_every_example_case() {
-    let Some(python) = python() else {
+    let Some(python) = python_with("pytest, syrupy, wt_runner.testing, wtc_example_tasks") else {
         eprintln!(
             "skipped: the project's venv is missing or lacks pytest/syrupy/wt-runner \
              (run scripts/setup-venv.sh or set WTC_PYTHON)"
@@ -106,8 +86,8 @@ fn generated_test_suites_pass_for_every_example_case() {
         return;
     };
     let update = std::env::var_os("WTC_UPDATE_SNAPSHOTS").is_some();
-    let tmp = tempfile::tempdir().unwrap();
-    let root = Utf8Path::from_path(tmp.path()).unwrap();
+    let ws = Workspace::new();
+    let root = &ws.root;
     let db = Database::default();
     let path = path_with(&root.join("bin"));
     let mut ran = 0;
@@ -163,7 +143,7 @@ fn generated_test_suites_pass_for_every_example_case() {
             if committed.is_dir() {
                 std::fs::remove_dir_all(&committed).unwrap();
             }
-            copy_tree(&dir.join(SNAPSHOTS), &committed);
+            copy_dir(&dir.join(SNAPSHOTS), &committed);
             eprintln!("updated {committed}");
         }
     }

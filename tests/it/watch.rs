@@ -3,13 +3,11 @@
 
 #![cfg(unix)]
 
-mod common;
-
-use camino::{Utf8Path, Utf8PathBuf};
-use common::{copy_example, repo};
+use crate::support::Workspace;
+use camino::Utf8Path;
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::fs::MetadataExt;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -26,17 +24,8 @@ struct Watch {
 }
 
 impl Watch {
-    fn start(root: &Utf8Path, args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_wtc"))
-            .arg("watch")
-            .args(args)
-            .current_dir(root)
-            .env("WTC_CACHE_DIR", root.join("cache"))
-            .env_remove("WT_CONDA_CHANNEL")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("wtc runs");
+    fn start(ws: &Workspace, args: &[&str]) -> Self {
+        let mut child = ws.wtc(["watch"]).args(args).spawn();
         let (tx, lines) = channel();
         let stdout = child.stdout.take().unwrap();
         std::thread::spawn(move || {
@@ -180,22 +169,6 @@ impl Drop for Watch {
     }
 }
 
-/// A temp dir with the registry and copies of example specs at `dirs` (example name →
-/// directory below the root).
-fn workspace(specs: &[(&str, &str)]) -> (tempfile::TempDir, Utf8PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = Utf8PathBuf::from_path_buf(tmp.path().canonicalize().unwrap()).unwrap();
-    for (example, dir) in specs {
-        copy_example(&root, example, dir);
-    }
-    std::fs::copy(
-        repo().join("examples/registry.json"),
-        root.join("registry.json"),
-    )
-    .unwrap();
-    (tmp, root)
-}
-
 fn read(path: &Utf8Path) -> String {
     std::fs::read_to_string(path).unwrap()
 }
@@ -215,9 +188,8 @@ fn rename_save(path: &Utf8Path, text: &str) {
 }
 
 /// The workspace's registry document without the task `function`.
-fn registry_without(root: &Utf8Path, function: &str) -> String {
-    let mut registry: serde_json::Value =
-        serde_json::from_str(&read(&root.join("registry.json"))).unwrap();
+fn registry_without(ws: &Workspace, function: &str) -> String {
+    let mut registry: serde_json::Value = serde_json::from_str(&ws.read("registry.json")).unwrap();
     registry["entries"]
         .as_object_mut()
         .unwrap()
@@ -266,10 +238,11 @@ const PKG: &str = "chain/wt-greeting-chain-workflow";
 
 #[test]
 fn edits_rebuild_exactly_what_changed() {
-    let (_tmp, root) = workspace(&[("chain", "chain")]);
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
     let spec = root.join(CHAIN);
     let pkg = root.join(PKG);
-    let mut w = Watch::start(&root, &[CHAIN, "--registry", "registry.json"]);
+    let mut w = Watch::start(&ws, &[CHAIN, "--registry", "registry.json"]);
     let first = w.started(1);
     assert!(
         first[0].contains(&format!(
@@ -364,13 +337,14 @@ fn edits_rebuild_exactly_what_changed() {
     assert!(read(&dag).contains("b=13"));
 
     w.interrupt();
-    assert_eq!(temporaries(&root), Vec::<String>::new());
+    assert_eq!(temporaries(root), Vec::<String>::new());
 }
 
 #[test]
 fn directories_pick_up_new_specs() {
-    let (_tmp, root) = workspace(&[("chain", "specs/chain")]);
-    let mut w = Watch::start(&root, &["specs", "--registry", "registry.json"]);
+    let ws = Workspace::with_examples(&[("chain", "specs/chain")]);
+    let root = &ws.root;
+    let mut w = Watch::start(&ws, &["specs", "--registry", "registry.json"]);
     let first = w.started(1);
     assert!(
         first[0].contains("specs/chain/spec.yaml: compiled to"),
@@ -378,7 +352,7 @@ fn directories_pick_up_new_specs() {
     );
 
     // A new directory with a spec, and the package dirs never count as changes.
-    copy_example(&root, "groups", "specs/more/groups");
+    ws.copy_example("groups", "specs/more/groups");
     let msg = w.message("specs/more/groups/spec.yaml");
     assert_eq!(
         msg,
@@ -409,7 +383,7 @@ fn directories_pick_up_new_specs() {
         w.message("specs/more/groups/spec.yaml")
             .starts_with("deleted; ")
     );
-    copy_example(&root, "groups", "specs/more/groups");
+    ws.copy_example("groups", "specs/more/groups");
     // (Its id is the original one again; the directory of the other id went with it.)
     let msg = w.message("specs/more/groups/spec.yaml");
     assert_eq!(
@@ -420,27 +394,19 @@ fn directories_pick_up_new_specs() {
 }
 
 /// `wtc lock` for the chain spec from a registry document.
-fn lock(root: &Utf8Path, registry: &str) {
-    let out = Command::new(env!("CARGO_BIN_EXE_wtc"))
-        .args(["lock", CHAIN, "--registry", registry])
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+fn lock(ws: &Workspace, registry: &str) {
+    let out = ws.wtc(["lock", CHAIN, "--registry", registry]).output();
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
 }
 
 #[test]
 fn requirements_edits_rediscover_and_workflow_edits_do_not() {
-    let (_tmp, root) = workspace(&[("chain", "chain")]);
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
     let spec = root.join(CHAIN);
     // A lock file, so `--locked` can answer without network.
-    lock(&root, "registry.json");
-    let mut w = Watch::start(&root, &[CHAIN, "--locked"]);
+    lock(&ws, "registry.json");
+    let mut w = Watch::start(&ws, &[CHAIN, "--locked"]);
     w.started(1);
     let origin = "task registry from lock file";
     assert_eq!(w.stderr().matches(origin).count(), 1, "{}", w.stderr());
@@ -465,8 +431,8 @@ fn requirements_edits_rediscover_and_workflow_edits_do_not() {
     assert_eq!(w.stderr().matches(origin).count(), 1, "{}", w.stderr());
 
     // A new lock file (from a registry without `shout`) is picked up.
-    std::fs::write(root.join("small.json"), registry_without(&root, "shout")).unwrap();
-    lock(&root, "small.json");
+    std::fs::write(root.join("small.json"), registry_without(&ws, "shout")).unwrap();
+    lock(&ws, "small.json");
     assert_eq!(w.message(CHAIN), "1 error; kept the last good package");
     w.stderr_contains("task `shout` is not a known task");
     w.interrupt();
@@ -474,7 +440,8 @@ fn requirements_edits_rediscover_and_workflow_edits_do_not() {
 
 #[test]
 fn env_overrides_and_registry_files_are_watched() {
-    let (_tmp, root) = workspace(&[("chain", "chain")]);
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
     let overrides = root.join("overrides.toml");
     std::fs::write(
         &overrides,
@@ -482,7 +449,7 @@ fn env_overrides_and_registry_files_are_watched() {
     )
     .unwrap();
     let mut w = Watch::start(
-        &root,
+        &ws,
         &[
             CHAIN,
             "--registry",
@@ -512,7 +479,7 @@ fn env_overrides_and_registry_files_are_watched() {
     // The registry document: a task disappears.
     edit(&overrides, "scipy = 3", "scipy = \">=1\"");
     assert_eq!(w.message(CHAIN), "no changes");
-    let smaller = registry_without(&root, "shout");
+    let smaller = registry_without(&ws, "shout");
     rename_save(&root.join("registry.json"), &smaller);
     assert_eq!(w.message(CHAIN), "1 error; kept the last good package");
     w.stderr_contains("task `shout` is not a known task");
@@ -521,14 +488,15 @@ fn env_overrides_and_registry_files_are_watched() {
 
 #[test]
 fn the_template_directory_is_watched() {
-    let (_tmp, root) = workspace(&[("chain", "chain")]);
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let root = &ws.root;
     let tpl = root.join("tpl");
     let dockerfile_j2 = tpl.join("packaging/Dockerfile.j2");
     std::fs::create_dir_all(dockerfile_j2.parent().unwrap()).unwrap();
     let embedded = wtc::templates::embedded("packaging/Dockerfile.j2").unwrap();
     std::fs::write(&dockerfile_j2, embedded).unwrap();
     let mut w = Watch::start(
-        &root,
+        &ws,
         &[
             CHAIN,
             "--registry",

@@ -1,8 +1,7 @@
 //! The reference's golden vectors (`WTC_GOLDEN`): params.json and rjsf.json byte for byte.
 
-mod common;
-
-use common::*;
+use crate::support::*;
+use wtc::artifacts::package_without_images;
 use wtc::db::Database;
 
 #[test]
@@ -14,24 +13,17 @@ fn golden_vectors_params_and_rjsf() {
         return;
     };
     let db = Database::default();
-    for (vector, args) in [
-        ("v1", CompileArgs::default()),
-        (
-            "v2",
-            CompileArgs {
-                prefix: "ecoscope-workflows".into(),
-                results_env_var: "MY_RESULTS".into(),
-                variant: Some("gcp".into()),
-                ..Default::default()
-            },
-        ),
-    ] {
+    for vector in ["v1", "v2"] {
+        let args = golden_args(vector);
         let input = golden.join(vector).join("input");
         let spec_path = input.join("spec.yaml");
         let text = std::fs::read_to_string(&spec_path).unwrap();
         let registry = std::fs::read_to_string(input.join("registry.json")).unwrap();
-        let (_, compiled) =
-            compile_without_images(&db, &spec_path, &text, &registry, vec![], &args);
+        let compiled = package_without_images(
+            &db,
+            workflow(&db, &spec_path, &text, &registry, vec![], &args),
+        )
+        .clone();
         assert!(
             compiled.package.is_some(),
             "{vector} failed:\n{}",

@@ -5,10 +5,9 @@
 //! failed (`error.txt`), we must fail for the same reason. The DAG module must equal the
 //! reference's committed one for the current-format (`wt`) specs, modulo our `noqa` notes.
 
-mod common;
-
+use crate::support::*;
 use camino::Utf8PathBuf;
-use common::*;
+use wtc::artifacts::package_without_images;
 use wtc::db::{Database, SolvedRecord};
 
 struct Case {
@@ -54,7 +53,11 @@ fn compile_case(db: &Database, case: &Case) -> (String, std::sync::Arc<wtc::arti
     let args = CompileArgs::parse(
         &std::fs::read_to_string(case.dir.join("compile-args")).unwrap_or_default(),
     );
-    let (_, compiled) = compile_without_images(db, &spec_path, &text, &registry, solved, &args);
+    let compiled = package_without_images(
+        db,
+        workflow(db, &spec_path, &text, &registry, solved, &args),
+    )
+    .clone();
     (text, compiled)
 }
 

@@ -3,11 +3,10 @@
 //! example and every compiling corpus spec (and the pydantic models of the synthetic
 //! schema document `tests/data/pydantic_constructs.json`).
 
-mod common;
-
+use crate::support::*;
 use camino::Utf8Path;
-use common::*;
 use std::process::Command;
+use wtc::artifacts::package_without_images;
 use wtc::db::Database;
 
 fn write_python_files(compiled: &wtc::artifacts::Compiled, root: &Utf8Path, name: &str) -> usize {
@@ -53,25 +52,15 @@ fn generated_python_is_ruff_clean() {
         eprintln!("skipped: ruff not found (run scripts/setup-venv.sh or set WTC_RUFF)");
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    let root = Utf8Path::from_path(tmp.path()).unwrap();
+    let ws = Workspace::new();
+    let root = &ws.root;
     let db = Database::default();
-    let registry = std::fs::read_to_string(repo().join("examples/registry.json")).unwrap();
     let mut files = 0;
-    for example in ["chain", "map-reduce", "groups"] {
-        let spec = repo().join("examples").join(example).join("spec.yaml");
-        let text = std::fs::read_to_string(&spec).unwrap();
-        let (_, compiled) = compile(
-            &db,
-            &spec,
-            &text,
-            &registry,
-            vec![],
-            &CompileArgs::default(),
-        );
+    for &example in EXAMPLES {
+        let (_, compiled) = compile_example(&db, example);
         files += write_python_files(&compiled, root, example);
     }
-    // The models generated for the synthetic document of tests/pydantic_models.rs.
+    // The models generated for the synthetic document of tests/it/pydantic_models.rs.
     let constructs =
         std::fs::read_to_string(repo().join("tests/data/pydantic_constructs.json")).unwrap();
     let constructs: serde_json::Value = serde_json::from_str(&constructs).unwrap();
@@ -98,7 +87,9 @@ fn generated_python_is_ruff_clean() {
             let args = CompileArgs::parse(
                 &std::fs::read_to_string(dir.join("compile-args")).unwrap_or_default(),
             );
-            let (_, compiled) = compile_without_images(&db, &spec, &text, &registry, vec![], &args);
+            let compiled =
+                package_without_images(&db, workflow(&db, &spec, &text, &registry, vec![], &args))
+                    .clone();
             if compiled.package.is_some() {
                 files += write_python_files(&compiled, root, dir.file_name().unwrap());
             }

@@ -2,10 +2,8 @@
 //! the golden vectors v1/v2 (`WTC_GOLDEN`). Equal as parsed TOML with the same key order is
 //! required; byte-identity is reported and required too (we emulate tomli-w's layout).
 
-mod common;
-
+use crate::support::*;
 use camino::{Utf8Path, Utf8PathBuf};
-use common::*;
 use wtc::cli::overrides::load_env_overrides;
 use wtc::db::{Database, SolvedRecord};
 
@@ -89,21 +87,6 @@ fn corpus_pixi_toml_matches_the_reference() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Copy `src` (a directory of files and subdirectories) to `dst`.
-fn copy_dir(src: &Utf8Path, dst: &Utf8Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for entry in std::fs::read_dir(src).unwrap() {
-        let entry = entry.unwrap();
-        let from = Utf8PathBuf::from_path_buf(entry.path()).unwrap();
-        let to = dst.join(from.file_name().unwrap());
-        if from.is_dir() {
-            copy_dir(&from, &to);
-        } else {
-            std::fs::copy(&from, &to).unwrap();
-        }
-    }
-}
-
 #[test]
 fn golden_vectors_pixi_toml() {
     let Some(golden) = golden_dir() else {
@@ -114,21 +97,18 @@ fn golden_vectors_pixi_toml() {
     };
     for vector in ["v1", "v2"] {
         // Replay in a temporary copy of `input/`, which stands for `@VECTOR_DIR@`.
-        let tmp = tempfile::tempdir().unwrap();
-        let root = Utf8PathBuf::from_path_buf(tmp.path().canonicalize().unwrap()).unwrap();
-        copy_dir(&golden.join(vector).join("input"), &root);
+        let ws = Workspace::new();
+        let root = &ws.root;
+        ws.copy_dir(&golden.join(vector).join("input"), "");
         std::fs::create_dir_all(root.join("local-wt-task")).unwrap();
         let mut db = Database::default();
-        let mut args = CompileArgs::default();
+        let mut args = golden_args(vector);
         if vector == "v2" {
-            args.prefix = "ecoscope-workflows".into();
-            args.results_env_var = "MY_RESULTS".into();
-            args.variant = Some("gcp".into());
             args.env_overrides = Some(
                 load_env_overrides(
                     &mut db,
                     Utf8Path::new("overrides/wt-compiler-env-overrides.toml"),
-                    &root,
+                    root,
                     &Default::default(),
                 )
                 .unwrap(),

@@ -1,25 +1,13 @@
 //! Snapshots of every generated artifact of the examples (`UPDATE_EXPECT=1` to update).
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use wtc::db::Database;
 
 #[test]
 fn example_artifacts() {
     let db = Database::default();
-    let registry = std::fs::read_to_string(repo().join("examples/registry.json")).unwrap();
-    for example in ["chain", "map-reduce", "groups"] {
-        let spec = repo().join("examples").join(example).join("spec.yaml");
-        let text = std::fs::read_to_string(&spec).unwrap();
-        let (_, compiled) = compile(
-            &db,
-            &spec,
-            &text,
-            &registry,
-            vec![],
-            &CompileArgs::default(),
-        );
+    for &example in EXAMPLES {
+        let (text, compiled) = compile_example(&db, example);
         assert!(
             compiled.diagnostics.is_empty(),
             "{example}:\n{}",
@@ -28,7 +16,7 @@ fn example_artifacts() {
         let pkg = compiled.package.as_ref().unwrap();
         let pkg_dir = format!("{}/", pkg.release_name.replace('-', "_"));
         for (rel, bytes) in &pkg.files {
-            // Binary files (graph.png) are checked in tests/graph.rs.
+            // Binary files (graph.png) are checked in tests/it/graph.rs.
             let Ok(text) = std::str::from_utf8(bytes) else {
                 continue;
             };

@@ -6,60 +6,38 @@
 //! Every run sets `XDG_DATA_HOME` to an empty directory (no providers of the machine's
 //! user are found) and `SOURCE_DATE_EPOCH` (the `year` of the templates).
 
-mod common;
-
+use crate::support::suite::{outcomes, path_with, pytest_case, write_pixi_shim};
+use crate::support::{Run, Workspace, Wtc, python_with, repo, text};
 use camino::{Utf8Path, Utf8PathBuf};
-use common::repo;
-use common::suite::{outcomes, path_with, pytest_case, write_pixi_shim};
 use expect_test::expect_file;
-use std::process::{Command, Output, Stdio};
 
 /// 2023-11-14: the year of every rendered LICENSE.
 const EPOCH: &str = "1700000000";
 
+/// A workspace whose empty `data/` is `XDG_DATA_HOME` (no providers of the machine's user
+/// are found), with a fixed clock.
 struct Sandbox {
-    _tmp: tempfile::TempDir,
-    root: Utf8PathBuf,
+    ws: Workspace,
 }
 
 impl Sandbox {
     fn new() -> Self {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = Utf8PathBuf::from_path_buf(tmp.path().to_path_buf()).unwrap();
-        std::fs::create_dir_all(root.join("data")).unwrap();
-        Sandbox { _tmp: tmp, root }
+        let ws = Workspace::new();
+        std::fs::create_dir_all(ws.root.join("data")).unwrap();
+        Sandbox { ws }
     }
 
-    fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_wtc"));
-        c.args(args)
-            .current_dir(&self.root)
-            .env("XDG_DATA_HOME", self.root.join("data"))
+    fn command(&self, args: &[&str]) -> Wtc {
+        self.ws
+            .wtc(args)
+            .env("XDG_DATA_HOME", self.ws.root.join("data"))
             .env("SOURCE_DATE_EPOCH", EPOCH)
-            .env_remove("WT_CONDA_CHANNEL");
-        c
     }
 
     /// Run `wtc args...` with stdin closed (not a terminal).
-    fn wtc(&self, args: &[&str]) -> Output {
-        self.command(args).stdin(Stdio::null()).output().unwrap()
+    fn wtc(&self, args: &[&str]) -> Run {
+        self.command(args).output()
     }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-#[track_caller]
-fn ok(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stdout:\n{}\nstderr:\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
 }
 
 fn test_providers() -> Utf8PathBuf {
@@ -138,10 +116,10 @@ fn builtin_batch_mode_renders_the_project() {
         "--requirements",
         r#"{"name": "wheel-lib", "url": "https://example.org/wheel_lib-1.0-py3-none-any.whl"}"#,
     ]);
-    let stdout = ok(&sb.wtc(&args));
-    let dir = sb.root.join("my_flow");
+    let stdout = sb.wtc(&args).ok();
+    let dir = sb.ws.root.join("my_flow");
     assert_eq!(stdout, format!("Initialized workflow project at: {dir}\n"));
-    expect_file!["snapshots/scaffold/builtin.txt"].assert_eq(&tree(&dir));
+    expect_file!["../snapshots/scaffold/builtin.txt"].assert_eq(&tree(&dir));
 }
 
 #[test]
@@ -154,8 +132,8 @@ fn builtin_licenses_and_the_empty_starter() {
         let mut args = BUILTIN_ANSWERS.to_vec();
         args[4] = id;
         args.extend(["--license-type", license, "--starter", "empty"]);
-        ok(&sb.wtc(&args));
-        let dir = sb.root.join(id);
+        sb.wtc(&args).ok();
+        let dir = sb.ws.root.join(id);
         let licence = std::fs::read_to_string(dir.join("LICENSE")).unwrap();
         assert_eq!(licence.lines().next().unwrap().trim(), first_line);
         if license == "MIT" {
@@ -192,9 +170,10 @@ fn test_provider_with_conditional_questions() {
         r#"{"name": "roads", "url": "https://example.org/roads.geojson"}"#,
     ]);
     let out = sb.wtc(&args);
-    ok(&out);
-    assert_eq!(text(&out.stderr), "");
-    expect_file!["snapshots/scaffold/dashboard.txt"].assert_eq(&tree(&sb.root.join("park_watch")));
+    out.ok();
+    assert_eq!(out.stderr, "");
+    expect_file!["../snapshots/scaffold/dashboard.txt"]
+        .assert_eq(&tree(&sb.ws.root.join("park_watch")));
 
     // Without: the dashboard's questions are skipped (their flags ignored, with a
     // warning) and dashboard.md renders to nothing, so it is not written.
@@ -202,12 +181,12 @@ fn test_provider_with_conditional_questions() {
     args.extend(["--workflow-id", "plain", "--with-dashboard", "false"]);
     args.extend(["--refresh-minutes", "5", "--license-type", "MIT"]);
     let out = sb.wtc(&args);
-    ok(&out);
+    out.ok();
     assert_eq!(
-        text(&out.stderr),
+        out.stderr,
         "warning: --refresh-minutes is ignored: the question is asked only when with_dashboard and dashboard_title != 'Static'\n"
     );
-    let dir = sb.root.join("plain");
+    let dir = sb.ws.root.join("plain");
     assert!(!dir.join("dashboard.md").exists());
     let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
     assert!(
@@ -222,19 +201,21 @@ fn test_provider_with_conditional_questions() {
     let out = sb.wtc(&args);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
-        text(&out.stderr),
+        out.stderr,
         "error: --no-interactive requires: --dashboard-title\n  help: give every required answer as a flag (see `wtc scaffold init --help`)\n"
     );
 
     // The provider's flags are listed by --help, under the provider's name.
-    let help = ok(&sb.wtc(&[
-        "scaffold",
-        "init",
-        "--provider-path",
-        providers.as_str(),
-        "--provider=dashboard",
-        "--help",
-    ]));
+    let help = sb
+        .wtc(&[
+            "scaffold",
+            "init",
+            "--provider-path",
+            providers.as_str(),
+            "--provider=dashboard",
+            "--help",
+        ])
+        .ok();
     assert!(
         help.contains("Questions of provider `dashboard`:"),
         "{help}"
@@ -249,7 +230,7 @@ fn batch_mode_errors() {
     let sb = Sandbox::new();
     let run = |args: &[&str]| {
         let out = sb.wtc(args);
-        (out.status.code(), text(&out.stdout), text(&out.stderr))
+        (out.status.code(), out.stdout, out.stderr)
     };
 
     // Every missing required answer, at once.
@@ -325,24 +306,24 @@ fn batch_mode_errors() {
         err,
         format!(
             "error: provider `dashbord` not found in {providers}, {}; available: builtin, dashboard\n",
-            sb.root.join("data/wtc/providers")
+            sb.ws.root.join("data/wtc/providers")
         )
     );
-    assert!(!sb.root.join("x").exists());
+    assert!(!sb.ws.root.join("x").exists());
 }
 
 #[test]
 fn existing_directories_and_clobber() {
     let sb = Sandbox::new();
-    ok(&sb.wtc(BUILTIN_ANSWERS));
-    let dir = sb.root.join("my_flow");
+    sb.wtc(BUILTIN_ANSWERS).ok();
+    let dir = sb.ws.root.join("my_flow");
     std::fs::write(dir.join("README.md"), "my own notes\n").unwrap();
     std::fs::write(dir.join("extra.txt"), "keep me\n").unwrap();
 
     let out = sb.wtc(BUILTIN_ANSWERS);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
-        text(&out.stderr),
+        out.stderr,
         format!(
             "error: output directory already exists: {dir}\n  help: use --clobber to write into it (rendered files replace the files of the same name; other files stay)\n"
         )
@@ -354,7 +335,7 @@ fn existing_directories_and_clobber() {
 
     let mut args = BUILTIN_ANSWERS.to_vec();
     args.push("--clobber");
-    ok(&sb.wtc(&args));
+    sb.wtc(&args).ok();
     assert!(
         std::fs::read_to_string(dir.join("README.md"))
             .unwrap()
@@ -368,16 +349,16 @@ fn existing_directories_and_clobber() {
     // --output-dir: created when missing, relative to the current directory.
     let mut args = BUILTIN_ANSWERS.to_vec();
     args.extend(["--output-dir", "projects/new"]);
-    let stdout = ok(&sb.wtc(&args));
+    let stdout = sb.wtc(&args).ok();
     assert_eq!(
         stdout,
         format!(
             "Initialized workflow project at: {}\n",
-            sb.root.join("projects/new/my_flow")
+            sb.ws.root.join("projects/new/my_flow")
         )
     );
     // Nothing but the project directory is left behind.
-    let names: Vec<_> = std::fs::read_dir(sb.root.join("projects/new"))
+    let names: Vec<_> = std::fs::read_dir(sb.ws.root.join("projects/new"))
         .unwrap()
         .flatten()
         .map(|e| e.file_name())
@@ -392,7 +373,7 @@ fn invalid_providers_are_reported_with_their_location() {
     let bad = broken.join("bad-toml");
     let out = sb.wtc(&["scaffold", "init", "--provider", bad.as_str(), "--help"]);
     assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
+    let err = &out.stderr;
     let file = bad.join("provider.toml");
     for want in [
         "error[invalid-default]: the default of `color` is not a valid answer: `blue` is not one of the choices: red, green",
@@ -419,20 +400,22 @@ fn invalid_providers_are_reported_with_their_location() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
-        text(&out.stderr),
+        out.stderr,
         "error: template `NOTES.md.jinja2` (provider `undefined-var`), line 3: `owner_name` is undefined\n  note: nothing was written\n"
     );
-    assert!(!sb.root.join("w").exists());
+    assert!(!sb.ws.root.join("w").exists());
 
     // The listing shows every provider, valid or not.
-    let listing = ok(&sb.wtc(&[
-        "scaffold",
-        "providers",
-        "--provider-path",
-        test_providers().as_str(),
-        "--provider-path",
-        broken.as_str(),
-    ]));
+    let listing = sb
+        .wtc(&[
+            "scaffold",
+            "providers",
+            "--provider-path",
+            test_providers().as_str(),
+            "--provider-path",
+            broken.as_str(),
+        ])
+        .ok();
     let expected = format!(
         "builtin  (built in)
     A wt workflow project: spec.yaml with a starter workflow, test cases, README, LICENSE, .gitignore, .gitattributes and GitHub Actions CI
@@ -446,7 +429,7 @@ undefined-var  {broken}/undefined-var  (extends builtin)
 Search path: {providers}, {broken}, {data} (missing)
 ",
         providers = test_providers(),
-        data = sb.root.join("data/wtc/providers"),
+        data = sb.ws.root.join("data/wtc/providers"),
     );
     assert_eq!(listing, expected);
 }
@@ -462,10 +445,12 @@ fn readme_provider_example_is_valid() {
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     assert_eq!(manifest.questions.len(), 5);
     let sb = Sandbox::new();
-    let dir = sb.root.join("example");
+    let dir = sb.ws.root.join("example");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("provider.toml"), example).unwrap();
-    let help = ok(&sb.wtc(&["scaffold", "init", "--provider", dir.as_str(), "--help"]));
+    let help = sb
+        .wtc(&["scaffold", "init", "--provider", dir.as_str(), "--help"])
+        .ok();
     assert!(help.contains("--dashboard-title <TEXT>"), "{help}");
 }
 
@@ -473,7 +458,7 @@ fn readme_provider_example_is_valid() {
 fn ci_workflows_are_valid_yaml() {
     use wtc::syntax::yaml::{self, NodeKind};
     let sb = Sandbox::new();
-    ok(&sb.wtc(BUILTIN_ANSWERS));
+    sb.wtc(BUILTIN_ANSWERS).ok();
     for (file, keys, jobs) in [
         (
             "ci.yml",
@@ -486,7 +471,7 @@ fn ci_workflows_are_valid_yaml() {
             &["tag"][..],
         ),
     ] {
-        let path = sb.root.join("my_flow/.github/workflows").join(file);
+        let path = sb.ws.root.join("my_flow/.github/workflows").join(file);
         let source = std::fs::read_to_string(&path).unwrap();
         let root = yaml::parse(&source).unwrap_or_else(|e| panic!("{file}: {e:?}"));
         let top: Vec<&str> = root
@@ -511,8 +496,8 @@ fn ci_workflows_are_valid_yaml() {
 #[test]
 fn scaffolded_project_compiles_and_its_tests_pass() {
     let sb = Sandbox::new();
-    ok(&sb.wtc(BUILTIN_ANSWERS));
-    let dir = sb.root.join("my_flow");
+    sb.wtc(BUILTIN_ANSWERS).ok();
+    let dir = sb.ws.root.join("my_flow");
     let registry = repo().join("examples/registry.json");
     let out = sb.wtc(&[
         "compile",
@@ -520,7 +505,7 @@ fn scaffolded_project_compiles_and_its_tests_pass() {
         "--registry",
         registry.as_str(),
     ]);
-    ok(&out);
+    out.ok();
     let release_dir = dir.join("wt-my-flow-workflow");
     assert!(
         release_dir
@@ -532,29 +517,30 @@ fn scaffolded_project_compiles_and_its_tests_pass() {
     let mut args = BUILTIN_ANSWERS.to_vec();
     args[4] = "empty_flow";
     args.extend(["--starter", "empty"]);
-    ok(&sb.wtc(&args));
-    ok(&sb.wtc(&[
+    sb.wtc(&args).ok();
+    sb.wtc(&[
         "compile",
         "empty_flow/spec.yaml",
         "--registry",
         registry.as_str(),
-    ]));
+    ])
+    .ok();
     let providers = test_providers();
     let mut args = dashboard_batch(&providers);
     args.extend(["--workflow-id=dash", "--dashboard-title=T"]);
-    ok(&sb.wtc(&args));
-    ok(&sb.wtc(&["compile", "dash/spec.yaml", "--registry", registry.as_str()]));
-    assert!(sb.root.join("dash/wt-dash-workflow/pixi.toml").is_file());
+    sb.wtc(&args).ok();
+    sb.wtc(&["compile", "dash/spec.yaml", "--registry", registry.as_str()])
+        .ok();
+    assert!(sb.ws.root.join("dash/wt-dash-workflow/pixi.toml").is_file());
 
-    let Some(python) = common::python_with("pytest, syrupy, wt_runner.testing, wtc_example_tasks")
-    else {
+    let Some(python) = python_with("pytest, syrupy, wt_runner.testing, wtc_example_tasks") else {
         eprintln!(
             "skipped running the generated tests: the project's venv lacks pytest/syrupy/wt-runner"
         );
         return;
     };
     write_pixi_shim(
-        &sb.root.join("bin"),
+        &sb.ws.root.join("bin"),
         "wt-my-flow-workflow",
         &release_dir,
         &python,
@@ -563,7 +549,7 @@ fn scaffolded_project_compiles_and_its_tests_pass() {
         &python,
         &release_dir,
         "greeting",
-        &path_with(&sb.root.join("bin")),
+        &path_with(&sb.ws.root.join("bin")),
         &[],
         &[],
     );
@@ -593,10 +579,12 @@ mod interactive {
     const DOWN: &str = "\x1b[B";
 
     fn spawn(sb: &Sandbox, args: &[&str]) -> PtySession {
-        let mut c = sb.command(args);
-        c.env("TERM", "xterm-256color")
+        let c = sb
+            .command(args)
+            .env("TERM", "xterm-256color")
             .env("COLUMNS", "120")
-            .env("LINES", "40");
+            .env("LINES", "40")
+            .into_command();
         spawn_with_options(
             c,
             rexpect::reader::Options::new()
@@ -660,7 +648,7 @@ mod interactive {
         p.exp_eof().unwrap();
         assert_eq!(exit_code(&p), 0);
 
-        let dir = sb.root.join("my_flow");
+        let dir = sb.ws.root.join("my_flow");
         let spec = std::fs::read_to_string(dir.join("spec.yaml")).unwrap();
         let requirements =
             &spec[spec.find("requirements:").unwrap()..spec.find("workflow:").unwrap()];
@@ -690,7 +678,7 @@ mod interactive {
     fn provider_questions_follow_their_conditions() {
         let sb = Sandbox::new();
         // The provider is found on the search path and offered first.
-        let providers = sb.root.join("data/wtc/providers");
+        let providers = sb.ws.root.join("data/wtc/providers");
         std::fs::create_dir_all(&providers).unwrap();
         let from = test_providers().join("dashboard");
         let to = providers.join("dashboard");
@@ -732,12 +720,12 @@ mod interactive {
         p.exp_string("Initialized workflow project at:").unwrap();
         p.exp_eof().unwrap();
         assert_eq!(exit_code(&p), 0);
-        let dashboard = std::fs::read_to_string(sb.root.join("park/dashboard.md")).unwrap();
+        let dashboard = std::fs::read_to_string(sb.ws.root.join("park/dashboard.md")).unwrap();
         assert_eq!(
             dashboard,
             "# Static\n\nNever refreshed.\n\n- `roads`: https://example.org/roads.json\n"
         );
-        let license = std::fs::read_to_string(sb.root.join("park/LICENSE")).unwrap();
+        let license = std::fs::read_to_string(sb.ws.root.join("park/LICENSE")).unwrap();
         assert_eq!(license, "Copyright (c) 2023 Ada. All rights reserved.\n");
     }
 
@@ -751,7 +739,7 @@ mod interactive {
         p.exp_string("cancelled; nothing was written").unwrap();
         p.exp_eof().unwrap();
         assert_eq!(exit_code(&p), 1);
-        let entries: Vec<_> = std::fs::read_dir(&sb.root)
+        let entries: Vec<_> = std::fs::read_dir(&sb.ws.root)
             .unwrap()
             .flatten()
             .map(|e| e.file_name())

@@ -4,8 +4,6 @@
 
 #![cfg(unix)]
 
-mod common;
-
 use rattler_conda_types::compression_level::CompressionLevel;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -591,22 +589,18 @@ fn uv() -> Option<PathBuf> {
     let candidates = [
         std::env::var_os("WTC_UV").map(PathBuf::from),
         std::env::var_os("WTC_PYTHON").map(|p| PathBuf::from(p).with_file_name("uv")),
-        Some(common::repo().join(".venv/bin/uv").into_std_path_buf()),
-    ];
-    candidates.into_iter().flatten().find(|p| p.is_file())
-}
-
-fn python() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("WTC_PYTHON").map(PathBuf::from),
-        Some(common::repo().join(".venv/bin/python").into_std_path_buf()),
+        Some(
+            crate::support::repo()
+                .join(".venv/bin/uv")
+                .into_std_path_buf(),
+        ),
     ];
     candidates.into_iter().flatten().find(|p| p.is_file())
 }
 
 #[test]
 fn pypi_step_with_real_uv_offline() {
-    let (Some(uv), Some(python)) = (uv(), python()) else {
+    let (Some(uv), Some(python)) = (uv(), crate::support::venv_python()) else {
         eprintln!("skipped: no uv (set WTC_UV, or add uv to the project venv)");
         return;
     };
