@@ -77,7 +77,7 @@ impl<'a> Session<'a> {
     pub fn start(args: &'a WatchArgs) -> Result<Self, ExitCode> {
         let inputs = args.check.specs.inputs();
         let paths = expand(&inputs).map_err(fail)?;
-        let mut driver = Driver::new(&args.check, Some(&args.output))?;
+        let mut driver = Driver::new(&args.check, &args.output, true)?;
         let mut specs = Vec::new();
         for path in &paths {
             let unit = driver.load(path).map_err(fail)?;
