@@ -294,7 +294,10 @@ impl Summary {
         if !c.is_up_to_date() {
             self.out_of_date += 1;
             print_out_of_date(unit, package, c, self.batch, self.quiet);
-        } else if self.quiet {
+            return;
+        }
+        self.up_to_date += 1;
+        if self.quiet {
         } else if self.batch {
             println!(
                 "  up to date {} → {} in {}",
