@@ -1,8 +1,10 @@
 //! `wtc compile` and `wtc check`: one spec or a batch, compiled in parallel in one process.
 //!
-//! One spec prints `Compiled workflow to: DIR` (`check`: `SPEC: ok`). A batch (several
-//! specs, or any directory / `--all`) prints one summary line per spec in order, then a
-//! count. A failing spec never stops the others; the exit code is 1 if any failed.
+//! One spec prints `Compiled workflow to: DIR` (`Up to date: DIR` when the package on disk
+//! already equals it; `check`: `SPEC: ok`). A batch (several specs, or any directory /
+//! `--all`) prints one summary line per spec in order, then a count. A failing spec never
+//! stops the others; the exit code is 1 if any failed. `compile --check` writes nothing: it
+//! compares each package with its release directory and exits 1 if one is out of date.
 
 use super::discover::Registered;
 use super::driver::{Built, Driver, Unit, plural};
@@ -11,16 +13,40 @@ use super::specs::expand;
 use super::term::{fail, millis, no_spec};
 use super::{CheckArgs, OutputArgs, ReleaseArgs, release};
 use crate::artifacts::Package;
-use crate::output::{OutputError, WriteReport, write_package};
+use crate::output::{
+    Comparison, OutputError, WriteReport, compare_package, rewrite_package, unified_diff,
+    write_package,
+};
 use camino::Utf8Path;
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Run `compile` (with `output` and `release` flags) or `check` (`None`).
-pub(super) fn run(check: &CheckArgs, compile: Option<(&OutputArgs, &ReleaseArgs)>) -> ExitCode {
+/// What [`run`] does with each compiled package.
+#[derive(Clone, Copy)]
+enum Action<'a> {
+    /// `wtc check`: diagnostics only.
+    Validate,
+    /// `compile --check`: compare it with the release directory on disk.
+    Compare,
+    /// `compile`: write it.
+    Write(&'a ReleaseArgs),
+}
+
+/// Run `compile` (with its `release` flags) or `check` (`None`).
+pub(super) fn run(
+    check: &CheckArgs,
+    output: &OutputArgs,
+    release: Option<&ReleaseArgs>,
+) -> ExitCode {
     let start = Instant::now();
-    let command = if compile.is_some() {
+    let action = match release {
+        None => Action::Validate,
+        Some(r) if r.check => Action::Compare,
+        Some(r) => Action::Write(r),
+    };
+    let command = if release.is_some() {
         "compile"
     } else {
         "check"
@@ -41,10 +67,13 @@ pub(super) fn run(check: &CheckArgs, compile: Option<(&OutputArgs, &ReleaseArgs)
         || inputs
             .iter()
             .any(|i| matches!(i, super::specs::Input::Tree(_)));
-    let mut driver = match Driver::new(check, compile.map(|(o, _)| o), reads) {
+    let images = !matches!(action, Action::Validate);
+    let mut driver = match Driver::new(check, output, images, reads) {
         Ok(d) => d,
         Err(code) => return code,
     };
+    // What is compared or forced is rendered, never taken from the package on disk.
+    driver.reuse_png = matches!(action, Action::Write(r) if !r.force);
     let mut loaded: Vec<Result<Unit, String>> = specs.iter().map(|s| driver.load(s)).collect();
     for e in loaded.iter().filter_map(|l| l.as_ref().err()) {
         let _ = fail(e);
@@ -56,12 +85,13 @@ pub(super) fn run(check: &CheckArgs, compile: Option<(&OutputArgs, &ReleaseArgs)
     let mut summary = Summary {
         batch,
         quiet: check.quiet,
-        verb: if compile.is_some() {
-            "Compiled"
-        } else {
-            "Checked"
+        verb: match action {
+            Action::Write(_) => "Compiled",
+            _ => "Checked",
         },
         total: 0,
+        up_to_date: 0,
+        out_of_date: 0,
         failed: 0,
     };
     let mut reported = Vec::new();
@@ -95,9 +125,19 @@ pub(super) fn run(check: &CheckArgs, compile: Option<(&OutputArgs, &ReleaseArgs)
             summary.failed(spec, why);
             continue;
         };
-        match compile {
-            None => summary.checked(unit, elapsed),
-            Some((_, release)) => {
+        match action {
+            Action::Validate => summary.checked(unit, elapsed),
+            Action::Compare => {
+                let compared = Instant::now();
+                match compare_package(unit.parent(), &package) {
+                    Ok(c) => summary.compared(unit, &package, &c, elapsed + compared.elapsed()),
+                    Err(e) => {
+                        let _ = fail(&e);
+                        summary.failed(spec, &e.to_string());
+                    }
+                }
+            }
+            Action::Write(release) => {
                 let written = Instant::now();
                 match write(&driver, unit, package, release) {
                     Ok((report, pkg)) => {
@@ -141,7 +181,11 @@ fn write(
             }
         }
     }
-    let report = write_package(parent, &package, release.clobber).map_err(|e| match e {
+    let written = match release.force {
+        true => rewrite_package(parent, &package),
+        false => write_package(parent, &package, release.clobber),
+    };
+    let report = written.map_err(|e| match e {
         OutputError::Exists(_) => {
             let _ = fail(format!(
                 "{e}\n  help: use --clobber to overwrite the existing directory"
@@ -179,6 +223,10 @@ struct Summary {
     /// `Compiled` / `Checked`.
     verb: &'static str,
     total: usize,
+    /// Packages already equal to the release directory on disk.
+    up_to_date: usize,
+    /// `compile --check`: packages that differ from it.
+    out_of_date: usize,
     failed: usize,
 }
 
@@ -209,7 +257,21 @@ impl Summary {
         elapsed: Duration,
     ) {
         self.total += 1;
-        if self.quiet {
+        if report.is_up_to_date() {
+            self.up_to_date += 1;
+            if self.quiet {
+            } else if self.batch {
+                println!(
+                    "  up to date {} → {} ({} files) in {}",
+                    unit.shown,
+                    package.release_name,
+                    package.files.len(),
+                    millis(elapsed)
+                );
+            } else {
+                println!("Up to date: {}", report.dir);
+            }
+        } else if self.quiet {
         } else if self.batch {
             let removed = match report.removed.len() {
                 0 => String::new(),
@@ -228,24 +290,138 @@ impl Summary {
         }
     }
 
+    /// `compile --check`: `Up to date` / `up to date` line, or the out-of-date report.
+    fn compared(&mut self, unit: &Unit, package: &Package, c: &Comparison, elapsed: Duration) {
+        self.total += 1;
+        if !c.is_up_to_date() {
+            self.out_of_date += 1;
+            print_out_of_date(unit, package, c, self.batch, self.quiet);
+            return;
+        }
+        self.up_to_date += 1;
+        if self.quiet {
+        } else if self.batch {
+            println!(
+                "  up to date {} → {} in {}",
+                unit.shown,
+                package.release_name,
+                millis(elapsed)
+            );
+        } else {
+            println!("Up to date: {}", c.dir);
+        }
+    }
+
     fn finish(self, elapsed: Duration) -> ExitCode {
         if self.batch && !self.quiet {
-            let failed = match self.failed {
-                0 => String::new(),
-                n => format!(" ({n} failed)"),
+            let counts: Vec<String> = [
+                (self.up_to_date, "up to date"),
+                (self.out_of_date, "out of date"),
+                (self.failed, "failed"),
+            ]
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!("{n} {what}"))
+            .collect();
+            let counts = match counts.is_empty() {
+                true => String::new(),
+                false => format!(" ({})", counts.join(", ")),
             };
             println!(
-                "{} {} spec{}{failed} in {}",
+                "{} {} spec{}{counts} in {}",
                 self.verb,
                 self.total,
                 plural(self.total),
                 millis(elapsed)
             );
         }
-        if self.failed > 0 {
+        if self.failed > 0 || self.out_of_date > 0 {
             ExitCode::from(1)
         } else {
             ExitCode::SUCCESS
+        }
+    }
+}
+
+/// The report of a package that differs from its release directory: a header naming it,
+/// a line per differing / missing / extra file, then a unified diff per differing text
+/// file (`-` on disk, `+` what the compile writes), coloured on a terminal. `quiet`: only
+/// a `KIND PATH` line per file.
+fn print_out_of_date(unit: &Unit, package: &Package, c: &Comparison, batch: bool, quiet: bool) {
+    let shown_dir = unit
+        .shown
+        .parent()
+        .unwrap_or(Utf8Path::new(""))
+        .join(&package.release_name);
+    let mut out = anstream::stdout().lock();
+    let new = |rel: &str| package.file(rel).map_or(&[][..], |b| &b[..]);
+    fn text(bytes: &[u8]) -> Option<&str> {
+        std::str::from_utf8(bytes)
+            .ok()
+            .filter(|t| !t.contains('\0'))
+    }
+    let mut files: Vec<(&str, &str, &str)> = Vec::new();
+    for (rel, old) in &c.differs {
+        let binary = match (text(old), text(new(rel))) {
+            (Some(_), Some(_)) => "",
+            _ => " (binary)",
+        };
+        files.push(("\x1b[33mdiffers\x1b[0m", rel, binary));
+    }
+    files.extend(
+        c.missing
+            .iter()
+            .map(|r| ("\x1b[31mmissing\x1b[0m", r.as_str(), "")),
+    );
+    files.extend(
+        c.extra
+            .iter()
+            .map(|r| ("\x1b[36mextra\x1b[0m  ", r.as_str(), "")),
+    );
+    if quiet {
+        if !c.exists {
+            let _ = writeln!(out, "\x1b[31mmissing\x1b[0m {shown_dir}/");
+        }
+        for (kind, rel, note) in files {
+            let _ = writeln!(out, "{kind} {shown_dir}/{rel}{note}");
+        }
+        return;
+    }
+    let (header, indent) = match batch {
+        true => (
+            format!("  out of date {} → {}", unit.shown, package.release_name),
+            "    ",
+        ),
+        false => (format!("Out of date: {}", c.dir), "  "),
+    };
+    if !c.exists {
+        let _ = writeln!(out, "{header}: the release directory is missing");
+        return;
+    }
+    let _ = writeln!(out, "{header}");
+    for (kind, rel, note) in files {
+        let _ = writeln!(out, "{indent}{kind} {rel}{note}");
+    }
+    for (rel, old) in &c.differs {
+        let (Some(old), Some(new)) = (text(old), text(new(rel))) else {
+            continue;
+        };
+        let diff = unified_diff(
+            old,
+            new,
+            &format!("{shown_dir}/{rel} (on disk)"),
+            &format!("{shown_dir}/{rel} (compiled)"),
+        );
+        for line in diff.lines() {
+            let style = match line.as_bytes().first() {
+                _ if line.starts_with("---") || line.starts_with("+++") => "\x1b[1m",
+                Some(b'@') => "\x1b[36m",
+                Some(b'-') => "\x1b[31m",
+                Some(b'+') => "\x1b[32m",
+                _ => "",
+            };
+            let reset = if style.is_empty() { "" } else { "\x1b[0m" };
+            let _ = writeln!(out, "{style}{line}{reset}");
         }
     }
 }

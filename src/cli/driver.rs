@@ -87,6 +87,9 @@ pub(super) struct Driver {
     pub mode: Mode,
     pub deny_warnings: bool,
     pub quiet: bool,
+    /// Whether the built-in engine may take `graph.png` from the package on disk (see
+    /// [`previous_png`]); `compile --check` and `--force` render it.
+    pub reuse_png: bool,
     /// The options, host and placeholder registry every unit starts with.
     shared: SharedInputs,
     /// Every file this command has read (what `watch` watches).
@@ -94,11 +97,14 @@ pub(super) struct Driver {
 }
 
 impl Driver {
-    /// Set up from the command line (`output` is `None` for `check`). Problems with the
-    /// registry source or the env-overrides file are reported; the exit code is returned.
+    /// Set up from the command line (`images`: the whole package is built, not only the
+    /// diagnostics of `check`; `reads`: where every file read is recorded). Problems with
+    /// the registry source or the env-overrides file are reported; the exit code is
+    /// returned.
     pub fn new(
         check: &CheckArgs,
-        output: Option<&OutputArgs>,
+        output: &OutputArgs,
+        images: bool,
         reads: Reads,
     ) -> Result<Self, ExitCode> {
         let source: Source =
@@ -123,7 +129,7 @@ impl Driver {
             source,
             (overrides, templates, reads),
             dependencies,
-            output,
+            (Some(output), images),
             check.deny_warnings,
             check.quiet,
         ))
@@ -145,7 +151,7 @@ impl Driver {
             source,
             inputs,
             dependencies,
-            output,
+            (output, output.is_some()),
             deny_warnings,
             quiet,
         )
@@ -156,7 +162,7 @@ impl Driver {
         source: Source,
         (overrides, templates, reads): (Option<OverridesFile>, Option<TemplateDir>, Reads),
         dependencies: &DependencyArgs,
-        output: Option<&OutputArgs>,
+        (output, images): (Option<&OutputArgs>, bool),
         deny_warnings: bool,
         quiet: bool,
     ) -> Self {
@@ -173,7 +179,7 @@ impl Driver {
             .pixi_version(std::env::var("PIXI_VERSION").unwrap_or_default())
             .platform(host_platform())
             .shared(&db);
-        let mode = match output.map(|o| o.graph_engine) {
+        let mode = match output.filter(|_| images).map(|o| o.graph_engine) {
             None => Mode::Check,
             Some(GraphEngine::Builtin) => Mode::Builtin,
             Some(GraphEngine::Graphviz) => match graphviz::find_dot() {
@@ -196,6 +202,7 @@ impl Driver {
             mode,
             deny_warnings,
             quiet,
+            reuse_png: true,
             shared,
             reads,
         }
@@ -237,13 +244,13 @@ impl Driver {
 
     /// Compile `units` in parallel; results in the same order.
     pub fn compile(&self, units: &[&Unit]) -> Vec<Built> {
-        let (mode, deny_warnings) = (&self.mode, self.deny_warnings);
+        let (mode, deny_warnings, reuse_png) = (&self.mode, self.deny_warnings, self.reuse_png);
         let work: Vec<(Workflow, bool)> = units.iter().map(|u| (u.wf, u.registered())).collect();
         work.par_iter()
             .map_with(self.db.clone(), |db, &(wf, registered)| {
                 let start = Instant::now();
                 let compiled = match registered {
-                    true => compile_one(db, wf, mode),
+                    true => compile_one(db, wf, mode, reuse_png),
                     false => {
                         let mut diagnostics = lowered(db, wf).diagnostics.clone();
                         diagnostics.sort_by_key(|d| {
@@ -338,8 +345,8 @@ pub(super) fn read_spec(abs: &Utf8Path) -> Result<String, String> {
 
 /// Compile one spec for `mode`. With the built-in engine the graph images are rendered on
 /// another worker while the rest of the package is generated (`package` asks for them last
-/// and waits for that worker's result).
-fn compile_one(db: &Database, wf: Workflow, mode: &Mode) -> Arc<Compiled> {
+/// and waits for that worker's result), unless `reuse_png` and [`previous_png`] has it.
+fn compile_one(db: &Database, wf: Workflow, mode: &Mode, reuse_png: bool) -> Arc<Compiled> {
     match mode {
         Mode::Check | Mode::Graphviz(_) => package_without_images(db, wf).clone(),
         Mode::Builtin => {
@@ -347,7 +354,8 @@ fn compile_one(db: &Database, wf: Workflow, mode: &Mode) -> Arc<Compiled> {
             let (compiled, reused) = rayon::join(
                 move || package_without_images(&main, wf).clone(),
                 move || {
-                    previous_png(&renderer, wf).or_else(|| {
+                    let previous = reuse_png.then(|| previous_png(&renderer, wf)).flatten();
+                    previous.or_else(|| {
                         let _ = graph_png(&renderer, wf);
                         None
                     })

@@ -44,7 +44,7 @@ pub enum Command {
     /// Compile specs into workflow packages (written beside each spec.yaml).
     Compile(CompileArgs),
     /// Validate specs and report diagnostics without writing anything.
-    Check(CheckArgs),
+    Check(CheckCommandArgs),
     /// Compile specs, then recompile on every change to them (or to the env-overrides
     /// file, the template directory, lock files, registry files); only files whose bytes
     /// changed are rewritten.
@@ -146,6 +146,16 @@ pub struct CheckArgs {
     pub quiet: bool,
 }
 
+/// `wtc check`: `compile`'s output flags are accepted (they change the names checked, e.g.
+/// the package name), so a script passes the same flags to every command.
+#[derive(Debug, Args)]
+pub struct CheckCommandArgs {
+    #[command(flatten)]
+    pub check: CheckArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct CompileArgs {
     #[command(flatten)]
@@ -156,7 +166,7 @@ pub struct CompileArgs {
     pub release: ReleaseArgs,
 }
 
-/// What the generated package looks like (shared by `compile` and `watch`).
+/// What the generated package looks like (shared by `compile`, `watch` and `check`).
 #[derive(Debug, Args)]
 pub struct OutputArgs {
     /// Prefix of the release and package names.
@@ -181,9 +191,18 @@ pub struct ReleaseArgs {
     /// user-facing params changed, else minor), then run `pixi update --no-install`.
     #[arg(long, requires = "clobber", conflicts_with = "install")]
     pub update: bool,
-    /// After writing, run `pixi install -a` in the package.
+    /// After writing, run `pixi install -a` in the package (also when it was up to date).
     #[arg(long)]
     pub install: bool,
+    /// With --clobber: rewrite every file through the atomic swap even when the package on
+    /// disk is already up to date.
+    #[arg(long, requires = "clobber")]
+    pub force: bool,
+    /// Write nothing: exit 0 when every package on disk is exactly what this compile would
+    /// write (`pixi.lock` and `.pixi/` aside), else list the files that differ, are missing
+    /// or are extra, with a unified diff of text files (-q: the list only), and exit 1.
+    #[arg(long, conflicts_with_all = ["clobber", "update", "install", "force"])]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]
@@ -245,8 +264,8 @@ pub fn main() -> ExitCode {
             scaffold::ScaffoldCommand::Init(args) => scaffold::init(args, prepared, &matches),
             scaffold::ScaffoldCommand::Providers(args) => scaffold::providers(args),
         },
-        Command::Compile(args) => compile::run(&args.check, Some((&args.output, &args.release))),
-        Command::Check(args) => compile::run(&args, None),
+        Command::Compile(args) => compile::run(&args.check, &args.output, Some(&args.release)),
+        Command::Check(args) => compile::run(&args.check, &args.output, None),
         Command::Watch(args) => watch::run(&args),
         Command::Lock(args) => lock::run(&args),
         Command::Templates(args) => templates::run(&args),

@@ -1,23 +1,31 @@
 //! Writing a compiled package to disk, never leaving a half-written file behind.
 //!
-//! Two modes, both writing only inside the release directory `<parent>/<release name>`:
+//! Two modes, both writing only inside the release directory `<parent>/<release name>`
+//! (and a third, [`compare_package`] for `compile --check`, that writes nothing):
 //!
 //! * [`write_package`] (`compile`): the whole package is assembled in a hidden temporary
 //!   sibling directory and renamed into place; with `clobber`, the previous release
 //!   directory is swapped out and removed only after the new one is in place. A reader sees
 //!   the old package or the new one, never a mix. Unchanged files are hard-linked from the
-//!   previous package, so they keep their modification time.
+//!   previous package, so they keep their modification time. A directory that already
+//!   holds exactly the package (files wtc never generates aside, see [`is_foreign`]) is
+//!   *up to date* and left untouched: no temporary directory, no swap.
+//!   [`rewrite_package`] (`--force`) swaps in freshly written files even then.
 //! * [`update_in_place`] (`watch`): the release directory stays where it is; only files
 //!   whose bytes changed are replaced, each atomically (temp file in the same directory,
 //!   then rename), files the previous package had and the new one has not are deleted, and
 //!   everything else (unchanged files, files wtc did not generate such as `pixi.lock` or
 //!   `.pixi/`) is left alone: same inode, same modification time.
 
+mod compare;
+mod diff;
 mod in_place;
 mod swap;
 
+pub use compare::{Comparison, compare_package};
+pub use diff::unified_diff;
 pub use in_place::update_in_place;
-pub use swap::write_package;
+pub use swap::{rewrite_package, write_package};
 
 use crate::artifacts::Package;
 use camino::{Utf8Path, Utf8PathBuf};
@@ -38,6 +46,21 @@ pub struct WriteReport {
     /// Symbolic links found where the package has a directory, replaced by a real
     /// directory (their targets untouched): wtc never writes through a link.
     pub replaced_links: Vec<String>,
+}
+
+impl WriteReport {
+    /// Whether nothing was written or removed: the directory was already up to date.
+    pub fn is_up_to_date(&self) -> bool {
+        self.written.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// Whether `rel` (relative to a release directory) is a file wtc never generates and
+/// leaves to its owner: pixi's lock file `pixi.lock` and its environments below `.pixi/`
+/// (what `pixi install` adds to a package). `compile --check` does not report them as
+/// extra files, and they do not keep a `--clobber` compile from being up to date.
+pub fn is_foreign(rel: &str) -> bool {
+    rel == "pixi.lock" || rel == ".pixi" || rel.starts_with(".pixi/")
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -167,6 +190,12 @@ fn compare(dir: &Utf8Path, package: &Package, exists: bool) -> (Vec<String>, Vec
 
 /// All regular files below `dir`, as `/`-separated relative paths.
 fn list_files(dir: &Utf8Path) -> io::Result<BTreeSet<String>> {
+    list_files_except(dir, |_| false)
+}
+
+/// [`list_files`] without the files and directories (not entered) whose relative path
+/// `skip` accepts.
+fn list_files_except(dir: &Utf8Path, skip: fn(&str) -> bool) -> io::Result<BTreeSet<String>> {
     let mut out = BTreeSet::new();
     let mut stack = vec![dir.to_owned()];
     while let Some(d) = stack.pop() {
@@ -174,10 +203,14 @@ fn list_files(dir: &Utf8Path) -> io::Result<BTreeSet<String>> {
             let entry = entry?;
             let path = Utf8PathBuf::from_path_buf(entry.path())
                 .map_err(|p| io::Error::other(format!("non-UTF-8 path {}", p.display())))?;
+            let rel = path.strip_prefix(dir).map_or("", |r| r.as_str());
+            if skip(rel) {
+                continue;
+            }
             if entry.file_type()?.is_dir() {
                 stack.push(path);
-            } else if let Ok(rel) = path.strip_prefix(dir) {
-                out.insert(rel.as_str().to_string());
+            } else if !rel.is_empty() {
+                out.insert(rel.to_string());
             }
         }
     }

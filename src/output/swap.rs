@@ -1,17 +1,35 @@
 //! `compile`'s mode: build the package in a temporary sibling, then rename it into place.
 
-use super::{OutputError, WriteReport, check_paths, compare, existing_dir, io_err, list_files};
+use super::{
+    OutputError, WriteReport, check_paths, compare, existing_dir, io_err, is_foreign, list_files,
+};
 use crate::artifacts::Package;
 use camino::Utf8Path;
 use std::collections::BTreeSet;
 use std::fs;
 
 /// Write `package` into `parent/<release name>`. An existing directory is an error unless
-/// `clobber`; then it is replaced as a whole (see the module docs).
+/// `clobber`; then it is replaced as a whole (see the module docs), unless it is already
+/// up to date ([`WriteReport::is_up_to_date`]: nothing is touched).
 pub fn write_package(
     parent: &Utf8Path,
     package: &Package,
     clobber: bool,
+) -> Result<WriteReport, OutputError> {
+    write(parent, package, clobber, false)
+}
+
+/// Replace `parent/<release name>` (if any) with `package` through the swap, every file
+/// written afresh (new inodes), even when the directory is already up to date.
+pub fn rewrite_package(parent: &Utf8Path, package: &Package) -> Result<WriteReport, OutputError> {
+    write(parent, package, true, true)
+}
+
+fn write(
+    parent: &Utf8Path,
+    package: &Package,
+    clobber: bool,
+    force: bool,
 ) -> Result<WriteReport, OutputError> {
     let dir = parent.join(&package.release_name);
     check_paths(package.files.iter().map(|(p, _)| p))?;
@@ -26,8 +44,14 @@ pub fn write_package(
         BTreeSet::new()
     };
     let new_files: BTreeSet<&str> = package.files.iter().map(|(p, _)| p.as_str()).collect();
-    let (written, unchanged) = compare(&dir, package, exists);
-    let report = WriteReport {
+    let (written, unchanged) = match force {
+        false => compare(&dir, package, exists),
+        true => (
+            package.files.iter().map(|(p, _)| p.clone()).collect(),
+            Vec::new(),
+        ),
+    };
+    let mut report = WriteReport {
         dir: dir.clone(),
         written,
         unchanged,
@@ -38,7 +62,9 @@ pub fn write_package(
             .collect(),
         replaced_links: Vec::new(),
     };
-    if exists && report.written.is_empty() && report.removed.is_empty() {
+    if exists && report.written.is_empty() && report.removed.iter().all(|f| is_foreign(f)) {
+        // Up to date: `pixi.lock` and `.pixi/` stay too.
+        report.removed.clear();
         return Ok(report);
     }
 
@@ -108,6 +134,32 @@ mod tests {
         // No temporary directories are left behind.
         let leftovers: Vec<_> = fs::read_dir(parent).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
+    }
+
+    #[test]
+    fn up_to_date_is_left_alone_and_force_rewrites() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let parent = Utf8Path::from_path(tmp.path()).unwrap();
+        let package = pkg(&[("a.txt", "1"), ("d/b.txt", "2")]);
+        write_package(parent, &package, false).unwrap();
+        let dir = parent.join("wt-x-workflow");
+        fs::write(dir.join("pixi.lock"), "lock").unwrap();
+        let ino = |rel: &str| fs::metadata(dir.join(rel)).unwrap().ino();
+        let (a, lock) = (ino("a.txt"), ino("pixi.lock"));
+        let r = write_package(parent, &package, true).unwrap();
+        assert!(r.is_up_to_date(), "{r:?}");
+        assert_eq!((ino("a.txt"), ino("pixi.lock")), (a, lock));
+        let r = rewrite_package(parent, &package).unwrap();
+        assert!(!r.is_up_to_date());
+        assert_eq!(r.written, ["a.txt", "d/b.txt"]);
+        assert_ne!(ino("a.txt"), a, "a new file");
+        assert_eq!(fs::read_to_string(dir.join("a.txt")).unwrap(), "1");
+        assert_eq!(
+            fs::read_dir(parent).unwrap().count(),
+            1,
+            "no temporary left"
+        );
     }
 
     #[test]

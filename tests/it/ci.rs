@@ -74,8 +74,7 @@ fn the_examples_lock_files_are_current_and_hold_the_committed_registry() {
             serde_json::from_str(&std::fs::read_to_string(&path).expect("wtc.lock"))
                 .expect("wtc.lock is JSON");
         assert_eq!(
-            lock["registry"],
-            registry,
+            lock["registry"], registry,
             "{} does not hold examples/registry.json; run `pixi run lock-examples`",
             path
         );

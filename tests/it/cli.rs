@@ -195,7 +195,7 @@ fn batch_compiles_a_directory_and_survives_a_failing_spec() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         summary(&out)[3],
-        "  compiled examples/nested/map-reduce/spec.yaml → wt-parity-report-workflow (25 files, 0 written)"
+        "  up to date examples/nested/map-reduce/spec.yaml → wt-parity-report-workflow (25 files)"
     );
     assert_eq!(std::fs::metadata(&dag).unwrap().modified().unwrap(), before);
 
@@ -203,7 +203,10 @@ fn batch_compiles_a_directory_and_survives_a_failing_spec() {
     std::fs::write(&bad, &good).unwrap();
     let out = ws.wtc([&args[..], &["--clobber"]].concat()).output();
     assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
-    assert_eq!(summary(&out).last().unwrap(), "Compiled 4 specs");
+    assert_eq!(
+        summary(&out).last().unwrap(),
+        "Compiled 4 specs (3 up to date)"
+    );
     let out = ws.wtc([&args[..], &["--clobber", "-q"]].concat()).output();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(out.stdout, "");

@@ -5,6 +5,7 @@ mod support;
 
 mod ci;
 mod cli;
+mod compile_check;
 mod corpus;
 mod discovery;
 mod discovery_cli;

@@ -115,7 +115,7 @@ impl<'a> Session<'a> {
         let inputs = args.check.specs.inputs();
         let reads = Reads::default();
         let paths = expand(&inputs, &reads).map_err(fail)?;
-        let mut driver = Driver::new(&args.check, Some(&args.output), reads)?;
+        let mut driver = Driver::new(&args.check, &args.output, true, reads)?;
         let mut specs = Vec::new();
         for path in &paths {
             let unit = driver.load(path).map_err(fail)?;
