@@ -107,6 +107,12 @@ impl Driver {
         images: bool,
         reads: Reads,
     ) -> Result<Self, ExitCode> {
+        if let Err(e) =
+            super::validate::pixi_version(&std::env::var("PIXI_VERSION").unwrap_or_default())
+        {
+            eprintln!("error: {e}");
+            return Err(ExitCode::from(2));
+        }
         let source: Source =
             source(&check.discovery, check.locked, check.quiet, &reads).map_err(fail)?;
         let mut db = Database::default();

@@ -21,6 +21,7 @@ pub mod scaffold;
 mod specs;
 pub mod templates;
 mod term;
+mod validate;
 mod watch;
 
 use camino::Utf8PathBuf;
@@ -170,10 +171,10 @@ pub struct CompileArgs {
 #[derive(Debug, Args)]
 pub struct OutputArgs {
     /// Prefix of the release and package names.
-    #[arg(long, value_name = "PREFIX", default_value = "wt")]
+    #[arg(long, value_name = "PREFIX", default_value = "wt", value_parser = validate::name_prefix)]
     pub pkg_name_prefix: String,
     /// Environment variable the generated CLI reads the results URL from.
-    #[arg(long, value_name = "ENV_VAR", default_value = "WT_RESULTS")]
+    #[arg(long, value_name = "ENV_VAR", default_value = "WT_RESULTS", value_parser = validate::env_var_name)]
     pub results_env_var: String,
     /// What renders graph.svg and graph.png from the task graph: the built-in engine, or
     /// Graphviz's `dot` when it is on PATH (the built-in engine otherwise).

@@ -16,6 +16,7 @@ mod fingerprint;
 mod generated_tests;
 mod golden;
 mod graph;
+mod hardening;
 mod incremental;
 mod incremental_snapshots;
 mod layers;

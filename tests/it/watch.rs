@@ -548,3 +548,71 @@ fn the_template_directory_is_watched() {
     assert_eq!(read(&dockerfile), good.replace("LABEL watched=yes\n", ""));
     w.interrupt();
 }
+
+#[test]
+fn never_writes_through_a_symlinked_directory_of_the_package() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let spec = ws.root.join(CHAIN);
+    let mut w = Watch::start(&ws, &[CHAIN, "--registry", "registry.json"]);
+    w.started(1);
+    // `dags` becomes a link to a directory of the user's, outside the release directory.
+    let dags = ws.root.join(PKG).join("wt_greeting_chain_workflow/dags");
+    let outside = ws.root.join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    for name in [
+        "__init__.py",
+        "run_sequential.py",
+        "run_sequential_mock_io.py",
+    ] {
+        std::fs::write(outside.join(name), "mine\n").unwrap();
+    }
+    std::fs::remove_dir_all(&dags).unwrap();
+    std::os::unix::fs::symlink(&outside, &dags).unwrap();
+    edit(&spec, "b: 10", "b: 12");
+    let msg = w.message(CHAIN);
+    assert!(msg.starts_with("rewrote "), "{msg}");
+    w.stderr_contains("was a symbolic link; replaced it with a directory");
+    for name in [
+        "__init__.py",
+        "run_sequential.py",
+        "run_sequential_mock_io.py",
+    ] {
+        assert_eq!(
+            read(&outside.join(name)),
+            "mine\n",
+            "{name} outside was written"
+        );
+        assert_ne!(read(&dags.join(name)), "mine\n");
+    }
+    assert!(!std::fs::symlink_metadata(&dags).unwrap().is_symlink());
+    w.interrupt();
+}
+
+#[test]
+fn a_failed_write_is_retried_on_the_next_event_of_the_spec() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let spec = ws.root.join(CHAIN);
+    let mut w = Watch::start(&ws, &[CHAIN, "--registry", "registry.json"]);
+    w.started(1);
+    // Writing fails: a file stands where the package has a directory.
+    let dags = ws.root.join(PKG).join("wt_greeting_chain_workflow/dags");
+    std::fs::remove_dir_all(&dags).unwrap();
+    std::fs::write(&dags, "in the way").unwrap();
+    edit(&spec, "b: 10", "b: 12");
+    let msg = w.message(CHAIN);
+    assert!(msg.contains("could not write the package"), "{msg}");
+    assert!(msg.contains("retries"), "{msg}");
+    // The cause goes away; a save with the same bytes is enough to write what is owed.
+    std::fs::remove_file(&dags).unwrap();
+    std::fs::write(&spec, read(&spec)).unwrap();
+    let msg = w.message(CHAIN);
+    assert!(
+        msg.starts_with("retried the failed write: rewrote "),
+        "{msg}"
+    );
+    assert!(dags.join("run_sequential.py").is_file());
+    // Nothing is owed any more: the next same-bytes save does nothing.
+    std::fs::write(&spec, read(&spec)).unwrap();
+    w.quiet_for(Duration::from_millis(600));
+    w.interrupt();
+}

@@ -1,0 +1,93 @@
+//! What a hostile user tried (issue "Hardening"), each reproduced: values written into
+//! generated files are validated with the rules of what they become, and nothing is
+//! written when they break them.
+
+use crate::support::Workspace;
+
+/// `wtc compile` of the chain example with `flags`; the run must be a usage error naming
+/// `rule`, and nothing may be written.
+fn refused(flags: &[&str], env: Option<(&str, &str)>, rule: &str) {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let mut cmd = ws
+        .wtc(["compile", "chain/spec.yaml", "--registry", "registry.json"])
+        .args(flags);
+    if let Some((k, v)) = env {
+        cmd = cmd.env(k, v);
+    }
+    let run = cmd.output();
+    assert_eq!(run.status.code(), Some(2), "{flags:?}: {}", run.stderr);
+    assert!(run.stderr.contains(rule), "{flags:?}: {}", run.stderr);
+    let written: Vec<_> = std::fs::read_dir(ws.root.join("chain"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != "spec.yaml")
+        .collect();
+    assert!(written.is_empty(), "{flags:?} wrote {written:?}");
+}
+
+#[test]
+fn results_env_var_must_be_an_environment_variable_name() {
+    let rule = "an environment variable name is an ASCII letter or `_`";
+    refused(
+        &[
+            "--results-env-var",
+            r#"X"); import os; os.system("id"); (""#,
+        ],
+        None,
+        rule,
+    );
+    refused(&["--results-env-var", "X\nRUN echo injected"], None, rule);
+    refused(&["--results-env-var", "1ABC"], None, rule);
+}
+
+#[test]
+fn pkg_name_prefix_must_start_a_package_name() {
+    let rule = "the prefix starts a directory, distribution and Python package name";
+    for bad in [".", "a/b", "../x", "_x", "a b"] {
+        refused(&["--pkg-name-prefix", bad], None, rule);
+    }
+    refused(&["--pkg-name-prefix=-x"], None, rule);
+}
+
+#[test]
+fn pixi_version_must_be_a_version() {
+    refused(
+        &[],
+        Some(("PIXI_VERSION", "1\nRUN echo injected")),
+        "is not a pixi version",
+    );
+}
+
+#[test]
+fn check_validates_the_same_flags() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let run = ws
+        .wtc(["check", "chain/spec.yaml", "--registry", "registry.json"])
+        .args(["--pkg-name-prefix", "a/b"])
+        .output();
+    assert_eq!(run.status.code(), Some(2), "{}", run.stderr);
+}
+
+#[test]
+fn good_values_compile_and_land_in_the_dockerfile_as_one_word() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    ws.wtc(["compile", "chain/spec.yaml", "--registry", "registry.json"])
+        .args([
+            "--results-env-var",
+            "MY_RESULTS",
+            "--pkg-name-prefix",
+            "acme-co",
+        ])
+        .env("PIXI_VERSION", "0.41.4")
+        .output()
+        .ok();
+    let dockerfile = ws.read("chain/acme-co-greeting-chain-workflow/Dockerfile");
+    assert!(
+        dockerfile.contains("PIXI_VERSION=0.41.4 bash"),
+        "{dockerfile}"
+    );
+    assert!(
+        dockerfile.contains("WT_INVOKERS__RESULTS_ENV_VAR=MY_RESULTS \\"),
+        "{dockerfile}"
+    );
+}
