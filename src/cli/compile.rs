@@ -200,6 +200,9 @@ fn write(
             e.to_string()
         }
     })?;
+    if let Some(line) = &report.recovery {
+        eprintln!("wtc: {line}");
+    }
     let pixi = if release.install {
         Some(&["install", "-a"][..])
     } else if release.update {

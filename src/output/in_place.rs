@@ -21,6 +21,8 @@ pub fn update_in_place(
 ) -> Result<WriteReport, OutputError> {
     let dir = parent.join(&package.release_name);
     check_paths(package.files.iter().map(|(p, _)| p).chain(previous))?;
+    let recovery =
+        super::staging::recover(parent, &package.release_name).map_err(io_err(parent))?;
     if !existing_dir(&dir, false)? {
         fs::create_dir_all(&dir).map_err(io_err(&dir))?;
     }
@@ -34,6 +36,7 @@ pub fn update_in_place(
         unchanged,
         removed: Vec::new(),
         replaced_links,
+        recovery,
     };
     let incomplete = |report: &WriteReport, path: &Utf8Path, source: io::Error| {
         let mut done = report.written.clone();

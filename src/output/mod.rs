@@ -20,6 +20,7 @@
 mod compare;
 mod diff;
 mod in_place;
+mod staging;
 mod swap;
 
 pub use compare::{Comparison, compare_package};
@@ -46,6 +47,8 @@ pub struct WriteReport {
     /// Symbolic links found where the package has a directory, replaced by a real
     /// directory (their targets untouched): wtc never writes through a link.
     pub replaced_links: Vec<String>,
+    /// What was recovered from compiles killed part-way (one line), if anything.
+    pub recovery: Option<String>,
 }
 
 impl WriteReport {

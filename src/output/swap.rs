@@ -1,5 +1,6 @@
 //! `compile`'s mode: build the package in a temporary sibling, then rename it into place.
 
+use super::staging::{self, Staging};
 use super::{
     OutputError, WriteReport, check_paths, compare, existing_dir, io_err, is_foreign, list_files,
 };
@@ -33,6 +34,10 @@ fn write(
 ) -> Result<WriteReport, OutputError> {
     let dir = parent.join(&package.release_name);
     check_paths(package.files.iter().map(|(p, _)| p))?;
+    let recovery = match clobber {
+        true => staging::recover(parent, &package.release_name).map_err(io_err(parent))?,
+        false => None,
+    };
     let exists = existing_dir(&dir, !clobber)?;
     if exists && !clobber {
         return Err(OutputError::Exists(dir));
@@ -61,6 +66,7 @@ fn write(
             .cloned()
             .collect(),
         replaced_links: Vec::new(),
+        recovery,
     };
     if exists && report.written.is_empty() && report.removed.iter().all(|f| is_foreign(f)) {
         // Up to date: `pixi.lock` and `.pixi/` stay too.
@@ -68,13 +74,8 @@ fn write(
         return Ok(report);
     }
 
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{}.wtc-new-", package.release_name))
-        .tempdir_in(parent)
-        .map_err(io_err(parent))?;
-    let tmp_path = Utf8Path::from_path(tmp.path())
-        .ok_or_else(|| OutputError::UnsafePath(tmp.path().display().to_string()))?
-        .to_owned();
+    let tmp = Staging::new(parent, &package.release_name).map_err(io_err(parent))?;
+    let tmp_path = tmp.path().to_owned();
     let staged = tmp_path.join("pkg");
     fs::create_dir(&staged).map_err(io_err(&staged))?;
     for (rel, bytes) in &package.files {
@@ -83,25 +84,28 @@ fn write(
             fs::create_dir_all(p).map_err(io_err(p))?;
         }
         let unchanged = report.unchanged.iter().any(|u| u == rel);
-        if unchanged && fs::hard_link(dir.join(rel), &target).is_ok() {
+        // A hard link keeps the file's modification time; never one to a file reached
+        // through a symbolic link (it could be outside the release directory).
+        if unchanged && !through_link(&dir, rel) && fs::hard_link(dir.join(rel), &target).is_ok() {
             continue;
         }
         fs::write(&target, &bytes[..]).map_err(io_err(&target))?;
     }
-    if exists {
-        let old = tmp_path.join("old");
-        fs::rename(&dir, &old).map_err(io_err(&dir))?;
-        if let Err(e) = fs::rename(&staged, &dir) {
-            // Put the previous package back before reporting.
-            let _ = fs::rename(&old, &dir);
-            return Err(io_err(&dir)(e));
-        }
-    } else {
-        fs::rename(&staged, &dir).map_err(io_err(&dir))?;
-    }
-    // `tmp` (with the previous package, if any) is removed when dropped.
-    drop(tmp);
+    staging::fault_point("before-swap");
+    staging::swap_into_place(&staged, &dir, exists, &tmp_path.join("old")).map_err(io_err(&dir))?;
+    staging::fault_point("after-swap");
+    // The temporary directory (with the previous package, if any) goes now.
+    tmp.remove();
     Ok(report)
+}
+
+/// Whether `rel` below `dir` passes through a symbolic link.
+fn through_link(dir: &Utf8Path, rel: &str) -> bool {
+    let mut path = dir.to_owned();
+    rel.split('/').any(|part| {
+        path.push(part);
+        fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+    })
 }
 
 #[cfg(test)]

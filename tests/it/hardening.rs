@@ -91,3 +91,106 @@ fn good_values_compile_and_land_in_the_dockerfile_as_one_word() {
         "{dockerfile}"
     );
 }
+
+/// The leftover temporary directories of `release` beside it.
+fn leftovers(ws: &Workspace, release: &str) -> Vec<String> {
+    std::fs::read_dir(ws.root.join("chain"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(&format!(".{release}.wtc-new-")))
+        .collect()
+}
+
+const RELEASE: &str = "wt-greeting-chain-workflow";
+
+/// A compile of the chain example that rewrites every file through the swap, killed at
+/// `fault` (`WTC_FAULT`, a debug-build test hook).
+fn killed_compile(ws: &Workspace, fault: &str, exchange: bool) {
+    let mut cmd = ws
+        .wtc(["compile", "chain/spec.yaml", "--registry", "registry.json"])
+        .args(["--clobber", "--force"])
+        .env("WTC_FAULT", fault);
+    if !exchange {
+        cmd = cmd.env("WTC_NO_RENAME_EXCHANGE", "1");
+    }
+    let run = cmd.output();
+    assert_eq!(
+        run.status.code(),
+        None,
+        "killed by the fault: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_compile_killed_after_the_atomic_exchange_leaves_the_new_release_and_is_cleaned_up() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let compile = || {
+        ws.wtc(["compile", "chain/spec.yaml", "--registry", "registry.json"])
+            .args(["--clobber"])
+            .output()
+    };
+    compile().ok();
+    for _ in 0..3 {
+        killed_compile(&ws, "after-exchange", true);
+        assert!(
+            ws.root
+                .join("chain")
+                .join(RELEASE)
+                .join("README.md")
+                .is_file()
+        );
+    }
+    // Each compile removes the leftovers of the ones before it.
+    assert_eq!(leftovers(&ws, RELEASE).len(), 1);
+    let run = compile();
+    assert!(run.status.success(), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("removed 1 leftover temporary directory of interrupted compiles"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(leftovers(&ws, RELEASE), Vec::<String>::new());
+}
+
+#[test]
+fn a_compile_killed_between_the_two_renames_is_recovered_by_the_next_one() {
+    // Where the exchange is not available, the previous release is moved aside first: a
+    // kill there leaves no release directory, and the next compile (or watch) restores it.
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    ws.wtc(["compile", "chain/spec.yaml", "--registry", "registry.json"])
+        .output()
+        .ok();
+    killed_compile(&ws, "between-renames", false);
+    let dir = ws.root.join("chain").join(RELEASE);
+    assert!(!dir.exists(), "the kill came between the renames");
+    ws.write("chain/wt-greeting-chain-workflow.keep", "not wtc's");
+    let run = ws
+        .wtc(["check", "chain/spec.yaml", "--registry", "registry.json"])
+        .output();
+    assert!(run.status.success());
+    assert!(!dir.exists(), "check writes nothing, recovery included");
+    let run = ws
+        .wtc(["compile", "chain/spec.yaml", "--registry", "registry.json"])
+        .args(["--clobber"])
+        .output();
+    assert!(run.status.success(), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("restored the release directory from an interrupted compile; removed 1 leftover temporary directory"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("Up to date"),
+        "the restored package is current: {}",
+        run.stdout
+    );
+    assert_eq!(leftovers(&ws, RELEASE), Vec::<String>::new());
+    assert!(
+        ws.root
+            .join("chain/wt-greeting-chain-workflow.keep")
+            .is_file()
+    );
+}

@@ -448,6 +448,9 @@ impl<'a> Session<'a> {
             let owed = std::mem::take(&mut w.owed);
             let msg = match result {
                 Ok(report) => {
+                    if let Some(line) = &report.recovery {
+                        eprintln!("wtc: {line}");
+                    }
                     for link in &report.replaced_links {
                         warn(format!(
                             "{}: `{link}` in {release} was a symbolic link; replaced it with a directory (wtc never writes through links; the link's target is untouched)",
