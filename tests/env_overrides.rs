@@ -79,7 +79,7 @@ fn diagnose(overrides: &str) -> Vec<Seen> {
                 .map_or((0, 0), |p| index.line_col(p.span.start));
             (
                 d.severity,
-                d.code,
+                d.code.as_str(),
                 line,
                 col,
                 d.message.clone(),

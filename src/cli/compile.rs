@@ -106,6 +106,7 @@ pub(super) fn run(check: &CheckArgs, compile: Option<(&OutputArgs, &ReleaseArgs)
             }
         }
     }
+    driver.footer.print();
     summary.finish(start.elapsed())
 }
 

@@ -6,6 +6,7 @@
 use super::discover::{
     Attachment, Registered, Registries, Source, SpecRef, probe_local_channels, source,
 };
+use super::explain::Footer;
 use super::term::{error_label, fail, styled_stderr, warn};
 use super::{
     CheckArgs, DependencyArgs, GraphEngine, OutputArgs, graphviz, overrides, render, templates,
@@ -86,6 +87,8 @@ pub(super) struct Driver {
     pub mode: Mode,
     pub deny_warnings: bool,
     pub quiet: bool,
+    /// The `wtc explain` line printed after the run's diagnostics.
+    pub footer: Footer,
     /// The options, host and placeholder registry every unit starts with.
     shared: SharedInputs,
 }
@@ -182,6 +185,7 @@ impl Driver {
             mode,
             deny_warnings,
             quiet,
+            footer: Footer::default(),
             shared,
         }
     }
@@ -284,6 +288,7 @@ impl Driver {
                 reported.push(d.clone());
             }
             let d = promote(d, self.deny_warnings);
+            self.footer.shown(&d);
             let _ = writeln!(stderr, "{}", render::render_in(&d, &sources, styled));
         }
         if !has_errors(&compiled.diagnostics, self.deny_warnings) {

@@ -14,7 +14,7 @@
 //! as written; [`super::overrides`] resolves them against the file's directory.
 
 use super::{CONDA_FORGE, CondaDep, DependencyFile, Feature, FeatureDeps, NAMED_CHANNELS};
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::spec::requirements::{PYPI_OPTION_KEYS, PypiRequirement, normalize_version};
 use crate::syntax::span::Span;
 use rattler_conda_types::PackageName;
@@ -65,7 +65,7 @@ pub(crate) fn parse_toml(text: &str) -> Result<Document<&str>, Box<Diagnostic>> 
     Document::parse(text).map_err(|e| {
         Box::new(
             Diagnostic::error(
-                "toml-syntax",
+                Code::TomlSyntax,
                 format!("invalid TOML: {}", e.message().trim()),
             )
             .at(span(e.span()), "here"),
@@ -111,7 +111,7 @@ impl Loader {
     fn unknown_key(&mut self, key: &Key, item: &Item, place: &str, known: &[&str]) {
         self.error(
             Diagnostic::warning(
-                "unknown-key",
+                Code::UnknownKey,
                 format!("unknown key `{}` in {place}", key.get()),
             )
             .at(key_span(key, item), "ignored")
@@ -135,7 +135,7 @@ impl Loader {
         let Some(table) = item.as_table_like() else {
             self.error(
                 Diagnostic::error(
-                    "invalid-overrides",
+                    Code::InvalidOverrides,
                     format!(
                         "`feature` must be a table of features, found {}",
                         kind(item)
@@ -150,7 +150,7 @@ impl Loader {
         for (key, item) in entries(table) {
             let Some(feature) = Feature::from_name(key.get()) else {
                 let mut d = Diagnostic::error(
-                    "unknown-feature",
+                    Code::UnknownFeature,
                     format!("unknown feature `{}`", key.get()),
                 )
                 .at(key_span(key, item), "not a recognized feature")
@@ -175,7 +175,7 @@ impl Loader {
         let Some(table) = item.as_table_like() else {
             self.error(
                 Diagnostic::error(
-                    "invalid-overrides",
+                    Code::InvalidOverrides,
                     format!("`feature.{f}` must be a table, found {}", kind(item)),
                 )
                 .at(value_span(key, item), "not a table"),
@@ -213,7 +213,7 @@ impl Loader {
             if let Some((_, conda_span)) = conda_keys.iter().find(|(n, _)| *n == pypi.name) {
                 self.error(
                     Diagnostic::error(
-                        "duplicate-package",
+                        Code::DuplicatePackage,
                         format!(
                             "feature `{f}` declares `{}` in both `[feature.{f}.dependencies]` and `[feature.{f}.pypi-dependencies]`",
                             pypi.name
@@ -234,7 +234,7 @@ impl Loader {
         if table.is_none() {
             self.error(
                 Diagnostic::error(
-                    "invalid-overrides",
+                    Code::InvalidOverrides,
                     format!(
                         "`feature.{f}.{}` must be a table, found {}",
                         key.get(),
@@ -253,7 +253,7 @@ impl Loader {
         if s.is_none() {
             self.error(
                 Diagnostic::error(
-                    "invalid-overrides",
+                    Code::InvalidOverrides,
                     format!(
                         "`{}` of {what} must be a string, found {}",
                         key.get(),
@@ -274,7 +274,7 @@ impl Loader {
             Err(e) => {
                 self.error(
                     Diagnostic::error(
-                        "invalid-package-name",
+                        Code::InvalidPackageName,
                         format!("`{raw_name}` is not a valid conda package name: {e}"),
                     )
                     .at(key_span(key, item), "invalid name"),
@@ -301,7 +301,7 @@ impl Loader {
         } else {
             self.error(
                 Diagnostic::error(
-                    "invalid-overrides",
+                    Code::InvalidOverrides,
                     format!(
                         "{what} in `[feature.{f}.dependencies]` must be a version string or a table, found {}",
                         kind(item)
@@ -319,7 +319,7 @@ impl Loader {
             Some((text, at)) => match normalize_version(text) {
                 Ok(v) => Some(v),
                 Err(msg) => {
-                    self.error(Diagnostic::error("invalid-version", msg).at(at, "here"));
+                    self.error(Diagnostic::error(Code::InvalidVersion, msg).at(at, "here"));
                     None
                 }
             },
@@ -350,20 +350,23 @@ impl Loader {
         }
         let names: Vec<&str> = NAMED_CHANNELS.iter().map(|(n, _)| *n).collect();
         self.error(
-            Diagnostic::error("unknown-channel", format!("unknown conda channel `{text}`"))
-                .at(at, "not a known channel")
-                .with_help(
-                    did_you_mean(text, names.iter().copied()).unwrap_or_else(|| {
-                        format!(
-                            "use a full base URL (containing `://`) or one of the known names: {}",
-                            names
-                                .iter()
-                                .map(|n| format!("`{n}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    }),
-                ),
+            Diagnostic::error(
+                Code::UnknownChannel,
+                format!("unknown conda channel `{text}`"),
+            )
+            .at(at, "not a known channel")
+            .with_help(
+                did_you_mean(text, names.iter().copied()).unwrap_or_else(|| {
+                    format!(
+                        "use a full base URL (containing `://`) or one of the known names: {}",
+                        names
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }),
+            ),
         );
         None
     }
@@ -386,7 +389,7 @@ impl Loader {
         let Some(table) = item.as_table_like() else {
             self.error(
                 Diagnostic::error(
-                    "invalid-overrides",
+                    Code::InvalidOverrides,
                     format!(
                         "PyPI dependency `{name}` in `[feature.{f}.pypi-dependencies]` must be a table or a version string, found {}",
                         kind(item)
@@ -422,7 +425,7 @@ impl Loader {
                         Some(b) => req.editable = Some(b),
                         None => self.error(
                             Diagnostic::error(
-                                "invalid-overrides",
+                                Code::InvalidOverrides,
                                 format!(
                                     "`editable` of {what} must be a boolean, found {}",
                                     kind(v)
@@ -443,7 +446,7 @@ impl Loader {
                     if list.is_none() {
                         self.error(
                             Diagnostic::error(
-                                "invalid-overrides",
+                                Code::InvalidOverrides,
                                 format!(
                                     "`extras` of {what} must be a list of strings, found {}",
                                     kind(v)
@@ -474,7 +477,7 @@ impl Loader {
         if sources.len() > 1 {
             self.error(
                 Diagnostic::error(
-                    "invalid-requirement",
+                    Code::InvalidRequirement,
                     format!(
                         "at most one of `git`, `path` or `url` may be set for {what}, got {}",
                         sources.len()
@@ -492,7 +495,7 @@ impl Loader {
         if !refs.is_empty() && req.git.is_none() {
             self.error(
                 Diagnostic::error(
-                    "invalid-requirement",
+                    Code::InvalidRequirement,
                     format!("`rev`, `branch` and `tag` are only valid with `git` ({what})"),
                 )
                 .at(at_key(refs[0]), "needs `git`"),
@@ -501,7 +504,7 @@ impl Loader {
         if refs.len() > 1 {
             self.error(
                 Diagnostic::error(
-                    "invalid-requirement",
+                    Code::InvalidRequirement,
                     format!("at most one of `rev`, `branch` or `tag` may be set for {what}"),
                 )
                 .at(at_key(refs[1]), "second git reference"),
@@ -510,7 +513,7 @@ impl Loader {
         if req.editable.is_some() && req.path.is_none() {
             self.error(
                 Diagnostic::error(
-                    "invalid-requirement",
+                    Code::InvalidRequirement,
                     format!("`editable` is only valid with `path` ({what})"),
                 )
                 .at(at_key("editable"), "needs `path`"),
@@ -521,7 +524,7 @@ impl Loader {
         {
             self.error(
                 Diagnostic::error(
-                    "invalid-requirement",
+                    Code::InvalidRequirement,
                     format!("`path` of {what} must be a filesystem path, not a file:// URL"),
                 )
                 .at(at_key("path"), "file:// URL")
@@ -534,7 +537,7 @@ impl Loader {
         if sources.is_empty() && req.version.is_none() {
             self.error(
                 Diagnostic::error(
-                    "invalid-requirement",
+                    Code::InvalidRequirement,
                     format!("{what} must declare one of `git`, `path`, `url` or `version`"),
                 )
                 .at(at, "no source"),

@@ -19,7 +19,7 @@
 
 use super::questions::{CHECK_NAMES, Check, Condition, Kind, Question};
 use crate::dependencies::loader::{entries, key_span, parse_toml, span, value_span};
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::syntax::span::Span;
 use serde_json::Value;
 use toml_edit::{Item, Key, Table, TableLike};
@@ -158,7 +158,7 @@ impl Cx {
     fn wrong_type(&mut self, key: &Key, item: &Item, expected: &str) {
         self.push(
             Diagnostic::error(
-                "invalid-type",
+                Code::InvalidType,
                 format!(
                     "`{}` must be {expected}, found {}",
                     key.get(),
@@ -173,7 +173,7 @@ impl Cx {
         for (key, item) in rest {
             self.push(
                 Diagnostic::error(
-                    "unknown-key",
+                    Code::UnknownKey,
                     format!("unknown key `{}` in {place}", key.get()),
                 )
                 .at(key_span(key, item), "unknown key")
@@ -277,7 +277,7 @@ impl Cx {
             if let Some(first) = out.iter().find(|d| d.question.dest == decl.question.dest) {
                 self.push(
                     Diagnostic::error(
-                        "duplicate-question",
+                        Code::DuplicateQuestion,
                         format!("question `{}` is declared twice", decl.question.dest),
                     )
                     .at(decl.span, "declared again here")
@@ -308,16 +308,19 @@ impl Cx {
         let Some((dest, dest_span)) = self.string(f.take("dest")) else {
             if !f.entries.iter().any(|(k, _)| k.get() == "dest") {
                 self.push(
-                    Diagnostic::error("missing-key", "a question is missing required key `dest`")
-                        .at(f.span, "in this list of questions")
-                        .with_help("`dest` names the answer, e.g. `dest = \"dashboard_title\"`"),
+                    Diagnostic::error(
+                        Code::MissingKey,
+                        "a question is missing required key `dest`",
+                    )
+                    .at(f.span, "in this list of questions")
+                    .with_help("`dest` names the answer, e.g. `dest = \"dashboard_title\"`"),
                 );
             }
             return None;
         };
         if !is_dest(&dest) {
             self.push(
-                Diagnostic::error("invalid-dest", format!("`dest = \"{dest}\"` is not a valid answer name"))
+                Diagnostic::error(Code::InvalidDest, format!("`dest = \"{dest}\"` is not a valid answer name"))
                     .at(dest_span, "not a lower-case identifier")
                     .with_help("use lower-case letters, digits and `_`, starting with a letter or `_` (it becomes a template variable and a --flag)"),
             );
@@ -326,7 +329,7 @@ impl Cx {
         {
             self.push(
                 Diagnostic::error(
-                    "invalid-dest",
+                    Code::InvalidDest,
                     format!("`{dest}` cannot be a question's `dest`"),
                 )
                 .at(dest_span, "reserved name")
@@ -368,7 +371,7 @@ impl Cx {
             && !TYPES.contains(&t.as_str())
         {
             self.push(
-                Diagnostic::error("invalid-type", format!("unknown question type `{t}`"))
+                Diagnostic::error(Code::InvalidType, format!("unknown question type `{t}`"))
                     .at(*s, "unknown type")
                     .with_help_opt(did_you_mean(t, TYPES.iter().copied()))
                     .with_note("types: string, bool, int, choice, list"),
@@ -391,7 +394,7 @@ impl Cx {
             {
                 self.push(
                     Diagnostic::error(
-                        "invalid-question",
+                        Code::InvalidQuestion,
                         format!("`{key}` does not apply to a {ty_name} question (`{dest}`)"),
                     )
                     .at(s, format!("only for type = \"{ty}\"")),
@@ -401,7 +404,7 @@ impl Cx {
         if nested && let Some((_, s)) = &after {
             self.push(
                 Diagnostic::error(
-                    "invalid-question",
+                    Code::InvalidQuestion,
                     "`after` is only for top-level questions",
                 )
                 .at(*s, "inside a list"),
@@ -410,7 +413,7 @@ impl Cx {
         if !nested && let Some((_, s)) = &keyed_by {
             self.push(
                 Diagnostic::error(
-                    "invalid-question",
+                    Code::InvalidQuestion,
                     "`keyed_by` is only for the sub-questions of a list",
                 )
                 .at(*s, "top-level question"),
@@ -433,7 +436,7 @@ impl Cx {
                             Some(c) => checks.push(c),
                             None => self.push(
                                 Diagnostic::error(
-                                    "unknown-check",
+                                    Code::UnknownCheck,
                                     format!("unknown check `{name}`"),
                                 )
                                 .at(value_span(key, item), "unknown check")
@@ -450,7 +453,7 @@ impl Cx {
                 Ok(re) => checks.push(Check::Pattern(re)),
                 Err(e) => self.push(
                     Diagnostic::error(
-                        "invalid-pattern",
+                        Code::InvalidPattern,
                         format!("`pattern` is not a valid regular expression: {e}"),
                     )
                     .at(*s, "invalid regular expression"),
@@ -468,7 +471,7 @@ impl Cx {
                 let Some((choices, s)) = choices else {
                     self.push(
                         Diagnostic::error(
-                            "missing-key",
+                            Code::MissingKey,
                             format!("choice question `{dest}` has no `choices`"),
                         )
                         .at(dest_span, "needs `choices = [...]`"),
@@ -479,7 +482,7 @@ impl Cx {
                 for c in &choices {
                     if c.trim().is_empty() || c.trim() != c || seen.contains(&c.as_str()) {
                         self.push(
-                            Diagnostic::error("invalid-value", format!("choice `{c}` of `{dest}` is empty, padded with spaces or repeated"))
+                            Diagnostic::error(Code::InvalidValue, format!("choice `{c}` of `{dest}` is empty, padded with spaces or repeated"))
                                 .at(s, "invalid choices"),
                         );
                     }
@@ -488,7 +491,7 @@ impl Cx {
                 if choices.is_empty() {
                     self.push(
                         Diagnostic::error(
-                            "invalid-value",
+                            Code::InvalidValue,
                             format!("`choices` of `{dest}` is empty"),
                         )
                         .at(s, "no choices"),
@@ -501,7 +504,7 @@ impl Cx {
                     None => {
                         self.push(
                             Diagnostic::error(
-                                "missing-key",
+                                Code::MissingKey,
                                 format!("list question `{dest}` has no sub-questions"),
                             )
                             .at(dest_span, "needs `[[questions.questions]]` tables"),
@@ -511,7 +514,7 @@ impl Cx {
                     Some((key, item)) if nested => {
                         self.push(
                             Diagnostic::error(
-                                "invalid-question",
+                                Code::InvalidQuestion,
                                 "a list cannot hold another list",
                             )
                             .at(key_span(key, item), "nested list"),
@@ -537,7 +540,7 @@ impl Cx {
         {
             self.push(
                 Diagnostic::error(
-                    "invalid-value",
+                    Code::InvalidValue,
                     format!("`min` ({lo}) is more than `max` ({hi})"),
                 )
                 .at(s, "empty range"),
@@ -551,7 +554,7 @@ impl Cx {
                 Ok(c) => Some(c),
                 Err(e) => {
                     self.push(
-                        Diagnostic::error("invalid-condition", format!("`when` of `{dest}` is not a valid expression: {e}"))
+                        Diagnostic::error(Code::InvalidCondition, format!("`when` of `{dest}` is not a valid expression: {e}"))
                             .at(s, "invalid expression")
                             .with_help("write a minijinja expression over earlier answers, e.g. `when = \"license_type == 'MIT'\"`"),
                     );
@@ -586,7 +589,7 @@ impl Cx {
             if question.default.is_some() && required {
                 self.push(
                     Diagnostic::error(
-                        "invalid-question",
+                        Code::InvalidQuestion,
                         format!("`{dest}` has both a `default` and `required = true`"),
                     )
                     .at(value_span(key, item), "default")
@@ -596,7 +599,7 @@ impl Cx {
         } else if !required && matches!(question.kind, Kind::Choice { .. }) {
             self.push(
                 Diagnostic::error(
-                    "invalid-question",
+                    Code::InvalidQuestion,
                     format!("choice question `{dest}` needs a `default` or `required = true`"),
                 )
                 .at(dest_span, "no default"),
@@ -608,19 +611,19 @@ impl Cx {
                     Kind::Choice { choices } => {
                         for c in choices.iter().filter(|c| earlier.iter().any(|d| &d.question.dest == *c) || **c == dest) {
                             self.push(
-                                Diagnostic::error("invalid-question", format!("choice `{c}` of `{by}` is also a sub-question's `dest`, so it cannot key `{dest}`"))
+                                Diagnostic::error(Code::InvalidQuestion, format!("choice `{c}` of `{by}` is also a sub-question's `dest`, so it cannot key `{dest}`"))
                                     .at(s, "ambiguous key"),
                             );
                         }
                         question.keyed_by = Some(by);
                     }
                     _ => self.push(
-                        Diagnostic::error("invalid-question", format!("`keyed_by` must name a choice question; `{by}` is a {} question", d.question.kind.name()))
+                        Diagnostic::error(Code::InvalidQuestion, format!("`keyed_by` must name a choice question; `{by}` is a {} question", d.question.kind.name()))
                             .at(s, "not a choice"),
                     ),
                 },
                 None => self.push(
-                    Diagnostic::error("invalid-question", format!("`keyed_by = \"{by}\"` does not name an earlier sub-question of this list"))
+                    Diagnostic::error(Code::InvalidQuestion, format!("`keyed_by = \"{by}\"` does not name an earlier sub-question of this list"))
                         .at(s, "unknown question")
                         .with_help_opt(did_you_mean(&by, earlier.iter().map(|d| d.question.dest.as_str()))),
                 ),
@@ -646,7 +649,7 @@ impl Cx {
             (_, Kind::List { .. }) => {
                 self.push(
                     Diagnostic::error(
-                        "invalid-question",
+                        Code::InvalidQuestion,
                         "a list question has no `default` (it starts empty)",
                     )
                     .at(key_span(key, item), "not allowed"),
@@ -674,7 +677,7 @@ impl Cx {
             Err(e) => {
                 self.push(
                     Diagnostic::error(
-                        "invalid-default",
+                        Code::InvalidDefault,
                         format!("the default of `{}` is not a valid answer: {e}", q.dest),
                     )
                     .at(value_span(key, item), "invalid default"),
@@ -697,7 +700,7 @@ impl Cx {
 /// The diagnostic for a `when` that reads a name that is not an earlier question.
 pub fn unknown_name(v: &str, at: Span, dest: &str, names: &[&str], what: &str) -> Diagnostic {
     Diagnostic::error(
-        "invalid-condition",
+        Code::InvalidCondition,
         format!("`when` of `{dest}` reads `{v}`, which is not one of the {what}"),
     )
     .at(at, format!("unknown name `{v}`"))

@@ -1,7 +1,7 @@
 //! Lowering: spanned YAML tree → [`Spec`] + requirements, checking every registry-independent
 //! rule of the spec grammar. All independent errors are collected, not just the first.
 
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::spec::fields::{Fields, Sink, scalar_text};
 use crate::spec::model::*;
 use crate::spec::python_names::{
@@ -64,7 +64,7 @@ pub fn lower(root: &Node, wt_conda_channel: &str) -> Lowered {
     }) else {
         sink.push(
             Diagnostic::error(
-                "invalid-type",
+                Code::InvalidType,
                 format!("a spec must be a mapping, found {}", root.kind_name()),
             )
             .at(
@@ -91,7 +91,7 @@ pub fn lower(root: &Node, wt_conda_channel: &str) -> Lowered {
         requirements = lower_requirements(&mut sink, reqs, wt_conda_channel);
     } else {
         sink.push(
-            Diagnostic::error("missing-key", "the spec is missing required key `requirements`")
+            Diagnostic::error(Code::MissingKey, "the spec is missing required key `requirements`")
                 .at(top.first_line_span(), "`requirements` is required")
                 .with_help("requirements are needed to discover tasks; write `requirements: []` if there are none"),
         );
@@ -138,7 +138,7 @@ enum NameKind {
 fn check_name(sink: &mut Sink, id: &Spanned<String>, kind: NameKind) {
     if let Err(p) = check_id(&id.value, kind) {
         sink.push(
-            Diagnostic::error("invalid-id", p.message)
+            Diagnostic::error(Code::InvalidId, p.message)
                 .at(id.span, p.label)
                 .with_help_opt(p.help),
         );
@@ -210,7 +210,7 @@ fn lower_entry(
     let NodeKind::Map(entries) = &node.kind else {
         sink.push(
             Diagnostic::error(
-                "invalid-workflow-entry",
+                Code::InvalidWorkflowEntry,
                 format!(
                     "a workflow entry must be a task instance or a task group, found {}",
                     node.kind_name()
@@ -229,7 +229,7 @@ fn lower_entry(
         if type_node.as_str() == Some("task-group") {
             if !allow_group {
                 sink.push(
-                    Diagnostic::error("nested-group", "task groups cannot be nested")
+                    Diagnostic::error(Code::NestedGroup, "task groups cannot be nested")
                         .at(type_node.span, "a group inside a group")
                         .with_help("move the inner group's tasks into the outer group"),
                 );
@@ -240,7 +240,7 @@ fn lower_entry(
         if !fields.has("id") || !fields.has("task") {
             sink.push(
                 Diagnostic::error(
-                    "invalid-workflow-entry",
+                    Code::InvalidWorkflowEntry,
                     "unknown workflow entry `type`; the only entry type is `task-group`",
                 )
                 .at(type_node.span, "expected `task-group`"),
@@ -251,7 +251,7 @@ fn lower_entry(
     if !fields.has("id") || !fields.has("task") {
         let missing = if fields.has("id") { "task" } else { "id" };
         let mut d = Diagnostic::error(
-            "invalid-workflow-entry",
+            Code::InvalidWorkflowEntry,
             format!("a task instance needs both `id` and `task`; this entry has no `{missing}`"),
         )
         .at(fields.first_line_span(), format!("`{missing}` missing"));
@@ -323,7 +323,7 @@ fn lower_task(
             if !is_identifier(&key.value) {
                 sink.push(
                     Diagnostic::error(
-                        "invalid-argument-name",
+                        Code::InvalidArgumentName,
                         format!(
                             "argument name `{}` is not a valid Python identifier",
                             key.value
@@ -336,7 +336,7 @@ fn lower_task(
             if is_keyword(&key.value) {
                 sink.push(
                     Diagnostic::error(
-                        "invalid-argument-name",
+                        Code::InvalidArgumentName,
                         format!("argument name `{}` is a Python keyword and cannot be passed as a keyword argument", key.value),
                     )
                     .at(key.span, "reserved keyword"),
@@ -363,7 +363,7 @@ fn lower_task(
     if map.is_some() && mapvalues.is_some() {
         sink.push(
             Diagnostic::error(
-                "map-and-mapvalues",
+                Code::MapAndMapvalues,
                 format!("task `{}` cannot have both `map` and `mapvalues`", id.value),
             )
             .at(mapvalues_key.unwrap_or(id.span), "second mapping block")
@@ -384,7 +384,7 @@ fn lower_task(
         if r.task_id == instance.id.value {
             sink.push(
                 Diagnostic::error(
-                    "self-reference",
+                    Code::SelfReference,
                     format!(
                         "task `{}` depends on its own return value",
                         instance.id.value
@@ -423,7 +423,7 @@ fn lower_ref_str(sink: &mut Sink, node: &Node, s: &str) -> Option<Option<Spanned
         Some(Ok(r)) => Some(Some(Spanned::new(r, node.span))),
         Some(Err(msg)) => {
             let mut d =
-                Diagnostic::error("invalid-reference", msg).at(node.span, "invalid reference");
+                Diagnostic::error(Code::InvalidReference, msg).at(node.span, "invalid reference");
             if s.matches("${{").count() > 1 {
                 d = d.with_help(
                     "a value holds exactly one reference; there is no string interpolation",
@@ -448,7 +448,7 @@ fn lower_value(sink: &mut Sink, node: &Node) -> Option<Value> {
         NodeKind::Scalar(Scalar::Timestamp(t)) => {
             sink.push(
                 Diagnostic::error(
-                    "unquoted-date",
+                    Code::UnquotedDate,
                     format!("unquoted date `{t}` is not a valid argument value"),
                 )
                 .at(node.span, "YAML reads this as a date")
@@ -515,7 +515,7 @@ fn lower_map(sink: &mut Sink, node: &Node, key: &str) -> Option<MapBlock> {
                 if !is_identifier(&s.value) || is_keyword(&s.value) {
                     sink.push(
                         Diagnostic::error(
-                            "invalid-argument-name",
+                            Code::InvalidArgumentName,
                             format!("argname `{}` is not a valid Python identifier", s.value),
                         )
                         .at(s.span, "not an identifier"),
@@ -555,7 +555,7 @@ fn lower_map(sink: &mut Sink, node: &Node, key: &str) -> Option<MapBlock> {
                     };
                     sink.push(
                         Diagnostic::error(
-                            "invalid-argvalues",
+                            Code::InvalidArgvalues,
                             format!("`{key}.argvalues` must hold references, found {shown}"),
                         )
                         .at(i.span, "not a reference")
@@ -583,7 +583,7 @@ fn lower_map(sink: &mut Sink, node: &Node, key: &str) -> Option<MapBlock> {
             };
             sink.push(
                 Diagnostic::error(
-                    "incomplete-map",
+                    Code::IncompleteMap,
                     format!("`{key}` has `{present}` but no `{missing}`; both must be given"),
                 )
                 .at(node.span, format!("`{missing}` missing")),
@@ -635,7 +635,7 @@ fn lower_overrides(sink: &mut Sink, node: &Node) -> RjsfOverrides {
             other => {
                 let name = other.map_or_else(|| "?".to_string(), str::to_string);
                 let mut d = Diagnostic::warning(
-                    "ignored-override-section",
+                    Code::IgnoredOverrideSection,
                     format!("`rjsf-overrides.{name}` is not a known section and is ignored"),
                 )
                 .at(k.span, "ignored");
@@ -681,7 +681,7 @@ pub fn yaml_to_json(sink: &mut Sink, node: &Node) -> Option<serde_json::Value> {
             } else {
                 sink.push(
                     Diagnostic::error(
-                        "invalid-value",
+                        Code::InvalidValue,
                         format!("integer {i} is too large for JSON"),
                     )
                     .at(node.span, "too large"),
@@ -694,7 +694,7 @@ pub fn yaml_to_json(sink: &mut Sink, node: &Node) -> Option<serde_json::Value> {
             None => {
                 sink.push(
                     Diagnostic::error(
-                        "invalid-value",
+                        Code::InvalidValue,
                         "infinite or NaN numbers cannot be written to JSON",
                     )
                     .at(node.span, "not valid JSON"),
@@ -705,7 +705,7 @@ pub fn yaml_to_json(sink: &mut Sink, node: &Node) -> Option<serde_json::Value> {
         NodeKind::Scalar(Scalar::Timestamp(t)) => {
             sink.push(
                 Diagnostic::error(
-                    "unquoted-date",
+                    Code::UnquotedDate,
                     format!("unquoted date `{t}` cannot be written to JSON"),
                 )
                 .at(node.span, "YAML reads this as a date")
@@ -770,7 +770,7 @@ fn check_metadata(sink: &mut Sink, node: &Node) {
         if items.is_empty() {
             sink.push(
                 Diagnostic::error(
-                    "invalid-metadata",
+                    Code::InvalidMetadata,
                     "`metadata.maintainers` must list at least one maintainer",
                 )
                 .at(m.span, "empty list"),
