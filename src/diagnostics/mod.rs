@@ -11,6 +11,7 @@ mod codes;
 pub use codes::Code;
 
 use crate::syntax::span::Span;
+use crate::syntax::toml::SyntaxError;
 
 /// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -86,6 +87,21 @@ impl Diagnostic {
             severity: Severity::Warning,
             ..Self::error(code, message)
         }
+    }
+
+    /// An unknown key `key` in `place` (e.g. "question `x`"), with a "did you mean" and the
+    /// `known` keys.
+    pub fn unknown_key(severity: Severity, key: &str, place: &str, known: &[&str]) -> Self {
+        Self {
+            severity,
+            ..Self::error(Code::UnknownKey, format!("unknown key `{key}` in {place}"))
+        }
+        .with_known_keys(key, known)
+    }
+
+    /// A TOML file (env-overrides, provider.toml) that does not parse.
+    pub fn toml_syntax(e: &SyntaxError) -> Self {
+        Self::error(Code::TomlSyntax, format!("invalid TOML: {}", e.message)).at(e.span, "here")
     }
 
     /// Attach the primary span (with an optional label text).

@@ -18,9 +18,10 @@
 //! The full format is documented in README.md ("Scaffold providers").
 
 use super::questions::{CHECK_NAMES, Check, Condition, Kind, Question};
-use crate::dependencies::loader::{entries, key_span, parse_toml, span, value_span};
-use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+use crate::dependencies::loader::parse_toml;
+use crate::diagnostics::{Code, Diagnostic, Severity, did_you_mean};
 use crate::syntax::span::Span;
+use crate::syntax::toml::{entries, key_span, span, value_span};
 use serde_json::Value;
 use toml_edit::{Item, Key, Table, TableLike};
 
@@ -172,12 +173,8 @@ impl Cx {
     fn unknown_keys(&mut self, rest: Vec<(&Key, &Item)>, place: &str, known: &[&str]) {
         for (key, item) in rest {
             self.push(
-                Diagnostic::error(
-                    Code::UnknownKey,
-                    format!("unknown key `{}` in {place}", key.get()),
-                )
-                .at(key_span(key, item), "unknown key")
-                .with_known_keys(key.get(), known),
+                Diagnostic::unknown_key(Severity::Error, key.get(), place, known)
+                    .at(key_span(key, item), "unknown key"),
             );
         }
     }
