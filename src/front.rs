@@ -3,7 +3,7 @@
 //! registry, and cut into one tracked [`TaskNode`] per task instance.
 
 use crate::db::{Db, Workflow};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::registry::KnownTask;
 use crate::resolve::{Resolution, ResolvedTask, resolve};
 use crate::schema::{Fragment, task_fragment as build_fragment};
@@ -30,7 +30,7 @@ pub fn lowered(db: &dyn Db, wf: Workflow) -> Arc<Lowered> {
             requirements: Vec::new(),
             has_requirements: true,
             diagnostics: vec![
-                Diagnostic::error("yaml-syntax", format!("invalid YAML: {}", e.message))
+                Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", e.message))
                     .at(e.span, "here"),
             ],
         },

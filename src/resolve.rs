@@ -4,7 +4,7 @@
 //! spec grammar (§8): task id ≠ spec id, unique ids, references to real tasks, topological
 //! order. Also warns about `partial` keys that the task's schema cannot accept.
 
-use crate::diagnostics::{Diagnostic, closest, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, closest, did_you_mean};
 use crate::registry::{KnownTask, LookupError, Registry};
 use crate::spec::model::{Spanned, Spec, TaskInstance};
 use crate::syntax::span::Span;
@@ -38,7 +38,7 @@ pub fn resolve(spec: &Spec, registry: &Registry) -> Resolution {
         {
             diags.push(
                 Diagnostic::error(
-                    "invalid-id",
+                    Code::InvalidId,
                     format!(
                         "task instance id `{}` is the name of a registered task function",
                         inst.id.value
@@ -117,7 +117,7 @@ fn lookup_diagnostic(
                 did_you_mean(&name, registry.by_name.keys().map(String::as_str))
             };
             let mut d = Diagnostic::error(
-                "unknown-task",
+                Code::UnknownTask,
                 format!("{what} `{name}` is not a known task"),
             )
             .at(r.span, "not found in the task registry")
@@ -132,7 +132,7 @@ fn lookup_diagnostic(
             module,
             available,
         } => Diagnostic::error(
-            "unknown-task",
+            Code::UnknownTask,
             format!("{what} `{function}` is not found in module `{module}`"),
         )
         .at(r.span, "no such task in this module")
@@ -149,7 +149,7 @@ fn lookup_diagnostic(
             function,
             candidates,
         } => Diagnostic::error(
-            "ambiguous-task",
+            Code::AmbiguousTask,
             format!("{what} `{function}` is defined in more than one module"),
         )
         .at(r.span, "ambiguous")
@@ -200,7 +200,7 @@ fn check_partial_keys(inst: &TaskInstance, known: &KnownTask, diags: &mut Vec<Di
             });
         diags.push(
             Diagnostic::warning(
-                "unknown-argument",
+                Code::UnknownArgument,
                 format!(
                     "task `{}` has no argument `{}`",
                     known.importable_reference, key.value
@@ -221,7 +221,7 @@ fn check_workflow(spec: &Spec, diags: &mut Vec<Diagnostic>) {
         if t.id.value == spec.id.value && !spec.id.value.is_empty() {
             diags.push(
                 Diagnostic::error(
-                    "id-clash",
+                    Code::IdClash,
                     format!(
                         "task instance id `{}` is the same as the workflow id",
                         t.id.value
@@ -239,7 +239,7 @@ fn check_workflow(spec: &Spec, diags: &mut Vec<Diagnostic>) {
         if let Some(prev) = first.get(t.id.value.as_str()) {
             diags.push(
                 Diagnostic::error(
-                    "duplicate-id",
+                    Code::DuplicateId,
                     format!("task instance id `{}` is used more than once", t.id.value),
                 )
                 .at(t.id.span, "duplicate id")
@@ -264,7 +264,7 @@ fn check_workflow(spec: &Spec, diags: &mut Vec<Diagnostic>) {
             match position.get(r.task_id) {
                 None => diags.push(
                     Diagnostic::error(
-                        "unknown-reference",
+                        Code::UnknownReference,
                         format!("task `{}` refers to `{}`, which is not a task id of this workflow", t.id.value, r.task_id),
                     )
                     .at(r.span, "no task with this id")
@@ -272,7 +272,7 @@ fn check_workflow(spec: &Spec, diags: &mut Vec<Diagnostic>) {
                 ),
                 Some(&j) if j > i => diags.push(
                     Diagnostic::error(
-                        "topological-order",
+                        Code::TopologicalOrder,
                         format!(
                             "task `{}` depends on `{}`, which is defined after it",
                             t.id.value, r.task_id

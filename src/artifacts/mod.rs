@@ -27,7 +27,7 @@ pub mod tests_test_results;
 pub mod version_yaml;
 
 use crate::db::{Db, Workflow};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use std::sync::Arc;
 
 /// Names derived from the spec id and options.
@@ -115,7 +115,7 @@ pub fn front_end_diagnostics(db: &dyn Db, wf: Workflow) -> Arc<Vec<Diagnostic>> 
         resolution
             .diagnostics
             .iter()
-            .filter(|d| lowered_ok || d.code != "unknown-reference")
+            .filter(|d| lowered_ok || d.code != Code::UnknownReference)
             .cloned(),
     );
     // Report in source order; diagnostics without a location come last.
@@ -140,7 +140,7 @@ pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
         Ok(png) => pkg.insert_after("graph.svg", "graph.png", png.clone()),
         Err(e) => {
             diagnostics.push(Diagnostic::error(
-                "graph-render",
+                Code::GraphRender,
                 format!("could not render graph.png: {e}"),
             ));
             return Arc::new(Compiled {

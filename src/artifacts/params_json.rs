@@ -1,7 +1,7 @@
 //! `<pkg>/params.json`: the flat parameter schema (`artifacts.md` §1.2).
 
 use crate::db::{Db, Workflow};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::front::{task_fragment, task_nodes};
 use crate::schema::{Fragment, metaschema, params_schema};
 use std::sync::Arc;
@@ -19,7 +19,7 @@ pub fn ordered_fragments(db: &dyn Db, wf: Workflow) -> Result<OrderedFragments, 
         match task_fragment(db, *node) {
             Ok(f) => out.push((node.id(db).clone(), f.clone())),
             Err(msg) => errors.push(
-                Diagnostic::error("invalid-registry", msg.clone())
+                Diagnostic::error(Code::InvalidRegistry, msg.clone())
                     .at(task.instance.task.span, "this task"),
             ),
         }
@@ -83,7 +83,7 @@ pub fn render_checked(
                 .find(|t| t.instance.id.value == id)
                 .map(|t| (t.instance.task.span, t.known.importable_reference.clone()))
         };
-        let mut d = Diagnostic::error("invalid-schema", e.to_string());
+        let mut d = Diagnostic::error(Code::InvalidSchema, e.to_string());
         match culprits
             .split_first()
             .and_then(|(first, rest)| Some((span_of(first)?, rest)))

@@ -19,7 +19,7 @@ use crate::artifacts::{
     tests_test_metadata, tests_test_results,
 };
 use crate::db::{Db, Workflow};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::fingerprint::{
     ArtifactContainer, DagsArtifacts, Fingerprint, FingerprintError, InstalledRequirement,
     PackageArtifacts, TestsArtifacts,
@@ -133,8 +133,11 @@ pub fn fingerprint(db: &dyn Db, wf: Workflow) -> Result<Arc<Fingerprint>, Vec<Di
     let params = params_sha256(db, wf).clone()?;
     let spec = spec_sha256(db, wf).clone().map_err(|e| {
         vec![
-            Diagnostic::error("fingerprint", format!("cannot compute spec_sha256: {e}"))
-                .without_source(),
+            Diagnostic::error(
+                Code::Fingerprint,
+                format!("cannot compute spec_sha256: {e}"),
+            )
+            .without_source(),
         ]
     })?;
     let hashes = artifact_hashes(db, wf).clone()?;

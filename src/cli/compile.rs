@@ -148,6 +148,7 @@ pub(super) fn run(
             }
         }
     }
+    driver.footer.print();
     summary.finish(start.elapsed())
 }
 

@@ -7,6 +7,7 @@ use super::discover::{
     Attachment, Registered, Registries, Source, SpecRef, probe_local_channels, source,
 };
 use super::reads::{Reads, Role};
+use super::explain::Footer;
 use super::term::{error_label, fail, styled_stderr, warn};
 use super::{
     CheckArgs, DependencyArgs, GraphEngine, OutputArgs, graphviz, overrides, render, templates,
@@ -90,6 +91,8 @@ pub(super) struct Driver {
     /// Whether the built-in engine may take `graph.png` from the package on disk (see
     /// [`previous_png`]); `compile --check` and `--force` render it.
     pub reuse_png: bool,
+    /// The `wtc explain` line printed after the run's diagnostics.
+    pub footer: Footer,
     /// The options, host and placeholder registry every unit starts with.
     shared: SharedInputs,
     /// Every file this command has read (what `watch` watches).
@@ -209,6 +212,7 @@ impl Driver {
             deny_warnings,
             quiet,
             reuse_png: true,
+            footer: Footer::default(),
             shared,
             reads,
         }
@@ -313,6 +317,7 @@ impl Driver {
                 reported.push(d.clone());
             }
             let d = promote(d, self.deny_warnings);
+            self.footer.shown(&d);
             let _ = writeln!(stderr, "{}", render::render_in(&d, &sources, styled));
         }
         if !has_errors(&compiled.diagnostics, self.deny_warnings) {

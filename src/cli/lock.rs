@@ -55,6 +55,7 @@ pub(super) fn run(args: &LockArgs) -> ExitCode {
         if lowering.iter().any(Diagnostic::is_error) {
             let text = unit.wf.spec(db).text(db);
             for d in lowering {
+                driver.footer.shown(d);
                 eprintln!(
                     "{}",
                     render::render(d, unit.shown.as_str(), text, styled_stderr())
@@ -104,6 +105,7 @@ pub(super) fn run(args: &LockArgs) -> ExitCode {
             }
         }
     }
+    driver.footer.print();
     if failed {
         ExitCode::from(1)
     } else {

@@ -3,14 +3,15 @@
 //! The work lives in the submodules: `driver` (opening specs, registries, parallel
 //! compiles, diagnostics), `compile` (`compile` / `check`, single and batch output),
 //! `watch` (`wtc watch`), `discover` (registry sources, `wtc lock`), `specs` (spec paths
-//! and directory walks), `templates` (`--template-dir`, `wtc templates`), `term`
-//! (error/warning lines).
+//! and directory walks), `templates` (`--template-dir`, `wtc templates`), `explain`
+//! (`wtc explain`, the footer naming it), `term` (error/warning lines).
 //!
 //! Exit codes: 0 success, 1 compile errors (diagnostics on stderr), 2 usage errors.
 
 mod compile;
 mod discover;
 mod driver;
+pub mod explain;
 pub mod graphviz;
 mod lock;
 pub mod overrides;
@@ -60,6 +61,19 @@ pub enum Command {
     Templates(TemplatesArgs),
     /// Start a new workflow project (`scaffold init`) or list the project providers.
     Scaffold(scaffold::ScaffoldArgs),
+    /// Explain a diagnostic code (the `unknown-key` of `error[unknown-key]`), or list the
+    /// codes.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The code to explain, e.g. `unknown-key` (without it: the list of codes).
+    #[arg(value_name = "CODE")]
+    pub code: Option<String>,
+    /// List every code with its summary.
+    #[arg(long, conflicts_with = "code")]
+    pub list: bool,
 }
 
 #[derive(Debug, Args)]
@@ -270,6 +284,7 @@ pub fn main() -> ExitCode {
         Command::Watch(args) => watch::run(&args),
         Command::Lock(args) => lock::run(&args),
         Command::Templates(args) => templates::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Defaults => {
             print!("{}", crate::dependencies::defaults::DEFAULTS_TOML);
             ExitCode::SUCCESS

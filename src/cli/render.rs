@@ -65,7 +65,9 @@ pub fn render_in(diag: &Diagnostic, sources: &Sources<'_>, styled: bool) -> Stri
         Severity::Warning => Level::WARNING,
     };
     let origin = sources.origin(diag.source);
-    let title = level.primary_title(diag.message.as_str()).id(diag.code);
+    let title = level
+        .primary_title(diag.message.as_str())
+        .id(diag.code.as_str());
     let mut elements: Vec<annotate_snippets::Element<'_>> = Vec::new();
     match (&diag.primary, sources.text(diag.source)) {
         (Some(primary), Some(source)) => {

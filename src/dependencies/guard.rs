@@ -6,7 +6,7 @@
 //! Only "leaf" packages may be declared: the guard reports each such pair.
 
 use super::DependencyFile;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::span::Span;
 use indexmap::IndexMap;
 use std::collections::BTreeMap;
@@ -38,7 +38,7 @@ pub fn check(
             Err(e) => {
                 out.push(
                     Diagnostic::error(
-                        "invalid-pyproject",
+                        Code::InvalidPyproject,
                         format!(
                             "cannot read `[tool.uv.sources]` of `{declarer}`: {pyproject} is not valid TOML: {}",
                             e.message().trim()
@@ -67,7 +67,7 @@ pub fn check(
             };
             out.push(
                 Diagnostic::error(
-                    "path-source-conflict",
+                    Code::PathSourceConflict,
                     format!(
                         "`{pulled}` must not be declared as a path source: `{declarer}` already pulls it in through `[tool.uv.sources]` in {pyproject}"
                     ),

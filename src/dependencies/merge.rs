@@ -26,7 +26,7 @@ use super::overrides;
 use super::{CondaDep, DependencyFile, Feature, FeatureDeps};
 use crate::db::OverridesFile;
 use crate::db::{Db, SolvedRecord, Workflow};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::spec::requirements::Requirement;
 use crate::syntax::span::LineIndex;
 use rattler_conda_types::PackageName;
@@ -140,7 +140,7 @@ pub fn layers(db: &dyn Db, wf: Workflow) -> Arc<Layers> {
             if let Err(e) = PackageName::try_from(joined.as_str()) {
                 diagnostics.push(
                     Diagnostic::error(
-                        "invalid-variant",
+                        Code::InvalidVariant,
                         format!("invalid `--variant {variant}`: `{joined}` is not a valid conda package name: {e}"),
                     )
                     .without_source()
@@ -224,7 +224,7 @@ fn superseded(
         let (line, col) = index.line_col(at.start);
         out.push(
             Diagnostic::warning(
-                "superseded-requirement",
+                Code::SupersededRequirement,
                 format!(
                     "spec.yaml requirement `{n}` is superseded by --env-overrides feature.default for the compiled pixi.toml"
                 ),

@@ -9,7 +9,7 @@
 
 use super::manifest::{self, BUILTIN, Decl, Manifest};
 use super::questions::{Check, Kind, Question};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::span::{LineIndex, Span};
 use camino::{Utf8Path, Utf8PathBuf};
 use std::collections::BTreeMap;
@@ -388,7 +388,7 @@ fn merge_questions(questions: &mut Vec<Question>, decls: Vec<Decl>, diags: &mut 
                     None => {
                         diags.push(
                             Diagnostic::error(
-                                "invalid-question",
+                                Code::InvalidQuestion,
                                 format!("`after = \"{target}\"`: there is no question `{target}` before `{}`", question.dest),
                             )
                             .at(*s, "unknown question")
@@ -443,7 +443,7 @@ fn require_workflow_id(questions: &mut [Question], at: Span, diags: &mut Vec<Dia
         }
         Some(_) => diags.push(
             Diagnostic::error(
-                "no-workflow-id",
+                Code::NoWorkflowId,
                 "question `workflow_id` must be a string question without `when`",
             )
             .at(at, "in this provider")
@@ -451,7 +451,7 @@ fn require_workflow_id(questions: &mut [Question], at: Span, diags: &mut Vec<Dia
         ),
         None => diags.push(
             Diagnostic::error(
-                "no-workflow-id",
+                Code::NoWorkflowId,
                 "the provider does not ask for `workflow_id`",
             )
             .at(at, "no base provides it")

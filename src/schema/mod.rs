@@ -3,7 +3,7 @@
 
 pub mod metaschema;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::registry::KnownTask;
 use crate::spec::model::{Override, Spec, WorkflowEntry};
 use serde_json::{Map, Value, json};
@@ -278,7 +278,7 @@ fn apply_override(section: &str, target: &mut Value, ov: &Override) -> Result<()
 
 fn not_a_mapping(section: &str, ov: &Override, prefix: &[&str]) -> Diagnostic {
     Diagnostic::error(
-        "invalid-override",
+        Code::InvalidOverride,
         format!(
             "cannot apply override `{}`: `{section}.{}` is not a mapping",
             ov.path.value,

@@ -1,6 +1,6 @@
 //! Helpers for reading YAML nodes into the spec model while collecting diagnostics.
 
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::spec::model::Spanned;
 use crate::syntax::span::Span;
 use crate::syntax::yaml::{Node, NodeKind, Scalar};
@@ -20,7 +20,7 @@ impl Sink {
     pub fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
         let found = node.kind_name();
         let mut d = Diagnostic::error(
-            "invalid-type",
+            Code::InvalidType,
             format!("{what} must be {expected}, found {found}"),
         )
         .at(node.span, format!("expected {expected}"));
@@ -144,7 +144,7 @@ impl<'a> Fields<'a> {
         if v.is_none() {
             sink.push(
                 Diagnostic::error(
-                    "missing-key",
+                    Code::MissingKey,
                     format!("{what} is missing required key `{key}`"),
                 )
                 .at(self.first_line_span(), format!("`{key}` is required here")),
@@ -194,7 +194,7 @@ impl<'a> Fields<'a> {
                 )
             });
             sink.push(
-                Diagnostic::error("unknown-key", format!("unknown key `{name}` in {what}"))
+                Diagnostic::error(Code::UnknownKey, format!("unknown key `{name}` in {what}"))
                     .at(k.span, "not allowed here")
                     .with_help(help),
             );

@@ -1,7 +1,7 @@
 //! `requirements:`: conda and PyPI requirement forms, channel resolution and version
 //! normalisation (with rattler, so the text matches what pixi.toml and discovery use).
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::spec::fields::Sink;
 use crate::spec::model::Spanned;
 use crate::syntax::span::Span;
@@ -216,7 +216,7 @@ pub fn lower_requirements(
                 let text = item.as_str().unwrap_or_default();
                 sink.push(
                     Diagnostic::error(
-                        "invalid-requirement",
+                        Code::InvalidRequirement,
                         format!("a requirement must be a mapping, not the bare string `{text}`"),
                     )
                     .at(item.span, "bare strings are not accepted")
@@ -271,7 +271,7 @@ fn lower_conda(sink: &mut Sink, node: &Node, wt_conda_channel: &str) -> Option<C
                 let Some(n) = ms.name.as_exact().map(|n| n.as_normalized().to_string()) else {
                     sink.push(
                         Diagnostic::error(
-                            "invalid-requirement",
+                            Code::InvalidRequirement,
                             format!("`{}` does not name an exact package", req.value),
                         )
                         .at(req.span, "expected a package name"),
@@ -291,7 +291,7 @@ fn lower_conda(sink: &mut Sink, node: &Node, wt_conda_channel: &str) -> Option<C
             Err(e) => {
                 sink.push(
                     Diagnostic::error(
-                        "invalid-requirement",
+                        Code::InvalidRequirement,
                         format!("invalid conda match spec `{}`: {e}", req.value),
                     )
                     .at(req.span, "not a valid match spec"),
@@ -303,7 +303,7 @@ fn lower_conda(sink: &mut Sink, node: &Node, wt_conda_channel: &str) -> Option<C
         let Some(name) = name else {
             sink.push(
                 Diagnostic::error(
-                    "missing-key",
+                    Code::MissingKey,
                     "conda requirement is missing required key `name`",
                 )
                 .at(node.span, "`name` is required here")
@@ -316,7 +316,7 @@ fn lower_conda(sink: &mut Sink, node: &Node, wt_conda_channel: &str) -> Option<C
         let Some(version) = version else {
             sink.push(
                 Diagnostic::error(
-                    "missing-key",
+                    Code::MissingKey,
                     format!(
                         "conda requirement `{}` is missing required key `version`",
                         name.value
@@ -330,7 +330,7 @@ fn lower_conda(sink: &mut Sink, node: &Node, wt_conda_channel: &str) -> Option<C
         match normalize_version(&version.value) {
             Ok(v) => (name.value, Spanned::new(v, version.span), channel_text),
             Err(msg) => {
-                sink.push(Diagnostic::error("invalid-version", msg).at(version.span, "here"));
+                sink.push(Diagnostic::error(Code::InvalidVersion, msg).at(version.span, "here"));
                 return None;
             }
         }
@@ -343,7 +343,9 @@ fn lower_conda(sink: &mut Sink, node: &Node, wt_conda_channel: &str) -> Option<C
         Some(c) => match resolve_channel(&c.value, wt_conda_channel) {
             Ok(ch) => ch,
             Err(msg) => {
-                sink.push(Diagnostic::error("unknown-channel", msg).at(c.span, "unknown channel"));
+                sink.push(
+                    Diagnostic::error(Code::UnknownChannel, msg).at(c.span, "unknown channel"),
+                );
                 return None;
             }
         },
@@ -396,7 +398,7 @@ fn lower_pypi(sink: &mut Sink, node: &Node) -> Option<PypiRequirement> {
     if sources.len() > 1 {
         sink.push(
             Diagnostic::error(
-                "invalid-requirement",
+                Code::InvalidRequirement,
                 format!("at most one of `git`, `path` or `url` may be set for PyPI requirement `{n}`, got {}", sources.len()),
             )
             .at(sources[1].span, "second source"),
@@ -406,7 +408,7 @@ fn lower_pypi(sink: &mut Sink, node: &Node) -> Option<PypiRequirement> {
     if !refs.is_empty() && git.is_none() {
         sink.push(
             Diagnostic::error(
-                "invalid-requirement",
+                Code::InvalidRequirement,
                 format!(
                     "`rev`, `branch` and `tag` are only valid with `git` (PyPI requirement `{n}`)"
                 ),
@@ -417,7 +419,7 @@ fn lower_pypi(sink: &mut Sink, node: &Node) -> Option<PypiRequirement> {
     if refs.len() > 1 {
         sink.push(
             Diagnostic::error(
-                "invalid-requirement",
+                Code::InvalidRequirement,
                 format!(
                     "at most one of `rev`, `branch` or `tag` may be set for PyPI requirement `{n}`"
                 ),
@@ -428,7 +430,7 @@ fn lower_pypi(sink: &mut Sink, node: &Node) -> Option<PypiRequirement> {
     if editable.is_some() && path.is_none() {
         sink.push(
             Diagnostic::error(
-                "invalid-requirement",
+                Code::InvalidRequirement,
                 format!("`editable` is only valid with `path` (PyPI requirement `{n}`)"),
             )
             .at(f_span(node, "editable"), "needs `path`"),
@@ -438,7 +440,7 @@ fn lower_pypi(sink: &mut Sink, node: &Node) -> Option<PypiRequirement> {
         if p.value.starts_with("file://") {
             sink.push(
                 Diagnostic::error(
-                    "invalid-requirement",
+                    Code::InvalidRequirement,
                     format!("`path` of PyPI requirement `{n}` must be a bare filesystem path, not a file:// URL"),
                 )
                 .at(p.span, "file:// URL")
@@ -447,7 +449,7 @@ fn lower_pypi(sink: &mut Sink, node: &Node) -> Option<PypiRequirement> {
         } else if !p.value.starts_with('/') {
             sink.push(
                 Diagnostic::error(
-                    "invalid-requirement",
+                    Code::InvalidRequirement,
                     format!("`path` of PyPI requirement `{n}` must be an absolute filesystem path; got `{}`", p.value),
                 )
                 .at(p.span, "relative path")

@@ -1,4 +1,5 @@
-//! Syntax: source positions and the spanned YAML tree.
+//! Syntax: source positions, the spanned YAML tree and spanned TOML reading.
 
 pub mod span;
+pub mod toml;
 pub mod yaml;

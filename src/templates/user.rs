@@ -10,7 +10,7 @@
 //! replaces no embedded template is a warning ([`unknown_files`]).
 
 use crate::db::{Db, TemplateDir, Workflow};
-use crate::diagnostics::{Diagnostic, closest};
+use crate::diagnostics::{Code, Diagnostic, closest};
 use crate::syntax::span::Span;
 use minijinja::Value;
 use std::sync::Arc;
@@ -54,7 +54,7 @@ pub fn unknown_files(db: &dyn Db, dir: TemplateDir) -> Arc<Vec<Diagnostic>> {
                 .or_else(|| closest_by_file_name(name, &known))
                 .map(|c| format!("did you mean `{c}`?"));
             Diagnostic::warning(
-                "unknown-template",
+                Code::UnknownTemplate,
                 format!("`{name}` in the template directory replaces no embedded template; it is ignored"),
             )
             .with_help_opt(help)
@@ -87,7 +87,7 @@ fn diagnostic(name: &'static str, source: &str, e: &minijinja::Error, ctx: &Valu
     use minijinja::ErrorKind;
     let detail = e.detail().map_or_else(String::new, |d| format!(": {d}"));
     let mut d = Diagnostic::error(
-        "template",
+        Code::Template,
         format!("template `{name}` failed: {}{detail}", e.kind()),
     )
     .in_template(name);

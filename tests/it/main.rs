@@ -12,6 +12,7 @@ mod discovery_cli;
 mod discovery_inputs;
 mod env_overrides;
 mod execution;
+mod explain;
 mod fingerprint;
 mod generated_tests;
 mod golden;

@@ -480,6 +480,8 @@ impl<'a> Session<'a> {
             w.last = Some((release, files));
             line(quiet, &w.unit, msg, Some(start));
         }
+        // Once per session: later builds find it printed.
+        self.driver.footer.print();
     }
 }
 

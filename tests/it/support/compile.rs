@@ -165,7 +165,7 @@ pub fn seen(compiled: &Compiled, text: &str, keep: impl Fn(&Diagnostic) -> bool)
                 .map_or((0, 0), |p| index.line_col(p.span.start));
             (
                 d.severity,
-                d.code,
+                d.code.as_str(),
                 line,
                 col,
                 d.message.clone(),

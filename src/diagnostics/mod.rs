@@ -1,17 +1,33 @@
 //! Typed diagnostics produced by the library.
 //!
-//! Every problem found in user input becomes a [`Diagnostic`]: a severity, a stable code,
+//! Every problem found in user input becomes a [`Diagnostic`]: a severity, a stable [`Code`]
+//! (the registry of every code with its explanation is `codes`),
 //! a one-line message, an optional primary label pointing into the spec text, secondary
 //! labels, and an optional `help` line (a suggestion such as "did you mean ...?").
 //! Rendering with source snippets happens at the CLI edge (`cli::render`).
 
+mod codes;
+
+pub use codes::Code;
+
 use crate::syntax::span::Span;
+use crate::syntax::toml::SyntaxError;
 
 /// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
     Warning,
     Error,
+}
+
+impl Severity {
+    /// `error` or `warning`, as rendered.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
 }
 
 /// A span with a short message, shown under the source snippet.
@@ -42,8 +58,8 @@ pub enum Source {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// Stable, kebab-case identifier such as `unknown-key` (shown as `error[unknown-key]`).
-    pub code: &'static str,
+    /// Stable code such as [`Code::UnknownKey`] (shown as `error[unknown-key]`).
+    pub code: Code,
     pub message: String,
     pub source: Source,
     pub primary: Option<Label>,
@@ -53,7 +69,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Error,
             code,
@@ -66,11 +82,26 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Warning,
             ..Self::error(code, message)
         }
+    }
+
+    /// An unknown key `key` in `place` (e.g. "question `x`"), with a "did you mean" and the
+    /// `known` keys.
+    pub fn unknown_key(severity: Severity, key: &str, place: &str, known: &[&str]) -> Self {
+        Self {
+            severity,
+            ..Self::error(Code::UnknownKey, format!("unknown key `{key}` in {place}"))
+        }
+        .with_known_keys(key, known)
+    }
+
+    /// A TOML file (env-overrides, provider.toml) that does not parse.
+    pub fn toml_syntax(e: &SyntaxError) -> Self {
+        Self::error(Code::TomlSyntax, format!("invalid TOML: {}", e.message)).at(e.span, "here")
     }
 
     /// Attach the primary span (with an optional label text).

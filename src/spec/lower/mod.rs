@@ -1,0 +1,135 @@
+//! Lowering: spanned YAML tree → [`Spec`] + requirements, checking every registry-independent
+//! rule of the spec grammar. All independent errors are collected, not just the first.
+//!
+//! One module per part of the grammar: `ids`, `entry` (groups and task instances),
+//! `value` (arguments and references), `map`, `skipif`, `overrides` (`rjsf-overrides`),
+//! `metadata`.
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::spec::fields::{Fields, Sink};
+use crate::spec::model::*;
+use crate::spec::requirements::{Requirement, lower_requirements};
+use crate::syntax::span::Span;
+use crate::syntax::yaml::{Node, NodeKind};
+
+mod entry;
+mod ids;
+mod map;
+mod metadata;
+mod overrides;
+mod skipif;
+mod value;
+
+use entry::lower_entry;
+pub use ids::{IdProblem, check_spec_id};
+use ids::{NameKind, check_name};
+use metadata::check_metadata;
+use overrides::lower_overrides;
+pub use overrides::yaml_to_json;
+use skipif::lower_skipif;
+pub use value::parse_reference;
+
+pub const TOP_LEVEL_KEYS: &[&str] = &[
+    "id",
+    "requirements",
+    "metadata",
+    "rjsf-overrides",
+    "task-instance-defaults",
+    "workflow",
+];
+
+pub const MAX_SPEC_ID_LEN: usize = 64;
+pub const MAX_TASK_ID_LEN: usize = 32;
+
+/// Result of lowering one spec file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lowered {
+    pub spec: Spec,
+    pub requirements: Vec<Requirement>,
+    /// `requirements:` is present (the reference refuses to discover tasks without it).
+    pub has_requirements: bool,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lower a parsed YAML document.
+pub fn lower(root: &Node, wt_conda_channel: &str) -> Lowered {
+    let mut sink = Sink::default();
+    let mut spec = Spec {
+        id: Spanned::new(String::new(), Span::default()),
+        rjsf_overrides: RjsfOverrides::default(),
+        default_skipif: None,
+        workflow: Vec::new(),
+    };
+    let mut requirements = Vec::new();
+    let mut has_requirements = false;
+
+    let Some(mut top) = (match &root.kind {
+        NodeKind::Map(entries) => Some(Fields::new(entries, root.span)),
+        _ => None,
+    }) else {
+        sink.push(
+            Diagnostic::error(
+                Code::InvalidType,
+                format!("a spec must be a mapping, found {}", root.kind_name()),
+            )
+            .at(
+                root.span,
+                "expected keys such as `id`, `requirements` and `workflow`",
+            ),
+        );
+        return Lowered {
+            spec,
+            requirements,
+            has_requirements,
+            diagnostics: sink.diags,
+        };
+    };
+
+    if let Some(id) = top.require(&mut sink, "id", "the spec")
+        && let Some(id) = sink.str(id, "`id`")
+    {
+        check_name(&mut sink, &id, NameKind::Spec);
+        spec.id = id;
+    }
+    if let Some(reqs) = top.take("requirements") {
+        has_requirements = true;
+        requirements = lower_requirements(&mut sink, reqs, wt_conda_channel);
+    } else {
+        sink.push(
+            Diagnostic::error(Code::MissingKey, "the spec is missing required key `requirements`")
+                .at(top.first_line_span(), "`requirements` is required")
+                .with_help("requirements are needed to discover tasks; write `requirements: []` if there are none"),
+        );
+    }
+    if let Some(meta) = top.take("metadata") {
+        check_metadata(&mut sink, meta);
+    }
+    if let Some(o) = top.take("rjsf-overrides") {
+        spec.rjsf_overrides = lower_overrides(&mut sink, o);
+    }
+    if let Some(d) = top.take("task-instance-defaults")
+        && !d.is_null()
+        && let Some(mut f) = sink.map(d, "`task-instance-defaults`")
+    {
+        if let Some(s) = f.take("skipif") {
+            spec.default_skipif = lower_skipif(&mut sink, s);
+        }
+        f.finish(&mut sink, "`task-instance-defaults`", &["skipif"]);
+    }
+    if let Some(wf) = top.require(&mut sink, "workflow", "the spec")
+        && let Some(items) = sink.seq(wf, "`workflow`")
+    {
+        for item in items {
+            if let Some(entry) = lower_entry(&mut sink, item, spec.default_skipif.as_ref(), true) {
+                spec.workflow.push(entry);
+            }
+        }
+    }
+    top.finish(&mut sink, "the spec", TOP_LEVEL_KEYS);
+    Lowered {
+        spec,
+        requirements,
+        has_requirements,
+        diagnostics: sink.diags,
+    }
+}
