@@ -5,7 +5,7 @@
 //! count. A failing spec never stops the others; the exit code is 1 if any failed.
 
 use super::discover::Registered;
-use super::driver::{Built, Driver, Unit, plural};
+use super::driver::{Built, Driver, SpecReadError, Unit, plural};
 use super::specs::expand;
 use super::term::{fail, millis, no_spec};
 use super::{CheckArgs, OutputArgs, ReleaseArgs, release};
@@ -43,7 +43,8 @@ pub(super) fn run(check: &CheckArgs, compile: Option<(&OutputArgs, &ReleaseArgs)
         Ok(d) => d,
         Err(code) => return code,
     };
-    let mut loaded: Vec<Result<Unit, String>> = specs.iter().map(|s| driver.load(s)).collect();
+    let mut loaded: Vec<Result<Unit, SpecReadError>> =
+        specs.iter().map(|s| driver.load(s)).collect();
     for e in loaded.iter().filter_map(|l| l.as_ref().err()) {
         let _ = fail(e);
     }
@@ -67,7 +68,7 @@ pub(super) fn run(check: &CheckArgs, compile: Option<(&OutputArgs, &ReleaseArgs)
         let unit = match unit {
             Ok(u) => u,
             Err(e) => {
-                summary.failed(spec, e);
+                summary.failed(spec, &e.to_string());
                 continue;
             }
         };
