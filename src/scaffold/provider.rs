@@ -213,6 +213,8 @@ fn load_chain(
     selector: &str,
     stack: &mut Vec<String>,
 ) -> Result<Provider, ProviderError> {
+    // Long on purpose: loading a provider and its `extends` chain (cycle check, manifest,
+    // templates, merge with the parent) is one recursive step.
     let (name, origin, path, text, templates) = if selector == BUILTIN {
         let templates = BUILTIN_TEMPLATES
             .iter()

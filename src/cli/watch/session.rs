@@ -159,6 +159,65 @@ impl<'a> Session<'a> {
         self.driver.registries.retry_failed();
         let mut dirty: Vec<(usize, Why)> = Vec::new();
         let mut rekey: Vec<usize> = Vec::new();
+        self.reload_shared(reloads, &mut dirty, &mut rekey);
+        let mut reread: Vec<usize> = reloads
+            .iter()
+            .filter_map(|r| match r {
+                Reload::Spec(i) => Some(*i),
+                _ => None,
+            })
+            .collect();
+        for r in reloads {
+            if let Reload::Rescan(root) = r {
+                self.rescan(root, &mut reread, &mut dirty, &mut rekey);
+            }
+        }
+        reread.sort_unstable();
+        reread.dedup();
+        for i in reread {
+            if let Some(why) = self.reread(i) {
+                dirty.push((i, why));
+                rekey.push(i);
+            }
+        }
+        for r in reloads {
+            if let Reload::Lock(i) = r
+                && self.lock_changed(*i)
+            {
+                let unit = &self.specs[*i].unit;
+                let (attachment, changed) = self.driver.registries.refresh(
+                    &mut self.driver.db,
+                    unit.spec_ref(),
+                    &unit.attachment,
+                );
+                self.specs[*i].unit.attachment = attachment;
+                if changed {
+                    dirty.push((*i, Why::Changed));
+                }
+            }
+        }
+        self.reattach(rekey);
+        // Each spec once, with the most telling reason.
+        let mut once: Vec<(usize, Why)> = Vec::new();
+        for (i, why) in dirty {
+            match once.iter_mut().find(|(j, _)| *j == i) {
+                Some(entry) if entry.1 == Why::Changed => entry.1 = why,
+                Some(_) => {}
+                None => once.push((i, why)),
+            }
+        }
+        once.sort_by_key(|(i, _)| *i);
+        self.build(once, start);
+    }
+
+    /// The files every spec shares (registry files, env-overrides, template directory),
+    /// read again when `reloads` names them: every live spec is dirty when one changed.
+    fn reload_shared(
+        &mut self,
+        reloads: &[Reload],
+        dirty: &mut Vec<(usize, Why)>,
+        rekey: &mut Vec<usize>,
+    ) {
         let all_live = |specs: &[Watched]| -> Vec<usize> {
             (0..specs.len()).filter(|&i| !specs[i].deleted).collect()
         };
@@ -207,42 +266,10 @@ impl<'a> Session<'a> {
                 }
             }
         }
-        let mut reread: Vec<usize> = reloads
-            .iter()
-            .filter_map(|r| match r {
-                Reload::Spec(i) => Some(*i),
-                _ => None,
-            })
-            .collect();
-        for r in reloads {
-            if let Reload::Rescan(root) = r {
-                self.rescan(root, &mut reread, &mut dirty, &mut rekey);
-            }
-        }
-        reread.sort_unstable();
-        reread.dedup();
-        for i in reread {
-            if let Some(why) = self.reread(i) {
-                dirty.push((i, why));
-                rekey.push(i);
-            }
-        }
-        for r in reloads {
-            if let Reload::Lock(i) = r
-                && self.lock_changed(*i)
-            {
-                let unit = &self.specs[*i].unit;
-                let (attachment, changed) = self.driver.registries.refresh(
-                    &mut self.driver.db,
-                    unit.spec_ref(),
-                    &unit.attachment,
-                );
-                self.specs[*i].unit.attachment = attachment;
-                if changed {
-                    dirty.push((*i, Why::Changed));
-                }
-            }
-        }
+    }
+
+    /// Attach the specs of `rekey` again (their discovery key may have changed).
+    fn reattach(&mut self, mut rekey: Vec<usize>) {
         rekey.sort_unstable();
         rekey.dedup();
         if !rekey.is_empty() {
@@ -258,17 +285,6 @@ impl<'a> Session<'a> {
                 self.specs[i].unit.attachment = attachment;
             }
         }
-        // Each spec once, with the most telling reason.
-        let mut once: Vec<(usize, Why)> = Vec::new();
-        for (i, why) in dirty {
-            match once.iter_mut().find(|(j, _)| *j == i) {
-                Some(entry) if entry.1 == Why::Changed => entry.1 = why,
-                Some(_) => {}
-                None => once.push((i, why)),
-            }
-        }
-        once.sort_by_key(|(i, _)| *i);
-        self.build(once, start);
     }
 
     /// Look for specs below `root`: new ones are loaded and attached, known ones re-read

@@ -179,6 +179,8 @@ impl Translator<'_> {
         obj: &Map<String, Value>,
         hint: &str,
     ) -> (Ty, bool, Option<String>) {
+        // Long on purpose: one model class from the object keywords (properties, required,
+        // defaults, additionalProperties, patternProperties), which share the class being built.
         let empty = Map::new();
         let properties = obj
             .get("properties")

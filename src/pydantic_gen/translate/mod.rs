@@ -213,6 +213,9 @@ impl Translator<'_> {
 
     /// The type of `schema` for a value known to be of one of `known`'s JSON types.
     fn ty(&mut self, schema: &Value, hint: &str, known: Types) -> Ty {
+        // Long on purpose: the order in which a schema's assertions (core, $ref, allOf, anyOf,
+        // oneOf, not, if/then/else) are combined is the translation, and reads best in one
+        // place.
         let obj = match schema {
             Value::Bool(true) => return Ty::Any,
             Value::Bool(false) => return Ty::Never,
