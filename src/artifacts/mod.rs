@@ -157,6 +157,12 @@ pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
 
 /// Every file of the package except the rendered graph images; all the diagnostics of a
 /// compile (what `check` reports).
+///
+/// Write order, group by group: [`root_files`], [`packaging_files`], `README.md`,
+/// [`test_files`], [`package_module_files`], [`generated_code_files`]. The queries are
+/// asked in a different order: the front end, the schemas, every templated file (so all
+/// their errors are reported), the README (which would fail on the same errors), the
+/// models, then the rest.
 #[salsa::tracked(returns(ref))]
 pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
     let mut diagnostics = front_end_diagnostics(db, wf).as_ref().clone();
@@ -173,10 +179,7 @@ pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
         );
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Arc::new(Compiled {
-            diagnostics,
-            package: None,
-        });
+        return failed(diagnostics);
     }
     let names = names(db, wf);
     let params = params_json::params_json(db, wf);
@@ -187,16 +190,100 @@ pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
             for e in [p.as_ref().err(), r.as_ref().err()].into_iter().flatten() {
                 diagnostics.extend(e.iter().cloned());
             }
-            return Arc::new(Compiled {
-                diagnostics,
-                package: None,
-            });
+            return failed(diagnostics);
         }
     };
     let pkg = &names.package_name;
-    // The files rendered from templates, in write order; a user template that fails
-    // fails the compile (every such failure is reported).
-    let templated = [
+    // The files rendered from templates; a user template that fails fails the compile
+    // (every such failure is reported).
+    let packaging = rendered(packaging_files(db, wf), &mut diagnostics);
+    let tests = rendered(test_files(db, wf), &mut diagnostics);
+    let modules = rendered(package_module_files(db, wf, pkg), &mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return failed(diagnostics);
+    }
+    let readme = match readme_md::readme_md(db, wf) {
+        Ok(r) => r.clone(),
+        Err(e) => {
+            diagnostics.extend(e.iter().cloned());
+            return failed(diagnostics);
+        }
+    };
+    // Both schemas passed their checks, so their models can be generated.
+    let (params_py, formdata_py) = match (
+        params_py::params_py(db, wf),
+        formdata_py::formdata_py(db, wf),
+    ) {
+        (Ok(p), Ok(f)) => (p.clone(), f.clone()),
+        (p, f) => {
+            for e in [p.as_ref().err(), f.as_ref().err()].into_iter().flatten() {
+                diagnostics.extend(e.iter().cloned());
+            }
+            return failed(diagnostics);
+        }
+    };
+    let root = root_files(db, wf);
+    let models = Models {
+        rjsf,
+        params,
+        params_py: text(&params_py),
+        formdata_py: text(&formdata_py),
+    };
+    let code = generated_code_files(db, wf, pkg, models);
+    let readme = vec![("README.md".to_string(), text(&readme))];
+    let files = [root, packaging, readme, tests, modules, code].concat();
+    Arc::new(Compiled {
+        diagnostics,
+        package: Some(Arc::new(Package {
+            release_name: names.release_name.clone(),
+            files,
+        })),
+    })
+}
+
+/// A compile that failed with `diagnostics` (no package).
+fn failed(diagnostics: Vec<Diagnostic>) -> Arc<Compiled> {
+    Arc::new(Compiled {
+        diagnostics,
+        package: None,
+    })
+}
+
+/// A templated file: its path and its rendering (or the template's diagnostics).
+type Templated<'db> = (String, &'db Result<Arc<str>, Vec<Diagnostic>>);
+
+/// The files of `templated` that rendered; the diagnostics of the others go to
+/// `diagnostics`.
+fn rendered(
+    templated: Vec<Templated<'_>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, Bytes)> {
+    let mut files = Vec::with_capacity(templated.len());
+    for (path, result) in templated {
+        match result {
+            Ok(t) => files.push((path, text(t))),
+            Err(e) => diagnostics.extend(e.iter().cloned()),
+        }
+    }
+    files
+}
+
+/// First group, release-dir root, not templated: `graph.dot`, `pixi.toml`, `VERSION.yaml`.
+fn root_files(db: &dyn Db, wf: Workflow) -> Vec<(String, Bytes)> {
+    vec![
+        ("graph.dot".to_string(), graph::graph_dot(db, wf).clone()),
+        ("pixi.toml".to_string(), text(pixi_toml::pixi_toml(db, wf))),
+        (
+            "VERSION.yaml".to_string(),
+            text(&version_yaml::Version::default().to_yaml()),
+        ),
+    ]
+}
+
+/// Second group, release-dir root, templated: `Dockerfile`, `.dockerignore`,
+/// `pyproject.toml`, `hatch_build.py` (`README.md` follows them).
+fn packaging_files(db: &dyn Db, wf: Workflow) -> Vec<Templated<'_>> {
+    vec![
         ("Dockerfile".to_string(), dockerfile::dockerfile(db, wf)),
         (
             ".dockerignore".to_string(),
@@ -210,6 +297,13 @@ pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
             "hatch_build.py".to_string(),
             hatch_build_py::hatch_build_py(db, wf),
         ),
+    ]
+}
+
+/// The generated test suite, templated: `tests/conftest.py`, `tests/test_metadata.py`,
+/// `tests/test_results.py` (after `README.md`).
+fn test_files(db: &dyn Db, wf: Workflow) -> Vec<Templated<'_>> {
+    vec![
         (
             "tests/conftest.py".to_string(),
             tests_conftest::conftest_py(db, wf),
@@ -222,6 +316,13 @@ pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
             "tests/test_results.py".to_string(),
             tests_test_results::test_results_py(db, wf),
         ),
+    ]
+}
+
+/// The package's templated modules: `<pkg>/cli.py`, `dispatch.py`, `metadata.py`,
+/// `response.py`.
+fn package_module_files<'db>(db: &'db dyn Db, wf: Workflow, pkg: &str) -> Vec<Templated<'db>> {
+    vec![
         (format!("{pkg}/cli.py"), package_modules::cli_py(db, wf)),
         (
             format!("{pkg}/dispatch.py"),
@@ -235,68 +336,35 @@ pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
             format!("{pkg}/response.py"),
             package_modules::response_py(db, wf),
         ),
-    ];
-    let mut rendered = Vec::with_capacity(templated.len());
-    for (path, result) in templated {
-        match result {
-            Ok(t) => rendered.push((path, text(t))),
-            Err(e) => diagnostics.extend(e.iter().cloned()),
-        }
-    }
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Arc::new(Compiled {
-            diagnostics,
-            package: None,
-        });
-    }
-    let readme = match readme_md::readme_md(db, wf) {
-        Ok(r) => r.clone(),
-        Err(e) => {
-            diagnostics.extend(e.iter().cloned());
-            return Arc::new(Compiled {
-                diagnostics,
-                package: None,
-            });
-        }
-    };
-    // Both schemas passed their checks, so their models can be generated.
-    let (params_py, formdata_py) = match (
-        params_py::params_py(db, wf),
-        formdata_py::formdata_py(db, wf),
-    ) {
-        (Ok(p), Ok(f)) => (p.clone(), f.clone()),
-        (p, f) => {
-            for e in [p.as_ref().err(), f.as_ref().err()].into_iter().flatten() {
-                diagnostics.extend(e.iter().cloned());
-            }
-            return Arc::new(Compiled {
-                diagnostics,
-                package: None,
-            });
-        }
-    };
-    // Packaging files, README.md, tests/, the package modules, then the generated code.
-    let mut rendered = rendered.into_iter();
-    let mut files = vec![
-        ("graph.dot".to_string(), graph::graph_dot(db, wf).clone()),
-        ("pixi.toml".to_string(), text(pixi_toml::pixi_toml(db, wf))),
-        (
-            "VERSION.yaml".to_string(),
-            text(&version_yaml::Version::default().to_yaml()),
-        ),
-    ];
-    files.extend(rendered.by_ref().take(4));
-    files.push(("README.md".to_string(), text(&readme)));
-    files.extend(rendered);
-    files.extend([
+    ]
+}
+
+/// The schemas and their models, already checked.
+struct Models {
+    rjsf: Bytes,
+    params: Bytes,
+    params_py: Bytes,
+    formdata_py: Bytes,
+}
+
+/// Last group, the package's generated code: `<pkg>/__init__.py`, `rjsf.json`,
+/// `params.json`, `params.py`, `formdata.py`, `dags/__init__.py`,
+/// `dags/run_sequential_mock_io.py`, `dags/run_sequential.py`.
+fn generated_code_files(
+    db: &dyn Db,
+    wf: Workflow,
+    pkg: &str,
+    models: Models,
+) -> Vec<(String, Bytes)> {
+    vec![
         (
             format!("{pkg}/__init__.py"),
             text(&init_py::package_init_py()),
         ),
-        (format!("{pkg}/rjsf.json"), rjsf),
-        (format!("{pkg}/params.json"), params),
-        (format!("{pkg}/params.py"), text(&params_py)),
-        (format!("{pkg}/formdata.py"), text(&formdata_py)),
+        (format!("{pkg}/rjsf.json"), models.rjsf),
+        (format!("{pkg}/params.json"), models.params),
+        (format!("{pkg}/params.py"), models.params_py),
+        (format!("{pkg}/formdata.py"), models.formdata_py),
         (
             format!("{pkg}/dags/__init__.py"),
             text(&init_py::dags_init_py()),
@@ -309,12 +377,5 @@ pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
             format!("{pkg}/dags/run_sequential.py"),
             text(dag::run_sequential_py(db, wf)),
         ),
-    ]);
-    Arc::new(Compiled {
-        diagnostics,
-        package: Some(Arc::new(Package {
-            release_name: names.release_name.clone(),
-            files,
-        })),
-    })
+    ]
 }

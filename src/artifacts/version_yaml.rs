@@ -24,23 +24,23 @@ impl Version {
     }
 
     /// Parse `VERSION.yaml` (`MAJ` and `MIN` required, `PATCH` optional).
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let root = yaml::parse(text).map_err(|e| format!("not valid YAML: {}", e.message))?;
-        let field = |key: &str| -> Result<Option<u64>, String> {
+    pub fn parse(text: &str) -> Result<Self, VersionError> {
+        let root = yaml::parse(text).map_err(|e| VersionError::Yaml(e.message))?;
+        let field = |key: &'static str| -> Result<Option<u64>, VersionError> {
             match root.get(key).map(|n| &n.kind) {
                 None => Ok(None),
                 Some(NodeKind::Scalar(Scalar::Int(i))) if *i >= 0 => u64::try_from(*i)
                     .map(Some)
-                    .map_err(|_| format!("`{key}` is too large")),
-                Some(_) => Err(format!("`{key}` must be a non-negative integer")),
+                    .map_err(|_| VersionError::TooLarge(key)),
+                Some(_) => Err(VersionError::NotANumber(key)),
             }
         };
         if root.as_map().is_none() {
-            return Err("expected a mapping like `{MAJ: 1, MIN: 0, PATCH: 0}`".into());
+            return Err(VersionError::NotAMapping);
         }
         Ok(Self {
-            major: field("MAJ")?.ok_or("`MAJ` is missing")?,
-            minor: field("MIN")?.ok_or("`MIN` is missing")?,
+            major: field("MAJ")?.ok_or(VersionError::Missing("MAJ"))?,
+            minor: field("MIN")?.ok_or(VersionError::Missing("MIN"))?,
             patch: field("PATCH")?.unwrap_or(0),
         })
     }
@@ -71,27 +71,50 @@ impl std::fmt::Display for Version {
 
 /// The `params_sha256` recorded in a README's fingerprint block (the last ```` ```yaml ````
 /// fence).
-pub fn fingerprint_params_sha256(readme: &str) -> Result<String, String> {
-    let start = readme
-        .rfind("```yaml")
-        .ok_or("README.md has no ```yaml fingerprint block")?;
+pub fn fingerprint_params_sha256(readme: &str) -> Result<String, FingerprintError> {
+    let start = readme.rfind("```yaml").ok_or(FingerprintError::NoBlock)?;
     let body = &readme[start + "```yaml".len()..];
-    let body = &body[..body
-        .find("```")
-        .ok_or("the fingerprint block is not closed")?];
-    let root = yaml::parse(body)
-        .map_err(|e| format!("the fingerprint block is not valid YAML: {}", e.message))?;
+    let body = &body[..body.find("```").ok_or(FingerprintError::NotClosed)?];
+    let root = yaml::parse(body).map_err(|e| FingerprintError::Yaml(e.message))?;
     let hash = root
         .get("params_sha256")
         .and_then(|n| n.as_str())
-        .ok_or("the fingerprint block has no `params_sha256` string")?;
+        .ok_or(FingerprintError::NoHash)?;
     if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(hash.to_string())
     } else {
-        Err(format!(
-            "`params_sha256` is not a SHA-256 hex digest: `{hash}`"
-        ))
+        Err(FingerprintError::NotAHash(hash.to_string()))
     }
+}
+
+/// Why a `VERSION.yaml` cannot be read as a version.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum VersionError {
+    #[error("not valid YAML: {0}")]
+    Yaml(String),
+    #[error("`{0}` is too large")]
+    TooLarge(&'static str),
+    #[error("`{0}` must be a non-negative integer")]
+    NotANumber(&'static str),
+    #[error("expected a mapping like `{{MAJ: 1, MIN: 0, PATCH: 0}}`")]
+    NotAMapping,
+    #[error("`{0}` is missing")]
+    Missing(&'static str),
+}
+
+/// Why a README has no usable `params_sha256` fingerprint.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FingerprintError {
+    #[error("README.md has no ```yaml fingerprint block")]
+    NoBlock,
+    #[error("the fingerprint block is not closed")]
+    NotClosed,
+    #[error("the fingerprint block is not valid YAML: {0}")]
+    Yaml(String),
+    #[error("the fingerprint block has no `params_sha256` string")]
+    NoHash,
+    #[error("`params_sha256` is not a SHA-256 hex digest: `{0}`")]
+    NotAHash(String),
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! compares each package with its release directory and exits 1 if one is out of date.
 
 use super::discover::Registered;
-use super::driver::{Built, Driver, Unit, plural};
+use super::driver::{Built, Driver, SpecReadError, Unit, plural};
 use super::reads::Reads;
 use super::specs::expand;
 use super::term::{fail, millis, no_spec};
@@ -74,7 +74,8 @@ pub(super) fn run(
     };
     // What is compared or forced is rendered, never taken from the package on disk.
     driver.reuse_png = matches!(action, Action::Write(r) if !r.force);
-    let mut loaded: Vec<Result<Unit, String>> = specs.iter().map(|s| driver.load(s)).collect();
+    let mut loaded: Vec<Result<Unit, SpecReadError>> =
+        specs.iter().map(|s| driver.load(s)).collect();
     for e in loaded.iter().filter_map(|l| l.as_ref().err()) {
         let _ = fail(e);
     }
@@ -99,7 +100,7 @@ pub(super) fn run(
         let unit = match unit {
             Ok(u) => u,
             Err(e) => {
-                summary.failed(spec, e);
+                summary.failed(spec, &e.to_string());
                 continue;
             }
         };

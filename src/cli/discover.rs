@@ -105,12 +105,21 @@ pub(super) enum Source {
     Discover(discovery::Settings),
 }
 
+/// Why the registry source named on the command line cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum SourceError {
+    #[error(transparent)]
+    Files(#[from] discovery::RegistryFilesError),
+    #[error(transparent)]
+    PythonEnv(#[from] discovery::DiscoveryError),
+}
+
 pub(super) fn source(
     args: &DiscoveryArgs,
     locked: bool,
     quiet: bool,
     reads: &Reads,
-) -> Result<Source, String> {
+) -> Result<Source, SourceError> {
     let mode = ProgressMode::detect(args.no_progress, quiet);
     if let Some(r) = &args.registry {
         record_registry_files(args, reads);
@@ -118,12 +127,13 @@ pub(super) fn source(
             r.as_std_path(),
             args.solved.as_deref().map(Utf8Path::as_std_path),
         )
-        .map(Source::Fixed);
+        .map(Source::Fixed)
+        .map_err(SourceError::from);
     }
     if let Some(p) = &args.python_env {
         return discovery::from_python_env(p.as_std_path(), mode)
             .map(Source::Fixed)
-            .map_err(|e| e.to_string());
+            .map_err(SourceError::from);
     }
     let mut settings = discovery::Settings::new(args.cache_dir.clone().map(Into::into), mode);
     settings.refresh = args.refresh_discovery;
@@ -322,7 +332,7 @@ impl Registries {
         &mut self,
         db: &mut Database,
         args: &DiscoveryArgs,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, discovery::RegistryFilesError> {
         let (Some(registry), Some(input)) = (&args.registry, self.fixed) else {
             return Ok(false);
         };

@@ -220,7 +220,7 @@ impl Driver {
 
     /// Read one spec into the database (not yet attached to a registry). The error says
     /// why it cannot be read.
-    pub fn load(&self, spec: &Utf8Path) -> Result<Unit, String> {
+    pub fn load(&self, spec: &Utf8Path) -> Result<Unit, SpecReadError> {
         let abs = super::specs::absolute(spec);
         self.reads.record(&abs, Role::Spec);
         let text = read_spec(&abs)?;
@@ -344,14 +344,31 @@ pub(super) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// Why a spec file cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum SpecReadError {
+    #[error("spec path is not a file: {0}")]
+    NotAFile(Utf8PathBuf),
+    #[error("spec file not found: {0}")]
+    NotFound(Utf8PathBuf),
+    #[error("cannot read spec `{path}`: {source}")]
+    Read {
+        path: Utf8PathBuf,
+        source: std::io::Error,
+    },
+}
+
 /// The text of the spec at `abs`, or why it cannot be read.
-pub(super) fn read_spec(abs: &Utf8Path) -> Result<String, String> {
+pub(super) fn read_spec(abs: &Utf8Path) -> Result<String, SpecReadError> {
     match std::fs::metadata(abs) {
         Ok(m) if m.is_file() => {}
-        Ok(_) => return Err(format!("spec path is not a file: {abs}")),
-        Err(_) => return Err(format!("spec file not found: {abs}")),
+        Ok(_) => return Err(SpecReadError::NotAFile(abs.to_owned())),
+        Err(_) => return Err(SpecReadError::NotFound(abs.to_owned())),
     }
-    std::fs::read_to_string(abs).map_err(|e| format!("cannot read spec `{abs}`: {e}"))
+    std::fs::read_to_string(abs).map_err(|source| SpecReadError::Read {
+        path: abs.to_owned(),
+        source,
+    })
 }
 
 /// Compile one spec for `mode`. With the built-in engine the graph images are rendered on

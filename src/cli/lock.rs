@@ -2,7 +2,7 @@
 //! being written) and write `wtc.lock` beside it.
 
 use super::discover::{Source, source};
-use super::driver::{Driver, Unit};
+use super::driver::{Driver, SpecReadError, Unit};
 use super::reads::Reads;
 use super::specs::expand;
 use super::term::{fail, no_spec, styled_stderr, warn};
@@ -37,7 +37,7 @@ pub(super) fn run(args: &LockArgs) -> ExitCode {
         false,
         args.quiet,
     );
-    let loaded: Vec<Result<Unit, String>> = specs.iter().map(|s| driver.load(s)).collect();
+    let loaded: Vec<Result<Unit, SpecReadError>> = specs.iter().map(|s| driver.load(s)).collect();
     let wfs: Vec<Workflow> = loaded.iter().flatten().map(|u| u.wf).collect();
     driver.probe_local_channels(&wfs);
     let db = &driver.db;

@@ -46,9 +46,17 @@ impl SpecArgs {
     }
 }
 
+/// A directory named on the command line that cannot be walked.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read directory `{dir}`: {source}")]
+pub(super) struct ExpandError {
+    dir: Utf8PathBuf,
+    source: io::Error,
+}
+
 /// The specs of `inputs`, each once (the first mention wins), trees expanded in sorted
 /// order (each tree recorded in `reads`); an unreadable directory is an error.
-pub(super) fn expand(inputs: &[Input], reads: &Reads) -> Result<Vec<Utf8PathBuf>, String> {
+pub(super) fn expand(inputs: &[Input], reads: &Reads) -> Result<Vec<Utf8PathBuf>, ExpandError> {
     let mut out: Vec<Utf8PathBuf> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for input in inputs {
@@ -57,7 +65,10 @@ pub(super) fn expand(inputs: &[Input], reads: &Reads) -> Result<Vec<Utf8PathBuf>
             Input::Tree(dir) => {
                 reads.record(&absolute(dir), Role::SpecTree);
                 let specs = walk(dir)
-                    .map_err(|e| format!("cannot read directory `{dir}`: {e}"))?
+                    .map_err(|source| ExpandError {
+                        dir: dir.clone(),
+                        source,
+                    })?
                     .specs;
                 // `--all .` shows `chain/spec.yaml`, not `./chain/spec.yaml`.
                 specs

@@ -20,6 +20,35 @@ impl std::fmt::Display for EnvPhase {
     }
 }
 
+/// Why a registry document given on the command line (`--registry FILE [--solved FILE]`)
+/// cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryFilesError {
+    #[error("cannot read registry `{}`: {source}", .path.display())]
+    ReadRegistry {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", .path.display())]
+    InvalidRegistry {
+        path: PathBuf,
+        source: RegistryError,
+    },
+    #[error("cannot read solved records `{}`: {source}", .path.display())]
+    ReadSolved {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{}: not a JSON list of {{name, version, channel}} records: {source}",
+        .path.display()
+    )]
+    InvalidSolved {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+}
+
 /// Everything that can go wrong while obtaining a registry.
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoveryError {

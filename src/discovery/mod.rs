@@ -36,7 +36,7 @@ pub mod solve;
 use crate::db::SolvedRecord;
 use crate::registry::{Registry, RegistryError};
 use cache::Payload;
-pub use error::{DiscoveryError, EnvPhase};
+pub use error::{DiscoveryError, EnvPhase, RegistryFilesError};
 use plan::inputs::{DiscoveryInputs, record_channel_name};
 use plan::key::DiscoveryKey;
 use progress::{Phase, Progress, ProgressMode};
@@ -363,21 +363,33 @@ pub fn existing_local_channels(
 }
 
 /// A registry document given on the command line (`--registry FILE [--solved FILE]`).
-pub fn from_files(registry: &Path, solved: Option<&Path>) -> Result<Discovered, String> {
-    let text = std::fs::read_to_string(registry)
-        .map_err(|e| format!("cannot read registry `{}`: {e}", registry.display()))?;
-    let output =
-        registry_cmd::parse_registry(&text).map_err(|e| format!("{}: {e}", registry.display()))?;
+pub fn from_files(
+    registry: &Path,
+    solved: Option<&Path>,
+) -> Result<Discovered, RegistryFilesError> {
+    let path = || registry.to_path_buf();
+    let text =
+        std::fs::read_to_string(registry).map_err(|source| RegistryFilesError::ReadRegistry {
+            path: path(),
+            source,
+        })?;
+    let output = registry_cmd::parse_registry(&text).map_err(|source| {
+        RegistryFilesError::InvalidRegistry {
+            path: path(),
+            source,
+        }
+    })?;
     let solved: Vec<SolvedRecord> = match solved {
         None => Vec::new(),
         Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| format!("cannot read solved records `{}`: {e}", p.display()))?;
-            serde_json::from_str(&text).map_err(|e| {
-                format!(
-                    "{}: not a JSON list of {{name, version, channel}} records: {e}",
-                    p.display()
-                )
+            let text =
+                std::fs::read_to_string(p).map_err(|source| RegistryFilesError::ReadSolved {
+                    path: p.to_path_buf(),
+                    source,
+                })?;
+            serde_json::from_str(&text).map_err(|source| RegistryFilesError::InvalidSolved {
+                path: p.to_path_buf(),
+                source,
             })?
         }
     };

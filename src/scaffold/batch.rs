@@ -3,7 +3,7 @@
 //! a `list` question takes one JSON object per flag (`--requirements '{"name": ...}'`,
 //! checked by [`parse_item`]). Every missing answer is reported at once.
 
-use super::questions::{Answer, Answers, Kind, Question, json_type};
+use super::questions::{Answer, Answers, ConditionError, Kind, Question, json_type};
 use serde_json::Value;
 
 /// Answers given on the command line, by `dest` (a list question: an array of items).
@@ -24,7 +24,10 @@ pub enum BatchError {
     Missing(Vec<String>),
     /// A `when` condition could not be evaluated.
     #[error("question `{dest}`: {message}")]
-    Condition { dest: String, message: String },
+    Condition {
+        dest: String,
+        message: ConditionError,
+    },
 }
 
 /// Answer `questions` from `given`.
@@ -155,7 +158,7 @@ fn fill(rest: &[Question], item: &Answers, mut so_far: Partial) -> Result<Answer
         };
     };
     let asked = q.asked(&so_far.entry).map_err(|message| ItemError {
-        message,
+        message: message.to_string(),
         unasked: false,
     })?;
     if !asked {

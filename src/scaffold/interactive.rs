@@ -6,7 +6,7 @@
 //! so the driver is tested without a terminal.
 
 use super::batch::Given;
-use super::questions::{Answer, Answers, Kind, Question, display};
+use super::questions::{Answer, Answers, ConditionError, Kind, Question, display};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -35,7 +35,10 @@ pub enum PromptError {
     Terminal(String),
     /// A `when` condition could not be evaluated.
     #[error("question `{dest}`: {message}")]
-    Condition { dest: String, message: String },
+    Condition {
+        dest: String,
+        message: ConditionError,
+    },
 }
 
 /// The prompts the driver needs.
@@ -150,7 +153,7 @@ fn ask(
             let question = Arc::new(q.clone());
             let check = question.clone();
             let validate: Validator = Arc::new(move |s: &str| {
-                let parsed = check.parse_text(s)?;
+                let parsed = check.parse_text(s).map_err(|e| e.to_string())?;
                 if parsed.is_none() && check.required {
                     return Err("an answer is required".into());
                 }
@@ -172,7 +175,9 @@ fn ask(
             })?;
             // The prompt validated the answer; check again (a prompter may not).
             validate(&typed).map_err(PromptError::Terminal)?;
-            let parsed = question.parse_text(&typed).map_err(PromptError::Terminal)?;
+            let parsed = question
+                .parse_text(&typed)
+                .map_err(|e| PromptError::Terminal(e.to_string()))?;
             Ok(question.settle(parsed).unwrap_or(Value::Null))
         }
     }

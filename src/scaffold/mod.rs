@@ -27,7 +27,7 @@ pub enum ProjectError {
     #[error("the provider's answers have no `workflow_id` to name the project directory")]
     NoWorkflowId,
     #[error("invalid `workflow_id`: {0}")]
-    InvalidWorkflowId(String),
+    InvalidWorkflowId(questions::AnswerError),
 }
 
 /// The project directory's name: the `workflow_id` answer, checked with the spec's id

@@ -120,69 +120,121 @@ impl Check {
     }
 
     /// Check a (trimmed, non-empty) text answer.
-    pub fn apply(&self, s: &str) -> Result<(), String> {
+    pub fn apply(&self, s: &str) -> Result<(), AnswerError> {
         match self {
             Check::WorkflowId => check_workflow_id(s),
-            Check::CondaVersion => normalize_version(s).map(drop),
+            Check::CondaVersion => normalize_version(s)
+                .map(drop)
+                .map_err(AnswerError::Requirement),
             Check::CondaChannel => {
                 let local = std::env::var("WT_CONDA_CHANNEL").unwrap_or_default();
-                resolve_channel(s, &local).map(drop)
+                resolve_channel(s, &local)
+                    .map(drop)
+                    .map_err(AnswerError::Requirement)
             }
             Check::AbsolutePath => {
                 if s.starts_with("file://") {
-                    Err(format!(
-                        "`{s}` is a file:// URL; give the path itself: `{}`",
-                        s.trim_start_matches("file://")
+                    Err(AnswerError::FileUrl(
+                        s.to_string(),
+                        s.trim_start_matches("file://").to_string(),
                     ))
                 } else if !s.starts_with('/') {
-                    Err(format!(
-                        "`{s}` is not an absolute path (it must start with `/`)"
-                    ))
+                    Err(AnswerError::NotAbsolute(s.to_string()))
                 } else {
                     Ok(())
                 }
             }
             Check::HttpUrl => match url::Url::parse(s) {
                 Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(()),
-                _ => Err(format!(
-                    "`{s}` is not an http(s) URL (e.g. `https://example.org/pkg-1.0.tar.gz`)"
-                )),
+                _ => Err(AnswerError::NotHttpUrl(s.to_string())),
             },
             Check::GitUrl => match url::Url::parse(s) {
                 Ok(u) if matches!(u.scheme(), "http" | "https" | "git" | "ssh") => Ok(()),
-                Ok(u) if u.scheme().starts_with("git+") => Err(format!(
-                    "`{s}`: write the URL without the `git+` prefix, e.g. `{}`",
-                    &s[4..]
-                )),
-                _ => Err(format!(
-                    "`{s}` is not a git URL with scheme http, https, git or ssh (e.g. `https://github.com/org/repo.git`)"
-                )),
+                Ok(u) if u.scheme().starts_with("git+") => {
+                    Err(AnswerError::GitPlus(s.to_string(), s[4..].to_string()))
+                }
+                _ => Err(AnswerError::NotGitUrl(s.to_string())),
             },
             Check::Pattern(re) => {
                 if re.is_match(s) {
                     Ok(())
                 } else {
-                    Err(format!(
-                        "`{s}` does not match the pattern `{}`",
-                        re.as_str()
-                    ))
+                    Err(AnswerError::Pattern(s.to_string(), re.as_str().to_string()))
                 }
             }
         }
     }
 }
 
+/// Why an answer is not valid for its question (shown at the prompt, or after the flag).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    /// The spec's `id:` rules (message and help from `spec::lower`).
+    #[error("{message}{}", .help.as_ref().map(|h| format!("; {h}")).unwrap_or_default())]
+    SpecId {
+        message: String,
+        help: Option<String>,
+    },
+    #[error(
+        "workflow id `{0}` must use ASCII letters, digits and `_` only (it also names the project directory)"
+    )]
+    NonAsciiId(String),
+    /// A conda version or channel rejected by `spec::requirements` (its message).
+    #[error("{0}")]
+    Requirement(String),
+    #[error("`{0}` is a file:// URL; give the path itself: `{1}`")]
+    FileUrl(String, String),
+    #[error("`{0}` is not an absolute path (it must start with `/`)")]
+    NotAbsolute(String),
+    #[error("`{0}` is not an http(s) URL (e.g. `https://example.org/pkg-1.0.tar.gz`)")]
+    NotHttpUrl(String),
+    #[error("`{0}`: write the URL without the `git+` prefix, e.g. `{1}`")]
+    GitPlus(String, String),
+    #[error(
+        "`{0}` is not a git URL with scheme http, https, git or ssh (e.g. `https://github.com/org/repo.git`)"
+    )]
+    NotGitUrl(String),
+    #[error("`{0}` does not match the pattern `{1}`")]
+    Pattern(String, String),
+    #[error("`{0}` is not an integer")]
+    NotInteger(String),
+    #[error("{n} is less than the minimum, {min}")]
+    BelowMinimum { n: i64, min: i64 },
+    #[error("{n} is more than the maximum, {max}")]
+    AboveMaximum { n: i64, max: i64 },
+    #[error("`{value}` is not one of the choices: {}", .choices.join(", "))]
+    NotAChoice { value: String, choices: Vec<String> },
+    #[error("{0} takes JSON objects, one per flag (see --help)")]
+    ListFlag(String),
+    #[error("expected {expected} for `{dest}`, found {found}")]
+    WrongJsonType {
+        expected: &'static str,
+        dest: String,
+        found: &'static str,
+    },
+    #[error("`{0}` is not a boolean (true or false)")]
+    NotBoolean(String),
+}
+
+/// Why a `when` condition is not an expression, or could not be evaluated.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConditionError {
+    /// minijinja's message.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("condition `{expr}` failed: {detail}")]
+    Failed { expr: String, detail: String },
+}
+
 /// The rules for a `workflow_id`: the spec's `id:` rules (shared with `spec::lower`), and
 /// ASCII only, because the answer also names the project directory.
-pub fn check_workflow_id(s: &str) -> Result<(), String> {
-    check_spec_id(s).map_err(|p| match p.help {
-        Some(help) => format!("{}; {help}", p.message),
-        None => p.message,
+pub fn check_workflow_id(s: &str) -> Result<(), AnswerError> {
+    check_spec_id(s).map_err(|p| AnswerError::SpecId {
+        message: p.message,
+        help: p.help,
     })?;
     if !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return Err(format!(
-            "workflow id `{s}` must use ASCII letters, digits and `_` only (it also names the project directory)"
-        ));
+        return Err(AnswerError::NonAsciiId(s.to_string()));
     }
     Ok(())
 }
@@ -203,10 +255,10 @@ static CONDITIONS: LazyLock<minijinja::Environment<'static>> = LazyLock::new(|| 
 
 impl Condition {
     /// Parse `expr`; `Err` with minijinja's message when it is not an expression.
-    pub fn parse(expr: &str) -> Result<Condition, String> {
-        CONDITIONS
-            .compile_expression(expr)
-            .map_err(|e| e.detail().unwrap_or("invalid expression").to_string())?;
+    pub fn parse(expr: &str) -> Result<Condition, ConditionError> {
+        CONDITIONS.compile_expression(expr).map_err(|e| {
+            ConditionError::Invalid(e.detail().unwrap_or("invalid expression").to_string())
+        })?;
         Ok(Condition {
             expr: expr.to_string(),
         })
@@ -228,18 +280,15 @@ impl Condition {
     }
 
     /// Does the condition hold on `answers`?
-    pub fn holds(&self, answers: &Answers) -> Result<bool, String> {
+    pub fn holds(&self, answers: &Answers) -> Result<bool, ConditionError> {
         let ctx = minijinja::Value::from(minijinja::value::Serde(answers));
         CONDITIONS
             .compile_expression(&self.expr)
             .and_then(|e| e.eval(ctx))
             .map(|v| v.is_true())
-            .map_err(|e| {
-                format!(
-                    "condition `{}` failed: {}",
-                    self.expr,
-                    e.detail().unwrap_or(&e.to_string())
-                )
+            .map_err(|e| ConditionError::Failed {
+                expr: self.expr.clone(),
+                detail: e.detail().map_or_else(|| e.to_string(), str::to_string),
             })
     }
 }
@@ -251,7 +300,7 @@ impl Question {
     }
 
     /// Is this question asked given the answers so far?
-    pub fn asked(&self, answers: &Answers) -> Result<bool, String> {
+    pub fn asked(&self, answers: &Answers) -> Result<bool, ConditionError> {
         match &self.when {
             None => Ok(true),
             Some(c) => c.holds(answers),
@@ -260,7 +309,7 @@ impl Question {
 
     /// Coerce a typed answer. Surrounding whitespace is ignored; an empty answer is
     /// `Ok(None)` (no answer: the default applies).
-    pub fn parse_text(&self, raw: &str) -> Result<Option<Answer>, String> {
+    pub fn parse_text(&self, raw: &str) -> Result<Option<Answer>, AnswerError> {
         let s = raw.trim();
         if s.is_empty() {
             return Ok(None);
@@ -274,33 +323,32 @@ impl Question {
             }
             Kind::Bool => Value::from(parse_bool(s)?),
             Kind::Int { min, max } => {
-                let n: i64 = s.parse().map_err(|_| format!("`{s}` is not an integer"))?;
+                let n: i64 = s
+                    .parse()
+                    .map_err(|_| AnswerError::NotInteger(s.to_string()))?;
                 if let Some(min) = min
                     && n < *min
                 {
-                    return Err(format!("{n} is less than the minimum, {min}"));
+                    return Err(AnswerError::BelowMinimum { n, min: *min });
                 }
                 if let Some(max) = max
                     && n > *max
                 {
-                    return Err(format!("{n} is more than the maximum, {max}"));
+                    return Err(AnswerError::AboveMaximum { n, max: *max });
                 }
                 Value::from(n)
             }
             Kind::Choice { choices } => {
                 if !choices.iter().any(|c| c == s) {
-                    return Err(format!(
-                        "`{s}` is not one of the choices: {}",
-                        choices.join(", ")
-                    ));
+                    return Err(AnswerError::NotAChoice {
+                        value: s.to_string(),
+                        choices: choices.clone(),
+                    });
                 }
                 Value::from(s)
             }
             Kind::List { .. } => {
-                return Err(format!(
-                    "{} takes JSON objects, one per flag (see --help)",
-                    self.flag()
-                ));
+                return Err(AnswerError::ListFlag(self.flag()));
             }
         };
         Ok(Some(answer))
@@ -308,22 +356,21 @@ impl Question {
 
     /// Coerce an answer given as a JSON value (in a list item): strings as typed, and
     /// JSON booleans/integers for `bool`/`int` questions.
-    pub fn parse_json(&self, v: &Value) -> Result<Option<Answer>, String> {
+    pub fn parse_json(&self, v: &Value) -> Result<Option<Answer>, AnswerError> {
         match (v, &self.kind) {
             (Value::Null, _) => Ok(None),
             (Value::String(s), _) => self.parse_text(s),
             (Value::Bool(b), Kind::Bool) => Ok(Some(Value::from(*b))),
             (Value::Number(n), Kind::Int { .. }) if n.is_i64() => self.parse_text(&n.to_string()),
-            (other, kind) => Err(format!(
-                "expected {} for `{}`, found {}",
-                match kind {
+            (other, kind) => Err(AnswerError::WrongJsonType {
+                expected: match kind {
                     Kind::Bool => "true or false",
                     Kind::Int { .. } => "an integer",
                     _ => "a string",
                 },
-                self.dest,
-                json_type(other)
-            )),
+                dest: self.dest.clone(),
+                found: json_type(other),
+            }),
         }
     }
 
@@ -349,11 +396,11 @@ impl Question {
 }
 
 /// `true`/`false` (also `yes`/`no`, `y`/`n`, `1`/`0`, any case).
-pub fn parse_bool(s: &str) -> Result<bool, String> {
+pub fn parse_bool(s: &str) -> Result<bool, AnswerError> {
     match s.to_ascii_lowercase().as_str() {
         "true" | "yes" | "y" | "1" => Ok(true),
         "false" | "no" | "n" | "0" => Ok(false),
-        _ => Err(format!("`{s}` is not a boolean (true or false)")),
+        _ => Err(AnswerError::NotBoolean(s.to_string())),
     }
 }
 
@@ -404,19 +451,35 @@ mod tests {
     #[test]
     fn workflow_ids_follow_the_spec_rules() {
         assert!(check_workflow_id("my_flow").is_ok());
-        let e = check_workflow_id("my-flow").unwrap_err();
+        let e = check_workflow_id("my-flow").unwrap_err().to_string();
         assert!(
             e.contains("not a valid Python identifier") && e.contains("`my_flow`"),
             "{e}"
         );
-        assert!(check_workflow_id("class").unwrap_err().contains("keyword"));
-        assert!(check_workflow_id("sum").unwrap_err().contains("built-in"));
+        assert!(
+            check_workflow_id("class")
+                .unwrap_err()
+                .to_string()
+                .contains("keyword")
+        );
+        assert!(
+            check_workflow_id("sum")
+                .unwrap_err()
+                .to_string()
+                .contains("built-in")
+        );
         assert!(
             check_workflow_id(&"a".repeat(65))
                 .unwrap_err()
+                .to_string()
                 .contains("too long")
         );
-        assert!(check_workflow_id("héllo").unwrap_err().contains("ASCII"));
+        assert!(
+            check_workflow_id("héllo")
+                .unwrap_err()
+                .to_string()
+                .contains("ASCII")
+        );
     }
 
     #[test]
@@ -441,20 +504,31 @@ mod tests {
             max: Some(3),
         });
         assert_eq!(i.parse_text("2").unwrap(), Some(Value::from(2)));
-        assert!(i.parse_text("4").unwrap_err().contains("maximum"));
-        assert!(i.parse_text("x").unwrap_err().contains("not an integer"));
+        assert!(
+            i.parse_text("4")
+                .unwrap_err()
+                .to_string()
+                .contains("maximum")
+        );
+        assert!(
+            i.parse_text("x")
+                .unwrap_err()
+                .to_string()
+                .contains("not an integer")
+        );
         let c = q(Kind::Choice {
             choices: vec!["a".into(), "b".into()],
         });
         assert_eq!(c.parse_text("b").unwrap(), Some(Value::from("b")));
         assert_eq!(
-            c.parse_text("z").unwrap_err(),
+            c.parse_text("z").unwrap_err().to_string(),
             "`z` is not one of the choices: a, b"
         );
         assert!(i.parse_json(&Value::from(2)).unwrap().is_some());
         assert!(
             b.parse_json(&Value::from(1))
                 .unwrap_err()
+                .to_string()
                 .contains("true or false")
         );
     }
@@ -467,6 +541,7 @@ mod tests {
             Check::AbsolutePath
                 .apply("file:///a")
                 .unwrap_err()
+                .to_string()
                 .contains("`/a`")
         );
         assert!(Check::HttpUrl.apply("https://x.org/a.whl").is_ok());
@@ -476,6 +551,7 @@ mod tests {
             Check::GitUrl
                 .apply("git+https://github.com/o/r")
                 .unwrap_err()
+                .to_string()
                 .contains("git+")
         );
         assert!(Check::CondaChannel.apply("conda-forge").is_ok());

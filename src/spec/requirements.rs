@@ -232,6 +232,9 @@ pub fn lower_requirements(
 }
 
 fn lower_conda(sink: &mut Sink, node: &Node, wt_conda_channel: &str) -> Option<CondaRequirement> {
+    // Long on purpose: one pass over the keys of a conda requirement (short and long version
+    // forms, channel, match spec), each with its diagnostic, in the order the reference checks
+    // them.
     let mut f = sink.map(node, "a conda requirement")?;
     let name = f.take("name").and_then(|n| sink.str(n, "`name`"));
     let version_node = f.take("version");
@@ -362,6 +365,9 @@ fn lower_conda(sink: &mut Sink, node: &Node, wt_conda_channel: &str) -> Option<C
 }
 
 fn lower_pypi(sink: &mut Sink, node: &Node) -> Option<PypiRequirement> {
+    // Long on purpose: one pass over the keys of a PyPI requirement (the mutually exclusive
+    // sources, editable, extras, version), each with its diagnostic, in the order the reference
+    // checks them.
     let mut f = sink.map(node, "a PyPI requirement")?;
     let errors_before = sink.diags.len();
     let name = f.require(sink, "name", "a PyPI requirement");

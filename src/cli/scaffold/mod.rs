@@ -242,6 +242,8 @@ const CLOBBER_HELP: &str = "use --clobber to write into it (rendered files repla
 
 /// `wtc scaffold init`.
 pub fn init(args: &InitArgs, prepared: Option<Prepared>, matches: &ArgMatches) -> ExitCode {
+    // Long on purpose: the `scaffold init` command from top to bottom (answers, output
+    // directory, render, write, report), each step an early exit with its own message.
     let Some(Prepared {
         mut provider,
         search,
