@@ -126,31 +126,45 @@ pub(super) fn run(
             summary.failed(spec, why);
             continue;
         };
-        match action {
-            Action::Validate => summary.checked(unit, elapsed),
-            Action::Compare => {
-                let compared = Instant::now();
-                match compare_package(unit.parent(), &package) {
-                    Ok(c) => summary.compared(unit, &package, &c, elapsed + compared.elapsed()),
-                    Err(e) => {
-                        let _ = fail(&e);
-                        summary.failed(spec, &e.to_string());
-                    }
-                }
-            }
-            Action::Write(release) => {
-                let written = Instant::now();
-                match write(&driver, unit, package, release) {
-                    Ok((report, pkg)) => {
-                        summary.compiled(unit, &pkg, &report, elapsed + written.elapsed())
-                    }
-                    Err(why) => summary.failed(spec, &why),
-                }
-            }
-        }
+        deliver(&driver, unit, package, elapsed, &action, spec, &mut summary);
     }
     driver.footer.print();
     summary.finish(start.elapsed())
+}
+
+/// What `action` does with one compiled package: nothing more (`check`), compare it with
+/// the package on disk (`--check`), or write it; the result goes into `summary`.
+fn deliver(
+    driver: &Driver,
+    unit: &Unit,
+    package: Arc<Package>,
+    elapsed: Duration,
+    action: &Action,
+    spec: &Utf8Path,
+    summary: &mut Summary,
+) {
+    match action {
+        Action::Validate => summary.checked(unit, elapsed),
+        Action::Compare => {
+            let compared = Instant::now();
+            match compare_package(unit.parent(), &package) {
+                Ok(c) => summary.compared(unit, &package, &c, elapsed + compared.elapsed()),
+                Err(e) => {
+                    let _ = fail(&e);
+                    summary.failed(spec, &e.to_string());
+                }
+            }
+        }
+        Action::Write(release) => {
+            let written = Instant::now();
+            match write(driver, unit, package, release) {
+                Ok((report, pkg)) => {
+                    summary.compiled(unit, &pkg, &report, elapsed + written.elapsed())
+                }
+                Err(why) => summary.failed(spec, &why),
+            }
+        }
+    }
 }
 
 /// Write one package (after `--update`'s preparation), then run pixi if asked. The error

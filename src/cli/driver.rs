@@ -6,8 +6,8 @@
 use super::discover::{
     Attachment, Registered, Registries, Source, SpecRef, probe_local_channels, source,
 };
-use super::reads::{Reads, Role};
 use super::explain::Footer;
+use super::reads::{Reads, Role};
 use super::term::{error_label, fail, styled_stderr, warn};
 use super::{
     CheckArgs, DependencyArgs, GraphEngine, OutputArgs, graphviz, overrides, render, templates,

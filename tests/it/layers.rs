@@ -85,7 +85,26 @@ pub fn strip(text: &str) -> String {
                 i += 1;
             }
             i += 2;
-        } else if b[i] == b'"' && (i == 0 || b[i - 1] != b'\'') {
+        } else if b[i] == b'\'' {
+            // A char literal (`'{'`, `'"'`, `'\''`, `'é'`) is blanked; a lifetime is kept.
+            let rest = &text[i + 1..];
+            let mut chars = rest.char_indices();
+            let len = match (chars.next(), chars.next()) {
+                (Some((_, '\\')), _) => rest[1..].find('\'').map(|e| e + 3),
+                (Some((_, c)), Some((j, '\''))) if c != '\'' => Some(j + 2),
+                _ => None,
+            };
+            match len {
+                Some(n) => {
+                    out.push_str("' '");
+                    i += n;
+                }
+                None => {
+                    out.push('\'');
+                    i += 1;
+                }
+            }
+        } else if b[i] == b'"' {
             out.push('"');
             i += 1;
             while i < b.len() && b[i] != b'"' {

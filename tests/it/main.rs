@@ -28,5 +28,6 @@ mod ruff;
 mod scaffold;
 mod snapshots;
 mod templates;
+mod tidy;
 mod validation;
 mod watch;
