@@ -1,0 +1,386 @@
+//! The shared discovery cache: the local cache's entries (same bytes, same checks) in an
+//! object store that several machines use — `file://DIR`, `s3://BUCKET[/PREFIX]`,
+//! `gs://BUCKET[/PREFIX]`, `az://CONTAINER[/PREFIX]` — under
+//! `<prefix>/<namespace>/discovery/<key>.json`.
+//!
+//! * Stores are configured from the usual environment variables (`AWS_ENDPOINT_URL`,
+//!   `AWS_ACCESS_KEY_ID`, `AWS_ALLOW_HTTP`, `GOOGLE_SERVICE_ACCOUNT`, `AZURE_*`, ...,
+//!   the builders' `from_env`).
+//! * Writes are create-only (`PutMode::Create`): an existing entry is never overwritten,
+//!   so concurrent writers of one key are safe and a lost race is not an error. Only
+//!   `--refresh-discovery` (and the replacement of a bad entry) overwrites.
+//! * Every call has a timeout (10 s connect, 30 s request, 2 retries, and a tokio timeout
+//!   around it); a store that fails is not asked again by the same process, and its
+//!   failures are warnings: discovery proceeds without it.
+//! * The object store is async; each cache drives it from its own current-thread tokio
+//!   runtime.
+
+use super::Discovered;
+use super::cache::{self, Verified};
+use super::plan::inputs::DiscoveryInputs;
+use super::plan::key::DiscoveryKey;
+use object_store::path::Path as ObjPath;
+use object_store::{
+    ClientConfigKey, ObjectStore, ObjectStoreExt, ObjectStoreScheme, PutMode, PutOptions,
+    RetryConfig,
+};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// The namespace when none is given (`--cache-namespace`); CI sets `ci`.
+pub const DEFAULT_NAMESPACE: &str = "dev";
+const CONNECT_TIMEOUT: &str = "10s";
+const REQUEST_TIMEOUT: &str = "30s";
+/// Bound of one call, retries included.
+const CALL_TIMEOUT: Duration = Duration::from_secs(45);
+
+/// How the shared cache is reached (`--cache-url`, `--cache-namespace`,
+/// `--cache-read-only`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedConfig {
+    pub url: String,
+    pub namespace: String,
+    pub read_only: bool,
+}
+
+/// Check a namespace: a non-empty path segment of letters, digits, `.`, `_` and `-`.
+pub fn check_namespace(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name != "."
+        && name != ".."
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid cache namespace `{name}`: use letters, digits, `.`, `_` and `-`"
+        ))
+    }
+}
+
+/// An open shared cache.
+pub struct SharedCache {
+    store: Arc<dyn ObjectStore>,
+    /// `<url path>/<namespace>/discovery`
+    dir: ObjPath,
+    /// The URL of `dir`, for messages.
+    dir_url: String,
+    read_only: bool,
+    rt: tokio::runtime::Runtime,
+    /// Set once the store failed; it is not asked again.
+    down: AtomicBool,
+}
+
+impl std::fmt::Debug for SharedCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedCache")
+            .field("url", &self.dir_url)
+            .field("read_only", &self.read_only)
+            .finish()
+    }
+}
+
+/// What a shared lookup found.
+pub enum SharedLookup {
+    /// A verified entry: the result, the entry's bytes (for the local cache) and its URL.
+    Hit {
+        discovered: Discovered,
+        bytes: Vec<u8>,
+        url: String,
+    },
+    Miss,
+    /// The entry exists but a local source changed since it was written.
+    Outdated(String),
+    /// The entry is unusable (not used, and replaced by the next fresh discovery).
+    Bad {
+        url: String,
+        reason: String,
+    },
+    /// The store failed (a warning; the store is not asked again).
+    Unavailable(String),
+}
+
+/// What a write did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Put {
+    Written,
+    /// Create-only and the key was there already (another writer won): fine.
+    AlreadyPresent,
+}
+
+/// A shared entry as listed.
+#[derive(Clone, Debug)]
+pub struct SharedEntry {
+    pub key: DiscoveryKey,
+    pub url: String,
+    pub size: u64,
+    /// Seconds since the Unix epoch.
+    pub modified: i64,
+}
+
+impl SharedCache {
+    /// Open the store of `config.url`, configured from the environment.
+    pub fn open(config: &SharedConfig) -> Result<Self, String> {
+        check_namespace(&config.namespace)?;
+        let url = url::Url::parse(&config.url)
+            .map_err(|e| format!("invalid cache URL `{}`: {e}", config.url))?;
+        let (scheme, prefix) = ObjectStoreScheme::parse(&url)
+            .map_err(|e| format!("unsupported cache URL `{}`: {e}", config.url))?;
+        let store = build_store(&url, &scheme)
+            .map_err(|e| format!("cannot open the shared cache `{}`: {e}", config.url))?;
+        Self::with_store(store, &prefix, config.url.trim_end_matches('/'), config)
+    }
+
+    /// A shared cache in a given store below `prefix` (`base_url` names the prefix).
+    pub fn with_store(
+        store: Arc<dyn ObjectStore>,
+        prefix: &ObjPath,
+        base_url: &str,
+        config: &SharedConfig,
+    ) -> Result<Self, String> {
+        check_namespace(&config.namespace)?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        let dir = prefix
+            .clone()
+            .join(config.namespace.as_str())
+            .join("discovery");
+        Ok(Self {
+            store,
+            dir,
+            dir_url: format!("{base_url}/{}/discovery", config.namespace),
+            read_only: config.read_only,
+            rt,
+            down: AtomicBool::new(false),
+        })
+    }
+
+    /// Whether writes are disabled (`--cache-read-only`).
+    pub fn read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// The URL of the namespace's entries (`<url>/<namespace>/discovery`).
+    pub fn dir_url(&self) -> &str {
+        &self.dir_url
+    }
+
+    /// The URL of a key's entry.
+    pub fn url_of(&self, key: &DiscoveryKey) -> String {
+        format!("{}/{key}.json", self.dir_url)
+    }
+
+    fn path_of(&self, key: &DiscoveryKey) -> ObjPath {
+        self.dir.clone().join(format!("{key}.json"))
+    }
+
+    /// Run one store call with the timeout.
+    fn call<T>(
+        &self,
+        what: &str,
+        fut: impl Future<Output = object_store::Result<T>>,
+    ) -> Result<T, CallError> {
+        match self.rt.block_on(tokio::time::timeout(CALL_TIMEOUT, fut)) {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(object_store::Error::NotFound { .. })) => Err(CallError::NotFound),
+            Ok(Err(object_store::Error::AlreadyExists { .. })) => Err(CallError::AlreadyExists),
+            Ok(Err(e)) => Err(CallError::Failed(format!("{what} failed: {e}"))),
+            Err(_) => Err(CallError::Failed(format!(
+                "{what} timed out after {}s",
+                CALL_TIMEOUT.as_secs()
+            ))),
+        }
+    }
+
+    /// A failure: remember that the store is down and describe it.
+    fn unavailable(&self, reason: String) -> String {
+        self.down.store(true, Ordering::Relaxed);
+        format!(
+            "shared discovery cache {} unavailable ({reason}); not used again by this run",
+            self.dir_url
+        )
+    }
+
+    /// The bytes stored under a key, if any.
+    pub fn get_bytes(&self, key: &DiscoveryKey) -> Result<Option<Vec<u8>>, String> {
+        if self.down.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        let url = self.url_of(key);
+        let path = self.path_of(key);
+        let got = self.call(&format!("GET {url}"), async {
+            let r = self.store.get(&path).await?;
+            r.bytes().await
+        });
+        match got {
+            Ok(b) => Ok(Some(b.to_vec())),
+            Err(CallError::NotFound) => Ok(None),
+            Err(CallError::AlreadyExists) => Ok(None),
+            Err(CallError::Failed(reason)) => Err(self.unavailable(reason)),
+        }
+    }
+
+    /// Look a key up and verify the entry as the local cache does.
+    pub fn lookup(&self, key: &DiscoveryKey, inputs: &DiscoveryInputs) -> SharedLookup {
+        let bytes = match self.get_bytes(key) {
+            Ok(Some(b)) => b,
+            Ok(None) => return SharedLookup::Miss,
+            Err(warning) => return SharedLookup::Unavailable(warning),
+        };
+        match cache::verify(&bytes, key, inputs) {
+            Verified::Hit(discovered) => SharedLookup::Hit {
+                discovered,
+                bytes,
+                url: self.url_of(key),
+            },
+            Verified::Outdated(source) => SharedLookup::Outdated(source),
+            Verified::Bad(reason) => SharedLookup::Bad {
+                url: self.url_of(key),
+                reason,
+            },
+        }
+    }
+
+    /// Store an entry's bytes: create-only unless `overwrite`. Errors are warnings for
+    /// the caller (the store is then not asked again); read-only caches refuse.
+    pub fn put(&self, key: &DiscoveryKey, bytes: &[u8], overwrite: bool) -> Result<Put, String> {
+        if self.read_only {
+            return Err(format!(
+                "shared discovery cache {} is read-only (--cache-read-only)",
+                self.dir_url
+            ));
+        }
+        if self.down.load(Ordering::Relaxed) {
+            return Err(format!(
+                "shared discovery cache {} unavailable (failed earlier in this run)",
+                self.dir_url
+            ));
+        }
+        let mode = if overwrite {
+            PutMode::Overwrite
+        } else {
+            PutMode::Create
+        };
+        let url = self.url_of(key);
+        let path = self.path_of(key);
+        let payload = object_store::PutPayload::from(bytes.to_vec());
+        let opts = PutOptions {
+            mode,
+            ..PutOptions::default()
+        };
+        match self.call(
+            &format!("PUT {url}"),
+            self.store.put_opts(&path, payload, opts),
+        ) {
+            Ok(_) => Ok(Put::Written),
+            Err(CallError::AlreadyExists) => Ok(Put::AlreadyPresent),
+            Err(CallError::NotFound) => Err(self.unavailable(format!("PUT {url}: not found"))),
+            Err(CallError::Failed(reason)) => Err(self.unavailable(reason)),
+        }
+    }
+
+    /// The namespace's entries, sorted by key (objects that are not `<key>.json` are
+    /// skipped).
+    pub fn list(&self) -> Result<Vec<SharedEntry>, String> {
+        let listed = match self.call(
+            &format!("LIST {}", self.dir_url),
+            self.store.list_with_delimiter(Some(&self.dir)),
+        ) {
+            Ok(l) => l,
+            Err(CallError::NotFound) => return Ok(Vec::new()),
+            Err(CallError::AlreadyExists) => return Ok(Vec::new()),
+            Err(CallError::Failed(reason)) => return Err(self.unavailable(reason)),
+        };
+        let mut out: Vec<SharedEntry> = listed
+            .objects
+            .into_iter()
+            .filter_map(|o| {
+                let name = o.location.filename()?;
+                let key = DiscoveryKey::parse(name.strip_suffix(".json")?)?;
+                Some(SharedEntry {
+                    url: self.url_of(&key),
+                    key,
+                    size: o.size,
+                    modified: o.last_modified.timestamp(),
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(out)
+    }
+}
+
+enum CallError {
+    NotFound,
+    AlreadyExists,
+    Failed(String),
+}
+
+/// The store of a URL, configured from the environment, with the timeouts.
+fn build_store(
+    url: &url::Url,
+    scheme: &ObjectStoreScheme,
+) -> object_store::Result<Arc<dyn ObjectStore>> {
+    let retry = RetryConfig {
+        max_retries: 2,
+        retry_timeout: Duration::from_secs(30),
+        ..RetryConfig::default()
+    };
+    let timeouts = [
+        (ClientConfigKey::ConnectTimeout, CONNECT_TIMEOUT),
+        (ClientConfigKey::Timeout, REQUEST_TIMEOUT),
+    ];
+    // A cloud store's builder: the environment, the URL, the retries and the timeouts.
+    macro_rules! from_env {
+        ($builder:ident, $key:ident) => {{
+            let mut b = $builder::from_env()
+                .with_url(url.as_str())
+                .with_retry(retry);
+            for (k, v) in timeouts {
+                b = b.with_config($key::Client(k), v);
+            }
+            Arc::new(b.build()?)
+        }};
+    }
+    // rustls with ring (as for rattler); a no-op if a provider is already installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Ok(match scheme {
+        ObjectStoreScheme::Local => {
+            let dir = url
+                .to_file_path()
+                .map_err(|()| object_store::Error::Generic {
+                    store: "LocalFileSystem",
+                    source: format!("not a local path: {url}").into(),
+                })?;
+            std::fs::create_dir_all(&dir).map_err(|e| object_store::Error::Generic {
+                store: "LocalFileSystem",
+                source: Box::new(e),
+            })?;
+            // The prefix is the URL's path: the store is rooted at `/`.
+            Arc::new(object_store::local::LocalFileSystem::new())
+        }
+        ObjectStoreScheme::Memory => Arc::new(object_store::memory::InMemory::new()),
+        ObjectStoreScheme::AmazonS3 => {
+            use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
+            from_env!(AmazonS3Builder, AmazonS3ConfigKey)
+        }
+        ObjectStoreScheme::GoogleCloudStorage => {
+            use object_store::gcp::{GoogleCloudStorageBuilder, GoogleConfigKey};
+            from_env!(GoogleCloudStorageBuilder, GoogleConfigKey)
+        }
+        ObjectStoreScheme::MicrosoftAzure => {
+            use object_store::azure::{AzureConfigKey, MicrosoftAzureBuilder};
+            from_env!(MicrosoftAzureBuilder, AzureConfigKey)
+        }
+        other => {
+            return Err(object_store::Error::NotSupported {
+                source: format!("{other:?} (use file://, s3://, gs:// or az://)").into(),
+            });
+        }
+    })
+}
