@@ -2,12 +2,13 @@
 //!
 //! The work lives in the submodules: `driver` (opening specs, registries, parallel
 //! compiles, diagnostics), `compile` (`compile` / `check`, single and batch output),
-//! `watch` (`wtc watch`), `discover` (registry sources, `wtc lock`), `specs` (spec paths
-//! and directory walks), `templates` (`--template-dir`, `wtc templates`), `term`
-//! (error/warning lines).
+//! `watch` (`wtc watch`), `discover` (registry sources), `lock` (`wtc lock`), `cache`
+//! (`wtc cache`), `specs` (spec paths and directory walks), `templates` (`--template-dir`,
+//! `wtc templates`), `term` (error/warning lines).
 //!
 //! Exit codes: 0 success, 1 compile errors (diagnostics on stderr), 2 usage errors.
 
+mod cache;
 mod compile;
 mod discover;
 mod driver;
@@ -52,6 +53,9 @@ pub enum Command {
     /// Write the lock file (`wtc.lock` beside the spec) from task discovery or a given
     /// registry document, so later compiles need no network.
     Lock(LockArgs),
+    /// Inspect and share the discovery cache: list entries, push them to the shared cache
+    /// (--cache-url), prune old local ones.
+    Cache(cache::CacheArgs),
     /// Print the bundled default dependencies (the format of an --env-overrides file).
     Defaults,
     /// List the embedded package templates, or write them into a directory (`--dump`) as
@@ -297,6 +301,7 @@ pub fn main() -> ExitCode {
         Command::Watch(args) => watch::run(&args),
         Command::Lock(args) => lock::run(&args),
         Command::Templates(args) => templates::run(&args),
+        Command::Cache(args) => cache::run(&args),
         Command::Defaults => {
             print!("{}", crate::dependencies::defaults::DEFAULTS_TOML);
             ExitCode::SUCCESS

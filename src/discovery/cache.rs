@@ -216,6 +216,48 @@ pub fn entry_bytes(
     serde_json::to_vec(&entry).unwrap_or_default()
 }
 
+/// A local entry as listed.
+#[derive(Clone, Debug)]
+pub struct LocalEntry {
+    pub key: DiscoveryKey,
+    pub path: PathBuf,
+    pub size: u64,
+    pub modified: std::time::SystemTime,
+}
+
+/// The entries under `root`, sorted by key (files that are not `<key>.json` skipped).
+pub fn entries(root: &Path) -> std::io::Result<Vec<LocalEntry>> {
+    let dir = root.join("discovery");
+    let read = match std::fs::read_dir(&dir) {
+        Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut out = Vec::new();
+    for entry in read {
+        let entry = entry?;
+        let name = entry.file_name();
+        let Some(key) = name
+            .to_str()
+            .and_then(|n| n.strip_suffix(".json"))
+            .and_then(DiscoveryKey::parse)
+        else {
+            continue;
+        };
+        let meta = entry.metadata()?;
+        if meta.is_file() {
+            out.push(LocalEntry {
+                key,
+                path: entry.path(),
+                size: meta.len(),
+                modified: meta.modified()?,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(out)
+}
+
 /// Write a file by writing a temporary sibling and renaming it into place.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));

@@ -185,7 +185,11 @@ impl SharedCache {
         what: &str,
         fut: impl Future<Output = object_store::Result<T>>,
     ) -> Result<T, CallError> {
-        match self.rt.block_on(tokio::time::timeout(CALL_TIMEOUT, fut)) {
+        // The timer is created inside the runtime.
+        match self
+            .rt
+            .block_on(async { tokio::time::timeout(CALL_TIMEOUT, fut).await })
+        {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(object_store::Error::NotFound { .. })) => Err(CallError::NotFound),
             Ok(Err(object_store::Error::AlreadyExists { .. })) => Err(CallError::AlreadyExists),
