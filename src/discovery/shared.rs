@@ -388,3 +388,137 @@ fn build_store(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discovery::plan::key::discovery_key;
+    use object_store::memory::InMemory;
+
+    fn inputs(version: &str) -> DiscoveryInputs {
+        DiscoveryInputs {
+            platform: "linux-64".into(),
+            channels: vec!["https://conda.anaconda.org/conda-forge/".into()],
+            conda: vec![crate::discovery::plan::inputs::CondaSpec {
+                name: "demo".into(),
+                version: Some(version.into()),
+                channel: Some("https://conda.anaconda.org/conda-forge/".into()),
+            }],
+            pypi: vec![],
+        }
+    }
+
+    fn discovered() -> Discovered {
+        let doc = serde_json::json!({"entries": {}, "version": "1.0.0"});
+        Discovered::from_payload(cache::Payload {
+            solved: vec![],
+            registry: doc,
+        })
+        .unwrap()
+    }
+
+    fn open(store: &Arc<InMemory>, namespace: &str, read_only: bool) -> SharedCache {
+        let config = SharedConfig {
+            url: "memory:///".into(),
+            namespace: namespace.into(),
+            read_only,
+        };
+        SharedCache::with_store(
+            store.clone(),
+            &ObjPath::from("team"),
+            "memory:///team",
+            &config,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn create_only_puts_namespaces_read_only_and_verification() {
+        let store = Arc::new(InMemory::new());
+        let dev = open(&store, "dev", false);
+        let (inputs, d) = (inputs(">=1"), discovered());
+        let key = discovery_key(&inputs);
+        let bytes = cache::entry_bytes(&key, &inputs, &d);
+        assert!(matches!(dev.lookup(&key, &inputs), SharedLookup::Miss));
+        assert_eq!(dev.put(&key, &bytes, false), Ok(Put::Written));
+        // Create-only: a second writer of the key loses the race quietly.
+        assert_eq!(dev.put(&key, b"other", false), Ok(Put::AlreadyPresent));
+        match dev.lookup(&key, &inputs) {
+            SharedLookup::Hit {
+                discovered, url, ..
+            } => {
+                assert_eq!(discovered, d);
+                assert_eq!(url, format!("memory:///team/dev/discovery/{key}.json"));
+            }
+            _ => panic!("expected a hit"),
+        }
+        let listed = dev.list().unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].key, key);
+        assert_eq!(listed[0].size, bytes.len() as u64);
+
+        // Another namespace sees nothing; a read-only cache refuses to write.
+        let ci = open(&store, "ci", true);
+        assert!(matches!(ci.lookup(&key, &inputs), SharedLookup::Miss));
+        assert!(ci.list().unwrap().is_empty());
+        assert!(
+            ci.put(&key, &bytes, false)
+                .unwrap_err()
+                .contains("read-only")
+        );
+
+        // A tampered entry (overwrite) is reported with its URL; an entry stored under
+        // another key is bad too.
+        let tampered = String::from_utf8(bytes.clone())
+            .unwrap()
+            .replace("1.0.0", "6.6.6");
+        assert_eq!(dev.put(&key, tampered.as_bytes(), true), Ok(Put::Written));
+        match dev.lookup(&key, &inputs) {
+            SharedLookup::Bad { url, reason } => {
+                assert!(
+                    url.ends_with(&format!("/dev/discovery/{key}.json")),
+                    "{url}"
+                );
+                assert_eq!(reason, "checksum mismatch");
+            }
+            _ => panic!("expected a bad entry"),
+        }
+        let other = discovery_key(&super::tests::inputs(">=2"));
+        dev.put(&other, &bytes, false).unwrap();
+        assert!(matches!(
+            dev.lookup(&other, &super::tests::inputs(">=2")),
+            SharedLookup::Bad { reason, .. } if reason == "it was stored under another key"
+        ));
+    }
+
+    #[test]
+    fn urls_and_namespaces_are_checked() {
+        for bad in ["", "a/b", "..", "x y"] {
+            assert!(check_namespace(bad).is_err(), "{bad}");
+        }
+        check_namespace("ci-2.x_y").unwrap();
+        let config = |url: &str| SharedConfig {
+            url: url.into(),
+            namespace: "dev".into(),
+            read_only: false,
+        };
+        let e = SharedCache::open(&config("https://example.com/x")).unwrap_err();
+        assert!(e.contains("use file://, s3://, gs:// or az://"), "{e}");
+        assert!(
+            SharedCache::open(&config("not a url"))
+                .unwrap_err()
+                .contains("invalid cache URL")
+        );
+        // file:// stores below the URL's directory (created).
+        let tmp = tempfile::tempdir().unwrap();
+        let url = url::Url::from_directory_path(tmp.path().join("shared")).unwrap();
+        let shared = SharedCache::open(&config(url.as_str())).unwrap();
+        let (inputs, d) = (inputs("*"), discovered());
+        let key = discovery_key(&inputs);
+        let bytes = cache::entry_bytes(&key, &inputs, &d);
+        assert_eq!(shared.put(&key, &bytes, false), Ok(Put::Written));
+        assert_eq!(shared.put(&key, &bytes, false), Ok(Put::AlreadyPresent));
+        let file = tmp.path().join(format!("shared/dev/discovery/{key}.json"));
+        assert_eq!(std::fs::read(file).unwrap(), bytes);
+    }
+}
