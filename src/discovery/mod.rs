@@ -275,6 +275,7 @@ pub fn obtain(
     }
     if let Some(shared) = &settings.shared
         && !shared.read_only()
+        && shared.available()
         && let Err(e) = shared.put(req.key, &bytes, replace_shared)
     {
         warn(e);

@@ -124,12 +124,18 @@ pub struct SharedEntry {
 impl SharedCache {
     /// Open the store of `config.url`, configured from the environment.
     pub fn open(config: &SharedConfig) -> Result<Self, String> {
+        Self::open_with(config, &[])
+    }
+
+    /// [`SharedCache::open`] with extra settings after the environment's, named like the
+    /// environment variables (`AWS_ENDPOINT_URL`, ...).
+    pub fn open_with(config: &SharedConfig, extra: &[(&str, &str)]) -> Result<Self, String> {
         check_namespace(&config.namespace)?;
         let url = url::Url::parse(&config.url)
             .map_err(|e| format!("invalid cache URL `{}`: {e}", config.url))?;
         let (scheme, prefix) = ObjectStoreScheme::parse(&url)
             .map_err(|e| format!("unsupported cache URL `{}`: {e}", config.url))?;
-        let store = build_store(&url, &scheme)
+        let store = build_store(&url, &scheme, extra)
             .map_err(|e| format!("cannot open the shared cache `{}`: {e}", config.url))?;
         Self::with_store(store, &prefix, config.url.trim_end_matches('/'), config)
     }
@@ -158,6 +164,11 @@ impl SharedCache {
             rt,
             down: AtomicBool::new(false),
         })
+    }
+
+    /// Whether the store has not failed in this run.
+    pub fn available(&self) -> bool {
+        !self.down.load(Ordering::Relaxed)
     }
 
     /// Whether writes are disabled (`--cache-read-only`).
@@ -329,6 +340,7 @@ enum CallError {
 fn build_store(
     url: &url::Url,
     scheme: &ObjectStoreScheme,
+    extra: &[(&str, &str)],
 ) -> object_store::Result<Arc<dyn ObjectStore>> {
     let retry = RetryConfig {
         max_retries: 2,
@@ -342,9 +354,13 @@ fn build_store(
     // A cloud store's builder: the environment, the URL, the retries and the timeouts.
     macro_rules! from_env {
         ($builder:ident, $key:ident) => {{
-            let mut b = $builder::from_env()
-                .with_url(url.as_str())
-                .with_retry(retry);
+            let mut b = $builder::from_env();
+            for (k, v) in extra {
+                if let Ok(k) = k.to_ascii_lowercase().parse::<$key>() {
+                    b = b.with_config(k, *v);
+                }
+            }
+            let mut b = b.with_url(url.as_str()).with_retry(retry);
             for (k, v) in timeouts {
                 b = b.with_config($key::Client(k), v);
             }

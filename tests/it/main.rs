@@ -1,3 +1,4 @@
 //! The integration tests: one binary, one module per area (see CONTRIBUTING.md).
 
 mod layers;
+mod shared_cache;
