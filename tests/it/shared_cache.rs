@@ -573,7 +573,7 @@ fn racing_writers_leave_one_valid_entry() {
     let mut workspaces = Vec::new();
     for (name, registry) in [("a", example_registry()), ("b", other)] {
         let ws = workspace(&tmp.path().join(name), &registry);
-        wtc(
+        wtc_ok(
             &["lock", "chain/spec.yaml", "--registry", "registry.json"],
             &ws,
             &tmp.path().join("cache"),
@@ -721,7 +721,7 @@ fn no_discover_error_text() {
     let tmp = tempfile::tempdir().unwrap();
     let ws = workspace(&tmp.path().join("ws"), &example_registry());
     let shared = url::Url::from_directory_path(tmp.path().join("shared")).unwrap();
-    let out = wtc_ok(
+    let out = wtc(
         &[
             "compile",
             "chain/spec.yaml",
@@ -770,15 +770,15 @@ fn cache_list_push_and_prune() {
     let ok = |args: &[&str]| wtc_ok(args, &ws, &cache, &[]);
 
     // push needs a URL.
-    let out = ok(&["cache", "push"]);
+    let out = run(&["cache", "push"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("needs --cache-url"));
 
     // Fill the local cache from a lock file's registry: `wtc lock` with --registry writes
     // only the lock; a compile from the lock does not cache. So push the lock, then let a
     // check copy the shared entry into the local cache.
-    run(&["lock", "chain/spec.yaml", "--registry", "registry.json"]);
-    let out = run(&[&["cache", "push", "chain/wtc.lock"][..], &url].concat());
+    ok(&["lock", "chain/spec.yaml", "--registry", "registry.json"]);
+    let out = ok(&[&["cache", "push", "chain/wtc.lock"][..], &url].concat());
     let key = text(&out.stdout)
         .rsplit('/')
         .next()
@@ -829,7 +829,7 @@ fn cache_list_push_and_prune() {
     );
 
     // push without lock files uploads the local entries, never overwriting.
-    let out = run(&[&["cache", "push"][..], &url].concat());
+    let out = ok(&[&["cache", "push"][..], &url].concat());
     assert_eq!(
         text(&out.stdout),
         format!(
@@ -857,7 +857,7 @@ fn cache_list_push_and_prune() {
     assert!(text(&out.stderr).contains("bad.lock: not a wtc lock file"));
 
     // prune: young entries stay; an entry older than the duration goes.
-    run(&["cache", "prune", "--older-than", "30d"]);
+    ok(&["cache", "prune", "--older-than", "30d"]);
     assert!(local_entry.is_file());
     let month_ago = std::time::SystemTime::now() - Duration::from_secs(31 * 24 * 3600);
     std::fs::File::options()
