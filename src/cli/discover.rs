@@ -1,11 +1,11 @@
 //! The registry side of the CLI: choosing the registry source (`--registry`,
-//! `--python-env`, or lock file → cache → discovery per discovery key) and attaching the
+//! `--python-env`, or lock file → cache → shared cache → discovery per discovery key) and attaching the
 //! results to workflows. [`Registries::attach`] and [`Registries::refresh`] return an
 //! [`Attachment`] (where the spec's registry stands); the caller keeps it with its spec.
 
-use super::DiscoveryArgs;
 use super::reads::{Reads, Role};
 use super::term::{fail, warn};
+use super::{DiscoveryArgs, SharedCacheArgs};
 use crate::db::{Database, Host, RegistryInput, Workflow, update_registry};
 use crate::diagnostics::Diagnostic;
 use crate::discovery::lock::lock_path;
@@ -13,6 +13,7 @@ use crate::discovery::plan::inputs::local_channel_candidates;
 use crate::discovery::plan::key::DiscoveryKey;
 use crate::discovery::plan::{discovery_inputs, discovery_key};
 use crate::discovery::progress::ProgressMode;
+use crate::discovery::shared::SharedCache;
 use crate::discovery::{self, Discovered};
 use crate::front::{lowered, spec_requirements};
 use camino::{Utf8Path, Utf8PathBuf};
@@ -138,7 +139,22 @@ pub(super) fn source(
     let mut settings = discovery::Settings::new(args.cache_dir.clone().map(Into::into), mode);
     settings.refresh = args.refresh_discovery;
     settings.locked = locked;
+    settings.no_discover = args.no_discover;
+    settings.shared = open_shared(&args.shared);
     Ok(Source::Discover(settings))
+}
+
+/// The shared cache of `--cache-url`, if any; one that cannot be opened is a warning
+/// (discovery proceeds without it).
+pub(super) fn open_shared(args: &SharedCacheArgs) -> Option<Arc<SharedCache>> {
+    let config = args.config()?;
+    match SharedCache::open(&config) {
+        Ok(s) => Some(Arc::new(s)),
+        Err(e) => {
+            warn(format!("shared discovery cache not used: {e}"));
+            None
+        }
+    }
 }
 
 /// The registry source and what it answered: one input for `--registry` /
@@ -390,6 +406,7 @@ pub(super) fn report_origin(spec: &Utf8Path, key: &DiscoveryKey, origin: &discov
     let what = match origin {
         discovery::Origin::Lock(p) => format!("from lock file {}", p.display()),
         discovery::Origin::Cache(_) => "from the discovery cache".to_string(),
+        discovery::Origin::Shared(url) => format!("from the shared cache {url}"),
         discovery::Origin::Fresh => "discovered".to_string(),
         discovery::Origin::PythonEnv(p) => format!("from environment {}", p.display()),
     };

@@ -2,12 +2,14 @@
 //!
 //! The work lives in the submodules: `driver` (opening specs, registries, parallel
 //! compiles, diagnostics), `compile` (`compile` / `check`, single and batch output),
-//! `watch` (`wtc watch`), `discover` (registry sources, `wtc lock`), `specs` (spec paths
-//! and directory walks), `templates` (`--template-dir`, `wtc templates`), `explain`
-//! (`wtc explain`, the footer naming it), `term` (error/warning lines).
+//! `watch` (`wtc watch`), `discover` (registry sources), `lock` (`wtc lock`), `cache`
+//! (`wtc cache`), `specs` (spec paths and directory walks), `templates` (`--template-dir`,
+//! `wtc templates`), `explain` (`wtc explain`, the footer naming it), `term` (error/warning
+//! lines).
 //!
 //! Exit codes: 0 success, 1 compile errors (diagnostics on stderr), 2 usage errors.
 
+mod cache;
 mod compile;
 mod discover;
 mod driver;
@@ -54,6 +56,9 @@ pub enum Command {
     /// Write the lock file (`wtc.lock` beside the spec) from task discovery or a given
     /// registry document, so later compiles need no network.
     Lock(LockArgs),
+    /// Inspect and share the discovery cache: list entries, push them to the shared cache
+    /// (--cache-url), prune old local ones.
+    Cache(cache::CacheArgs),
     /// Print the bundled default dependencies (the format of an --env-overrides file).
     Defaults,
     /// List the embedded package templates, or write them into a directory (`--dump`) as
@@ -105,12 +110,59 @@ pub struct DiscoveryArgs {
     /// Discovery cache directory [default: $WTC_CACHE_DIR, else $XDG_CACHE_HOME/wtc].
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<Utf8PathBuf>,
-    /// Discover again, ignoring the lock file and the cache (the cache is refreshed).
+    /// Discover again, ignoring the lock file and the caches (both caches are refreshed:
+    /// the shared entry is overwritten).
     #[arg(long, conflicts_with_all = ["registry", "python_env"])]
     pub refresh_discovery: bool,
+    /// Fail instead of discovering when neither the lock file nor a cache has the
+    /// discovery key.
+    #[arg(long, conflicts_with_all = ["registry", "python_env", "refresh_discovery"])]
+    pub no_discover: bool,
+    #[command(flatten)]
+    pub shared: SharedCacheArgs,
     /// Show discovery progress as plain lines instead of a spinner.
     #[arg(long)]
     pub no_progress: bool,
+}
+
+/// Where the shared discovery cache is (shared by the registry-source flags and
+/// `wtc cache`).
+#[derive(Debug, Args)]
+pub struct SharedCacheArgs {
+    /// Shared discovery cache behind the local one: `file://DIR`, `s3://BUCKET[/PREFIX]`,
+    /// `gs://BUCKET[/PREFIX]`, `az://CONTAINER[/PREFIX]`; credentials and endpoints from
+    /// the usual AWS_*, GOOGLE_*, AZURE_* environment variables.
+    #[arg(long, value_name = "URL", env = "WTC_CACHE_URL")]
+    pub cache_url: Option<String>,
+    /// Namespace (path prefix) of the shared cache's entries, so experiments never mix
+    /// with CI results (CI sets `ci`).
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "WTC_CACHE_NAMESPACE",
+        default_value = crate::discovery::shared::DEFAULT_NAMESPACE,
+        value_parser = parse_namespace
+    )]
+    pub cache_namespace: String,
+    /// Read the shared cache but never write to it (untrusted jobs, e.g. pull requests).
+    #[arg(long, env = "WTC_CACHE_READ_ONLY")]
+    pub cache_read_only: bool,
+}
+
+impl SharedCacheArgs {
+    /// The shared cache's configuration, when a URL is given.
+    pub fn config(&self) -> Option<crate::discovery::shared::SharedConfig> {
+        let url = self.cache_url.as_ref().filter(|u| !u.is_empty())?;
+        Some(crate::discovery::shared::SharedConfig {
+            url: url.clone(),
+            namespace: self.cache_namespace.clone(),
+            read_only: self.cache_read_only,
+        })
+    }
+}
+
+fn parse_namespace(s: &str) -> Result<String, String> {
+    crate::discovery::shared::check_namespace(s).map(|()| s.to_string())
 }
 
 #[derive(Debug, Default, Args)]
@@ -285,6 +337,7 @@ pub fn main() -> ExitCode {
         Command::Lock(args) => lock::run(&args),
         Command::Templates(args) => templates::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Cache(args) => cache::run(&args),
         Command::Defaults => {
             print!("{}", crate::dependencies::defaults::DEFAULTS_TOML);
             ExitCode::SUCCESS

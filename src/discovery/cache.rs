@@ -62,6 +62,10 @@ struct Entry {
     key: String,
     checksum: String,
     stamps: Vec<Stamp>,
+    /// What the entry was made for: the conda match specs and the PyPI arguments (for
+    /// `wtc cache list`; not covered by the checksum, absent from older entries).
+    #[serde(default)]
+    requirements: Vec<String>,
     #[serde(flatten)]
     payload: Payload,
 }
@@ -91,41 +95,88 @@ pub fn entry_path(root: &Path, key: &DiscoveryKey) -> PathBuf {
 /// Look a key up.
 pub fn load(root: &Path, key: &DiscoveryKey, inputs: &DiscoveryInputs) -> Lookup {
     let path = entry_path(root, key);
-    let text = match std::fs::read(&path) {
+    let bytes = match std::fs::read(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
         Err(e) => return corrupt(&path, format!("cannot read it: {e}")),
     };
-    let entry: Entry = match serde_json::from_slice(&text) {
-        Ok(e) => e,
-        Err(e) => return corrupt(&path, format!("not a cache entry: {e}")),
-    };
-    if entry.format != FORMAT {
-        return corrupt(&path, format!("unknown format {}", entry.format));
-    }
-    if entry.key != key.as_str() {
-        return corrupt(&path, "it was stored under another key".into());
-    }
-    if entry.checksum != entry.payload.checksum() {
-        return corrupt(&path, "checksum mismatch".into());
-    }
-    let current = stamps(inputs);
-    if let Some(changed) = current
-        .iter()
-        .find(|s| !entry.stamps.contains(s))
-        .or_else(|| entry.stamps.iter().find(|s| !current.contains(s)))
-    {
-        return Lookup::Outdated(changed.source.clone());
-    }
-    match Discovered::from_payload(entry.payload) {
-        Ok(d) => Lookup::Hit(d),
-        Err(e) => corrupt(&path, format!("invalid registry document: {e}")),
+    match verify(&bytes, key, inputs) {
+        Verified::Hit(d) => Lookup::Hit(d),
+        Verified::Outdated(source) => Lookup::Outdated(source),
+        Verified::Bad(reason) => corrupt(&path, reason),
     }
 }
 
 fn corrupt(path: &Path, reason: String) -> Lookup {
     let _ = std::fs::remove_file(path);
     Lookup::Corrupt(format!("{}: {reason}", path.display()))
+}
+
+/// What the checks of a stored entry found (wherever its bytes came from).
+pub enum Verified {
+    Hit(Discovered),
+    /// A local source changed since the entry was written.
+    Outdated(String),
+    /// The entry is unusable, for this reason.
+    Bad(String),
+}
+
+/// Check the bytes of an entry stored under `key`: format, key, checksum, the stamps of
+/// the local sources of `inputs`, the registry contract.
+pub fn verify(bytes: &[u8], key: &DiscoveryKey, inputs: &DiscoveryInputs) -> Verified {
+    let entry = match parse(bytes, key) {
+        Ok(e) => e,
+        Err(reason) => return Verified::Bad(reason),
+    };
+    let current = stamps(inputs);
+    if let Some(changed) = current
+        .iter()
+        .find(|s| !entry.stamps.contains(s))
+        .or_else(|| entry.stamps.iter().find(|s| !current.contains(s)))
+    {
+        return Verified::Outdated(changed.source.clone());
+    }
+    match Discovered::from_payload(entry.payload) {
+        Ok(d) => Verified::Hit(d),
+        Err(e) => Verified::Bad(format!("invalid registry document: {e}")),
+    }
+}
+
+/// An entry read without the inputs it was made for (`wtc cache list` / `push`).
+#[derive(Clone, Debug)]
+pub struct Described {
+    /// The requirements recorded in the entry (empty for entries older than that field).
+    pub requirements: Vec<String>,
+    pub tasks: usize,
+}
+
+/// Check everything of an entry stored under `key` that does not need its inputs: format,
+/// key, checksum, the registry contract.
+pub fn describe(bytes: &[u8], key: &DiscoveryKey) -> Result<Described, String> {
+    let entry = parse(bytes, key)?;
+    let requirements = entry.requirements;
+    let d = Discovered::from_payload(entry.payload)
+        .map_err(|e| format!("invalid registry document: {e}"))?;
+    Ok(Described {
+        requirements,
+        tasks: d.registry.len(),
+    })
+}
+
+/// Parse an entry and check its format, key and checksum.
+fn parse(bytes: &[u8], key: &DiscoveryKey) -> Result<Entry, String> {
+    let entry: Entry =
+        serde_json::from_slice(bytes).map_err(|e| format!("not a cache entry: {e}"))?;
+    if entry.format != FORMAT {
+        return Err(format!("unknown format {}", entry.format));
+    }
+    if entry.key != key.as_str() {
+        return Err("it was stored under another key".into());
+    }
+    if entry.checksum != entry.payload.checksum() {
+        return Err("checksum mismatch".into());
+    }
+    Ok(entry)
 }
 
 /// Store a discovery result under its key (atomically).
@@ -135,18 +186,76 @@ pub fn store(
     inputs: &DiscoveryInputs,
     discovered: &Discovered,
 ) -> std::io::Result<PathBuf> {
+    store_bytes(root, key, &entry_bytes(key, inputs, discovered))
+}
+
+/// Store the bytes of an entry (see [`entry_bytes`]) under its key (atomically).
+pub fn store_bytes(root: &Path, key: &DiscoveryKey, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    let path = entry_path(root, key);
+    write_atomic(&path, bytes)?;
+    Ok(path)
+}
+
+/// The stored form of a discovery result: what the local and the shared cache hold.
+pub fn entry_bytes(
+    key: &DiscoveryKey,
+    inputs: &DiscoveryInputs,
+    discovered: &Discovered,
+) -> Vec<u8> {
     let payload = Payload::of(discovered);
+    let mut requirements = inputs.spec_texts();
+    requirements.extend(inputs.pypi.iter().map(|p| p.args.join(" ")));
     let entry = Entry {
         format: FORMAT,
         key: key.to_string(),
         checksum: payload.checksum(),
         stamps: stamps(inputs),
+        requirements,
         payload,
     };
-    let path = entry_path(root, key);
-    let bytes = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
-    write_atomic(&path, &bytes)?;
-    Ok(path)
+    serde_json::to_vec(&entry).unwrap_or_default()
+}
+
+/// A local entry as listed.
+#[derive(Clone, Debug)]
+pub struct LocalEntry {
+    pub key: DiscoveryKey,
+    pub path: PathBuf,
+    pub size: u64,
+    pub modified: std::time::SystemTime,
+}
+
+/// The entries under `root`, sorted by key (files that are not `<key>.json` skipped).
+pub fn entries(root: &Path) -> std::io::Result<Vec<LocalEntry>> {
+    let dir = root.join("discovery");
+    let read = match std::fs::read_dir(&dir) {
+        Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut out = Vec::new();
+    for entry in read {
+        let entry = entry?;
+        let name = entry.file_name();
+        let Some(key) = name
+            .to_str()
+            .and_then(|n| n.strip_suffix(".json"))
+            .and_then(DiscoveryKey::parse)
+        else {
+            continue;
+        };
+        let meta = entry.metadata()?;
+        if meta.is_file() {
+            out.push(LocalEntry {
+                key,
+                path: entry.path(),
+                size: meta.len(),
+                modified: meta.modified()?,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(out)
 }
 
 /// Write a file by writing a temporary sibling and renaming it into place.

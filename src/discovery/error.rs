@@ -103,6 +103,16 @@ pub enum DiscoveryError {
         .path.display()
     )]
     LockStale { path: PathBuf, changes: String },
+    /// `--no-discover` and neither the lock file nor a cache has the key.
+    #[error("{}", not_cached(.key, .label, .lock.as_deref(), .local.as_deref(), .shared.as_deref()))]
+    NotCached {
+        key: String,
+        /// What was being discovered (the spec path).
+        label: String,
+        lock: Option<PathBuf>,
+        local: Option<PathBuf>,
+        shared: Option<String>,
+    },
     /// The lock file cannot be used.
     #[error("cannot use lock file {}: {reason}", .path.display())]
     LockInvalid { path: PathBuf, reason: String },
@@ -117,11 +127,15 @@ pub enum DiscoveryError {
 }
 
 impl DiscoveryError {
-    /// A problem with the spec's lock file (under `--locked`), not with discovery itself.
+    /// A problem with the spec's lock file (under `--locked`), or no stored result under
+    /// `--no-discover`: not with discovery itself (another spec's lock file may answer).
     pub fn is_lock_problem(&self) -> bool {
         matches!(
             self,
-            Self::LockMissing { .. } | Self::LockStale { .. } | Self::LockInvalid { .. }
+            Self::LockMissing { .. }
+                | Self::LockStale { .. }
+                | Self::LockInvalid { .. }
+                | Self::NotCached { .. }
         )
     }
 }
@@ -181,6 +195,34 @@ fn environment_creation(
         }
     };
     let _ = write!(s, "  help: {help}");
+    s
+}
+
+fn not_cached(
+    key: &str,
+    label: &str,
+    lock: Option<&std::path::Path>,
+    local: Option<&std::path::Path>,
+    shared: Option<&str>,
+) -> String {
+    let mut s = format!("--no-discover: no stored discovery result for key {key}\n");
+    s.push_str("  looked at:\n");
+    let _ = match lock {
+        Some(p) => writeln!(s, "    - lock file {} (none with this key)", p.display()),
+        None => writeln!(s, "    - lock file: not consulted"),
+    };
+    let _ = match local {
+        Some(p) => writeln!(s, "    - local cache {}", p.display()),
+        None => writeln!(s, "    - local cache: none (no cache directory)"),
+    };
+    let _ = match shared {
+        Some(url) => writeln!(s, "    - shared cache {url}"),
+        None => writeln!(s, "    - shared cache: none (--cache-url / WTC_CACHE_URL)"),
+    };
+    let _ = write!(
+        s,
+        "  help: run `wtc lock {label}` (or `wtc compile {label}` without --no-discover) to produce it"
+    );
     s
 }
 

@@ -20,8 +20,8 @@
 
 use super::Discovered;
 use super::cache::{Payload, write_atomic};
-use super::plan::inputs::{DiscoveryInputs, PypiSpec};
-use super::plan::key::DiscoveryKey;
+use super::plan::inputs::{CondaSpec, DiscoveryInputs, PypiSpec};
+use super::plan::key::{DiscoveryKey, discovery_key};
 use crate::db::SolvedRecord;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -51,6 +51,35 @@ impl InputsView {
             channels: inputs.channels.clone(),
             conda: inputs.spec_texts(),
             pypi: inputs.pypi.clone(),
+        }
+    }
+
+    /// The inputs back (each conda text `[<channel>::]<name>[ <version>]` split again).
+    fn inputs(&self) -> DiscoveryInputs {
+        let conda = self
+            .conda
+            .iter()
+            .map(|text| {
+                let (channel, rest) = match text.split_once("::") {
+                    Some((c, r)) => (Some(c.to_string()), r),
+                    None => (None, text.as_str()),
+                };
+                let (name, version) = match rest.split_once(' ') {
+                    Some((n, v)) => (n, Some(v.to_string())),
+                    None => (rest, None),
+                };
+                CondaSpec {
+                    name: name.to_string(),
+                    version,
+                    channel,
+                }
+            })
+            .collect();
+        DiscoveryInputs {
+            platform: self.platform.clone(),
+            channels: self.channels.clone(),
+            conda,
+            pypi: self.pypi.clone(),
         }
     }
 }
@@ -104,6 +133,34 @@ pub fn read(
         registry: lock.registry,
     })
     .map_err(|e| LockProblem::Invalid(format!("invalid registry document: {e}")))
+}
+
+/// Everything a lock file holds, whatever spec it is for (`wtc cache push`): its key,
+/// the inputs it records (which must hash to that key) and its result.
+pub fn read_entry(path: &Path) -> Result<(DiscoveryKey, DiscoveryInputs, Discovered), String> {
+    let text = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let lock: LockFile =
+        serde_json::from_slice(&text).map_err(|e| format!("not a wtc lock file: {e}"))?;
+    if lock.format != FORMAT {
+        return Err(format!(
+            "unsupported lock format {} (this wtc reads {FORMAT})",
+            lock.format
+        ));
+    }
+    let inputs = lock.inputs.inputs();
+    let key = discovery_key(&inputs);
+    if key.as_str() != lock.key {
+        return Err(format!(
+            "its key {} is not the key of the inputs it records ({key})",
+            lock.key
+        ));
+    }
+    let discovered = Discovered::from_payload(Payload {
+        solved: lock.solved,
+        registry: lock.registry,
+    })
+    .map_err(|e| format!("invalid registry document: {e}"))?;
+    Ok((key, inputs, discovered))
 }
 
 /// Write the lock file (atomically). Returns `false` when it already had this content.

@@ -13,14 +13,16 @@
 //! | `plan::key` | the discovery key, a hash of the inputs (pure) |
 //! | `lock` | `wtc.lock` beside the spec: read when its key matches, written by `wtc lock` |
 //! | `cache` | `<cache>/discovery/<key>.json`, atomic, verified on read |
+//! | `shared` | the shared cache behind it: an object store (`--cache-url`), create-only writes |
 //! | `solve` | repodata (rattler gateway) + virtual packages + resolvo |
 //! | `install` | rattler installer into a temporary prefix (shared package cache) |
 //! | `pypi` | one bulk `uv pip install` |
 //! | `registry_cmd` | `wt-registry --format json`, validated against the contract |
 //! | `progress` | spinner / plain lines |
 //!
-//! Lookup order without `--registry`: lock file (key match) → cache → fresh discovery
-//! (which fills the cache). `--python-env PREFIX` instead runs the registry of an
+//! Lookup order without `--registry`: lock file (key match) → cache → shared cache (a hit
+//! is copied into the cache) → fresh discovery (which fills both; `--no-discover` fails
+//! instead). `--python-env PREFIX` instead runs the registry of an
 //! existing environment.
 
 pub mod cache;
@@ -31,6 +33,7 @@ pub mod plan;
 pub mod progress;
 pub mod pypi;
 pub mod registry_cmd;
+pub mod shared;
 pub mod solve;
 
 use crate::db::SolvedRecord;
@@ -70,6 +73,8 @@ impl Discovered {
 pub enum Origin {
     Lock(PathBuf),
     Cache(PathBuf),
+    /// The shared cache, with the entry's URL.
+    Shared(String),
     Fresh,
     PythonEnv(PathBuf),
 }
@@ -88,6 +93,11 @@ pub struct Settings {
     pub progress: ProgressMode,
     /// Extra arguments for `uv pip install` (tests pass `--offline`).
     pub uv_extra_args: Vec<String>,
+    /// The shared cache behind the local one (`--cache-url`).
+    pub shared: Option<Arc<shared::SharedCache>>,
+    /// Fail instead of discovering when no lock file or cache has the key
+    /// (`--no-discover`).
+    pub no_discover: bool,
 }
 
 impl Settings {
@@ -119,6 +129,8 @@ impl Settings {
             locked: false,
             progress,
             uv_extra_args: Vec::new(),
+            shared: None,
+            no_discover: false,
         }
     }
 }
@@ -133,8 +145,9 @@ pub struct Request<'a> {
     pub label: &'a str,
 }
 
-/// Obtain a registry: lock file (key match) → cache → fresh discovery. Non-fatal
-/// problems (stale lock, corrupt cache entry, failure to write the cache) go to `warn`.
+/// Obtain a registry: lock file (key match) → cache → shared cache → fresh discovery.
+/// Non-fatal problems (stale lock, corrupt cache entry, failure to write the cache, an
+/// unreachable shared cache) go to `warn`.
 pub fn obtain(
     req: &Request<'_>,
     settings: &Settings,
@@ -200,14 +213,72 @@ pub fn obtain(
             }
         }
     }
+    // A bad shared entry is replaced by the fresh result (create-only would keep it).
+    let mut replace_shared = settings.refresh;
+    if !settings.refresh
+        && let Some(shared) = &settings.shared
+    {
+        match shared.lookup(req.key, req.inputs) {
+            shared::SharedLookup::Hit {
+                discovered,
+                bytes,
+                url,
+            } => {
+                if let Some(root) = &settings.cache_root
+                    && let Err(e) = cache::store_bytes(root, req.key, &bytes)
+                {
+                    warn(format!(
+                        "could not write the discovery cache under {}: {e}",
+                        root.display()
+                    ));
+                }
+                return Ok((discovered, Origin::Shared(url)));
+            }
+            shared::SharedLookup::Miss => {}
+            shared::SharedLookup::Outdated(source) => {
+                if settings.progress != ProgressMode::Silent {
+                    eprintln!(
+                        "wtc: {source} changed since the shared cache entry was written; rediscovering"
+                    );
+                }
+            }
+            shared::SharedLookup::Bad { url, reason } => {
+                warn(format!(
+                    "ignored a bad shared discovery cache entry {url}: {reason}"
+                ));
+                replace_shared = true;
+            }
+            shared::SharedLookup::Unavailable(warning) => warn(warning),
+        }
+    }
+    if settings.no_discover {
+        return Err(DiscoveryError::NotCached {
+            key: req.key.to_string(),
+            label: req.label.to_string(),
+            lock: req.lock.map(Path::to_path_buf),
+            local: settings
+                .cache_root
+                .as_ref()
+                .map(|root| cache::entry_path(root, req.key)),
+            shared: settings.shared.as_ref().map(|s| s.url_of(req.key)),
+        });
+    }
     let discovered = discover_fresh(req.inputs, settings, req.label)?;
+    let bytes = cache::entry_bytes(req.key, req.inputs, &discovered);
     if let Some(root) = &settings.cache_root
-        && let Err(e) = cache::store(root, req.key, req.inputs, &discovered)
+        && let Err(e) = cache::store_bytes(root, req.key, &bytes)
     {
         warn(format!(
             "could not write the discovery cache under {}: {e}",
             root.display()
         ));
+    }
+    if let Some(shared) = &settings.shared
+        && !shared.read_only()
+        && shared.available()
+        && let Err(e) = shared.put(req.key, &bytes, replace_shared)
+    {
+        warn(e);
     }
     Ok((discovered, Origin::Fresh))
 }

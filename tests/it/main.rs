@@ -26,6 +26,7 @@ mod pixi_toml;
 mod pydantic_models;
 mod ruff;
 mod scaffold;
+mod shared_cache;
 mod snapshots;
 mod templates;
 mod tidy;
