@@ -117,8 +117,8 @@ fn list(args: &ListArgs) -> ExitCode {
                     count(entries.len())
                 );
                 for e in entries {
-                    let described = std::fs::read(&e.path)
-                        .map_err(|err| format!("cannot read it: {err}"))
+                    let described = crate::files::read_bytes(&e.path)
+                        .map_err(|err| err.reason())
                         .and_then(|b| cache::describe(&b, &e.key));
                     let age = now.duration_since(e.modified).unwrap_or_default();
                     println!("{}", line(&e.key, e.size, age, &described));
@@ -236,8 +236,8 @@ fn push(args: &PushArgs) -> ExitCode {
             Err(e) => return fail(format!("cannot list {}: {e}", root.display())),
         };
         for e in listed {
-            let checked = std::fs::read(&e.path)
-                .map_err(|err| format!("cannot read it: {err}"))
+            let checked = crate::files::read_bytes(&e.path)
+                .map_err(|err| err.reason())
                 .and_then(|b| cache::describe(&b, &e.key).map(|_| b));
             match checked {
                 Ok(bytes) => entries.push((e.key, bytes, e.path.display().to_string())),

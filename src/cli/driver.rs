@@ -347,27 +347,27 @@ pub(super) fn plural(n: usize) -> &'static str {
 /// Why a spec file cannot be read.
 #[derive(Debug, thiserror::Error)]
 pub(super) enum SpecReadError {
-    #[error("spec path is not a file: {0}")]
-    NotAFile(Utf8PathBuf),
+    #[error("spec path is not a file: {0} ({1})")]
+    NotAFile(Utf8PathBuf, &'static str),
     #[error("spec file not found: {0}")]
     NotFound(Utf8PathBuf),
-    #[error("cannot read spec `{path}`: {source}")]
+    #[error("cannot read spec `{path}`: {}", .source.detail())]
     Read {
         path: Utf8PathBuf,
-        source: std::io::Error,
+        source: crate::files::ReadError,
     },
 }
 
 /// The text of the spec at `abs`, or why it cannot be read.
 pub(super) fn read_spec(abs: &Utf8Path) -> Result<String, SpecReadError> {
-    match std::fs::metadata(abs) {
-        Ok(m) if m.is_file() => {}
-        Ok(_) => return Err(SpecReadError::NotAFile(abs.to_owned())),
-        Err(_) => return Err(SpecReadError::NotFound(abs.to_owned())),
-    }
-    std::fs::read_to_string(abs).map_err(|source| SpecReadError::Read {
-        path: abs.to_owned(),
-        source,
+    use crate::files::{ReadError, read_text};
+    read_text(abs.as_std_path()).map_err(|source| match source {
+        ReadError::NotRegular { kind, .. } => SpecReadError::NotAFile(abs.to_owned(), kind),
+        e if e.is_not_found() => SpecReadError::NotFound(abs.to_owned()),
+        source => SpecReadError::Read {
+            path: abs.to_owned(),
+            source,
+        },
     })
 }
 
@@ -411,11 +411,11 @@ fn compile_one(db: &Database, wf: Workflow, mode: &Mode, reuse_png: bool) -> Arc
 fn previous_png(db: &Database, wf: Workflow) -> Option<Arc<[u8]>> {
     let spec = wf.spec(db).path(db);
     let dir = spec.parent()?.join(&names(db, wf).release_name);
-    let old_svg = std::fs::read(dir.join("graph.svg")).ok()?;
+    let old_svg = crate::files::read_bytes(dir.join("graph.svg").as_std_path()).ok()?;
     if *old_svg != **graph_svg(db, wf) {
         return None;
     }
-    let png = std::fs::read(dir.join("graph.png")).ok()?;
+    let png = crate::files::read_bytes(dir.join("graph.png").as_std_path()).ok()?;
     png.starts_with(b"\x89PNG\r\n\x1a\n")
         .then(|| Arc::from(png))
 }

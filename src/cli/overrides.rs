@@ -18,10 +18,12 @@ use std::sync::Arc;
 pub enum LoadError {
     #[error("env-overrides file not found: {0}")]
     NotFound(Utf8PathBuf),
-    #[error("cannot read env-overrides file `{path}`: {source}")]
+    #[error("env-overrides file `{0}` is {1}, not a regular file")]
+    NotAFile(Utf8PathBuf, &'static str),
+    #[error("cannot read env-overrides file `{path}`: {}", .source.detail())]
     Read {
         path: Utf8PathBuf,
-        source: std::io::Error,
+        source: crate::files::ReadError,
     },
 }
 
@@ -66,12 +68,14 @@ pub fn reload_env_overrides(
 }
 
 fn read(abs: &Utf8Path) -> Result<String, LoadError> {
-    if !abs.is_file() {
-        return Err(LoadError::NotFound(abs.to_owned()));
-    }
-    std::fs::read_to_string(abs).map_err(|source| LoadError::Read {
-        path: abs.to_owned(),
-        source,
+    use crate::files::{ReadError, read_text};
+    read_text(abs.as_std_path()).map_err(|source| match source {
+        ReadError::NotRegular { kind, .. } => LoadError::NotAFile(abs.to_owned(), kind),
+        e if e.is_not_found() => LoadError::NotFound(abs.to_owned()),
+        source => LoadError::Read {
+            path: abs.to_owned(),
+            source,
+        },
     })
 }
 
@@ -90,7 +94,7 @@ fn fs_facts(db: &Database, file: OverridesFile, reads: &Reads) -> FsFacts {
         } else {
             resolve(&dir.join(raw))
         };
-        let pyproject = std::fs::read_to_string(resolved.join("pyproject.toml")).ok();
+        let pyproject = crate::files::read_text(resolved.join("pyproject.toml").as_std_path()).ok();
         facts.pyprojects.insert(resolved.to_string(), pyproject);
         facts.resolved.insert(raw.clone(), resolved.into_string());
     }

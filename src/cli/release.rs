@@ -27,7 +27,7 @@ pub enum UpdateError {
     Missing {
         name: String,
         dir: Utf8PathBuf,
-        source: std::io::Error,
+        source: crate::files::ReadError,
     },
     #[error("{0}/VERSION.yaml: {1}")]
     Version(Utf8PathBuf, VersionError),
@@ -67,10 +67,12 @@ pub fn prepare_update(
         return Err(UpdateError::NoPackage(dir.to_owned()));
     }
     let read = |name: &str| {
-        std::fs::read_to_string(dir.join(name)).map_err(|source| UpdateError::Missing {
-            name: name.to_string(),
-            dir: dir.to_owned(),
-            source,
+        crate::files::read_text(dir.join(name).as_std_path()).map_err(|source| {
+            UpdateError::Missing {
+                name: name.to_string(),
+                dir: dir.to_owned(),
+                source,
+            }
         })
     };
     let lock = read("pixi.lock")?;

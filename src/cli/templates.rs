@@ -103,7 +103,8 @@ pub fn read_templates(dir: &Utf8Path) -> Result<BTreeMap<String, String>, Templa
         };
         let rel = path.strip_prefix(dir).unwrap_or(path);
         let name: Vec<&str> = rel.components().map(|c| c.as_str()).collect();
-        let bytes = std::fs::read(path).map_err(|e| read_error(path, e.to_string()))?;
+        let bytes = crate::files::read_bytes(path.as_std_path())
+            .map_err(|e| read_error(path, e.detail()))?;
         let text =
             String::from_utf8(bytes).map_err(|_| TemplateDirError::NotUtf8(path.to_owned()))?;
         files.insert(name.join("/"), text);

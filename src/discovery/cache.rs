@@ -95,10 +95,10 @@ pub fn entry_path(root: &Path, key: &DiscoveryKey) -> PathBuf {
 /// Look a key up.
 pub fn load(root: &Path, key: &DiscoveryKey, inputs: &DiscoveryInputs) -> Lookup {
     let path = entry_path(root, key);
-    let bytes = match std::fs::read(&path) {
+    let bytes = match crate::files::read_bytes(&path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
-        Err(e) => return corrupt(&path, format!("cannot read it: {e}")),
+        Err(e) if e.is_not_found() => return Lookup::Miss,
+        Err(e) => return corrupt(&path, e.reason()),
     };
     match verify(&bytes, key, inputs) {
         Verified::Hit(d) => Lookup::Hit(d),
@@ -281,7 +281,7 @@ pub fn stamps(inputs: &DiscoveryInputs) -> Vec<Stamp> {
         let mut h = Sha256::new();
         for subdir in [inputs.platform.as_str(), "noarch"] {
             h.update(subdir.as_bytes());
-            match std::fs::read(dir.join(subdir).join("repodata.json")) {
+            match crate::files::read_bytes(&dir.join(subdir).join("repodata.json")) {
                 Ok(bytes) => h.update(&bytes),
                 Err(_) => h.update(b"\0missing"),
             }

@@ -24,20 +24,20 @@ impl std::fmt::Display for EnvPhase {
 /// cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryFilesError {
-    #[error("cannot read registry `{}`: {source}", .path.display())]
+    #[error("cannot read registry `{}`: {}", .path.display(), .source.detail())]
     ReadRegistry {
         path: PathBuf,
-        source: std::io::Error,
+        source: crate::files::ReadError,
     },
     #[error("{}: {source}", .path.display())]
     InvalidRegistry {
         path: PathBuf,
         source: RegistryError,
     },
-    #[error("cannot read solved records `{}`: {source}", .path.display())]
+    #[error("cannot read solved records `{}`: {}", .path.display(), .source.detail())]
     ReadSolved {
         path: PathBuf,
-        source: std::io::Error,
+        source: crate::files::ReadError,
     },
     #[error(
         "{}: not a JSON list of {{name, version, channel}} records: {source}",

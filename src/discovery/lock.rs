@@ -109,10 +109,10 @@ pub fn read(
     key: &DiscoveryKey,
     inputs: &DiscoveryInputs,
 ) -> Result<Discovered, LockProblem> {
-    let text = match std::fs::read(path) {
+    let text = match crate::files::read_bytes(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(LockProblem::Missing),
-        Err(e) => return Err(LockProblem::Invalid(format!("cannot read it: {e}"))),
+        Err(e) if e.is_not_found() => return Err(LockProblem::Missing),
+        Err(e) => return Err(LockProblem::Invalid(e.reason())),
     };
     let lock: LockFile = serde_json::from_slice(&text)
         .map_err(|e| LockProblem::Invalid(format!("not a wtc lock file: {e}")))?;
@@ -138,7 +138,7 @@ pub fn read(
 /// Everything a lock file holds, whatever spec it is for (`wtc cache push`): its key,
 /// the inputs it records (which must hash to that key) and its result.
 pub fn read_entry(path: &Path) -> Result<(DiscoveryKey, DiscoveryInputs, Discovered), String> {
-    let text = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let text = crate::files::read_bytes(path).map_err(|e| e.reason())?;
     let lock: LockFile =
         serde_json::from_slice(&text).map_err(|e| format!("not a wtc lock file: {e}"))?;
     if lock.format != FORMAT {
@@ -179,7 +179,7 @@ pub fn write(
     };
     let mut text = serde_json::to_string_pretty(&lock).map_err(std::io::Error::other)?;
     text.push('\n');
-    if std::fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
+    if crate::files::read_bytes(path).is_ok_and(|old| old == text.as_bytes()) {
         return Ok(false);
     }
     write_atomic(path, text.as_bytes())?;

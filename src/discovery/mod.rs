@@ -440,7 +440,7 @@ pub fn from_files(
 ) -> Result<Discovered, RegistryFilesError> {
     let path = || registry.to_path_buf();
     let text =
-        std::fs::read_to_string(registry).map_err(|source| RegistryFilesError::ReadRegistry {
+        crate::files::read_text(registry).map_err(|source| RegistryFilesError::ReadRegistry {
             path: path(),
             source,
         })?;
@@ -454,7 +454,7 @@ pub fn from_files(
         None => Vec::new(),
         Some(p) => {
             let text =
-                std::fs::read_to_string(p).map_err(|source| RegistryFilesError::ReadSolved {
+                crate::files::read_text(p).map_err(|source| RegistryFilesError::ReadSolved {
                     path: p.to_path_buf(),
                     source,
                 })?;

@@ -230,10 +230,18 @@ impl SharedCache {
         let path = self.path_of(key);
         let got = self.call(&format!("GET {url}"), async {
             let r = self.store.get(&path).await?;
-            r.bytes().await
+            // Never more than any input file wtc reads (`files::MAX_INPUT_BYTES`).
+            if r.meta.size > crate::files::MAX_INPUT_BYTES {
+                return Ok(None);
+            }
+            r.bytes().await.map(Some)
         });
         match got {
-            Ok(b) => Ok(Some(b.to_vec())),
+            Ok(Some(b)) => Ok(Some(b.to_vec())),
+            Ok(None) => Err(format!(
+                "{url} is larger than {} MiB, the limit for an input file",
+                crate::files::MAX_INPUT_BYTES / (1024 * 1024)
+            )),
             Err(CallError::NotFound) => Ok(None),
             Err(CallError::AlreadyExists) => Ok(None),
             Err(CallError::Failed(reason)) => Err(self.unavailable(reason)),

@@ -181,7 +181,9 @@ pub fn real_directories<'a>(
 fn compare(dir: &Utf8Path, package: &Package, exists: bool) -> (Vec<String>, Vec<String>) {
     let (mut written, mut unchanged) = (Vec::new(), Vec::new());
     for (rel, bytes) in &package.files {
-        let same = exists && fs::read(dir.join(rel)).is_ok_and(|old| old[..] == bytes[..]);
+        let same = exists
+            && crate::files::read_bytes(dir.join(rel).as_std_path())
+                .is_ok_and(|old| old[..] == bytes[..]);
         if same {
             unchanged.push(rel.clone());
         } else {

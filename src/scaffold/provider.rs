@@ -157,6 +157,12 @@ pub enum ProviderError {
         #[source]
         source: io::Error,
     },
+    #[error("cannot read `{path}`: {}", .source.detail())]
+    Read {
+        path: Utf8PathBuf,
+        #[source]
+        source: crate::files::ReadError,
+    },
     #[error("template `{0}` is not UTF-8 text (templates must be text files)")]
     NotText(Utf8PathBuf),
 }
@@ -249,10 +255,11 @@ fn load_chain(
                 })?
         };
         let path = dir.join("provider.toml");
-        let text = std::fs::read_to_string(&path).map_err(|source| ProviderError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let text =
+            crate::files::read_text(path.as_std_path()).map_err(|source| ProviderError::Read {
+                path: path.clone(),
+                source,
+            })?;
         let name = dir
             .canonicalize_utf8()
             .ok()
@@ -349,7 +356,12 @@ fn read_templates(dir: &Utf8Path) -> Result<BTreeMap<String, String>, ProviderEr
                 stack.push(path);
                 continue;
             }
-            let bytes = std::fs::read(&path).map_err(io(&path))?;
+            let bytes = crate::files::read_bytes(path.as_std_path()).map_err(|source| {
+                ProviderError::Read {
+                    path: path.clone(),
+                    source,
+                }
+            })?;
             let text =
                 String::from_utf8(bytes).map_err(|_| ProviderError::NotText(path.clone()))?;
             let rel = path

@@ -75,7 +75,9 @@ pub fn write_project(
             report.replaced_links = real_directories(dir, rels).map_err(io_err(dir))?;
             for f in files {
                 let target = dir.join(&f.path);
-                if fs::read(&target).is_ok_and(|old| old == f.text.as_bytes()) {
+                if crate::files::read_bytes(target.as_std_path())
+                    .is_ok_and(|old| old == f.text.as_bytes())
+                {
                     report.unchanged.push(f.path.clone());
                     continue;
                 }

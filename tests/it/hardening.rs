@@ -194,3 +194,156 @@ fn a_compile_killed_between_the_two_renames_is_recovered_by_the_next_one() {
             .is_file()
     );
 }
+
+/// Run `wtc` with `args` and return (exit code, stderr), failing the test if it has not
+/// finished after 30 s (it is killed then: nothing may hang).
+fn finishes(ws: &Workspace, args: &[&str]) -> (Option<i32>, String) {
+    use std::io::Read;
+    let mut child = ws.wtc(args).spawn();
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("wtc {args:?} hung (killed after 30 s)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (status.code(), stderr)
+}
+
+fn mkfifo(path: &camino::Utf8Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_fifo_named_wtc_lock_does_not_hang_check_or_compile() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    mkfifo(&ws.root.join("chain/wtc.lock"));
+    for args in [
+        &["check", "chain/spec.yaml", "--locked"][..],
+        &["check", "chain/spec.yaml", "--no-discover"],
+        &["compile", "chain/spec.yaml", "--no-discover"],
+    ] {
+        let (code, stderr) = finishes(&ws, args);
+        assert_eq!(code, Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("named pipe (FIFO), not a regular file"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_fifo_in_the_discovery_cache_does_not_hang() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    // The key of the example's discovery inputs is the one its committed lock file holds.
+    let lock: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::support::repo().join("examples/chain/wtc.lock")).unwrap(),
+    )
+    .unwrap();
+    let key = lock["key"].as_str().unwrap();
+    mkfifo(&ws.cache().join(format!("discovery/{key}.json")));
+    let (code, stderr) = finishes(&ws, &["check", "chain/spec.yaml", "--no-discover"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("named pipe (FIFO), not a regular file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn registry_files_that_are_devices_or_too_large_are_refused() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let (code, stderr) = finishes(
+        &ws,
+        &["check", "chain/spec.yaml", "--registry", "/dev/zero"],
+    );
+    assert_ne!(code, Some(0));
+    assert!(
+        stderr.contains(
+            "cannot read registry `/dev/zero`: it is a character device, not a regular file"
+        ),
+        "{stderr}"
+    );
+    // A sparse file larger than the limit (nothing is allocated on disk).
+    let big = std::fs::File::create(ws.root.join("big.json")).unwrap();
+    big.set_len(wtc::files::MAX_INPUT_BYTES + 1).unwrap();
+    let (code, stderr) = finishes(&ws, &["check", "chain/spec.yaml", "--registry", "big.json"]);
+    assert_ne!(code, Some(0));
+    assert!(
+        stderr.contains("is larger than 256 MiB, the limit for an input file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_spec_or_overrides_file_that_is_not_a_regular_file_says_what_it_is() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    mkfifo(&ws.root.join("fifo/spec.yaml"));
+    let (code, stderr) = finishes(
+        &ws,
+        &["check", "fifo/spec.yaml", "--registry", "registry.json"],
+    );
+    assert_ne!(code, Some(0));
+    assert!(stderr.contains("(a named pipe (FIFO))"), "{stderr}");
+    std::fs::create_dir(ws.root.join("overrides.toml")).unwrap();
+    let (code, stderr) = finishes(
+        &ws,
+        &[
+            "check",
+            "chain/spec.yaml",
+            "--registry",
+            "registry.json",
+            "--env-overrides",
+            "overrides.toml",
+        ],
+    );
+    assert_ne!(code, Some(0));
+    assert!(
+        stderr.contains("is a directory, not a regular file"),
+        "{stderr}"
+    );
+    let (_, stderr) = finishes(
+        &ws,
+        &[
+            "check",
+            "chain/spec.yaml",
+            "--registry",
+            "registry.json",
+            "--env-overrides",
+            "/dev/null",
+        ],
+    );
+    assert!(
+        stderr.contains("is a character device, not a regular file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_spec_that_is_not_utf8_names_the_first_bad_byte() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    ws.write("bad/spec.yaml", b"id: x\nworkflow:\n  - id: \xff\n");
+    let (code, stderr) = finishes(
+        &ws,
+        &["check", "bad/spec.yaml", "--registry", "registry.json"],
+    );
+    assert_ne!(code, Some(0));
+    assert!(stderr.contains("line 3, column 9"), "{stderr}");
+}

@@ -9,7 +9,10 @@ use std::path::Path;
 /// The layers, bottom to top: `(layer name, module path prefixes)`. A module belongs to
 /// the layer of its longest listed prefix. Keep in sync with `ARCHITECTURE.md` ("Layers").
 const LAYERS: &[(&str, &[&str])] = &[
-    ("foundation", &["syntax", "pyjson", "tomlw", "pyfmt"]),
+    (
+        "foundation",
+        &["syntax", "files", "pyjson", "tomlw", "pyfmt"],
+    ),
     ("diagnostics", &["diagnostics"]),
     ("model", &["spec", "registry"]),
     ("base", &["db"]),

@@ -56,7 +56,7 @@ impl Watched {
 
 /// The current bytes of `unit`'s lock file.
 fn read_lock(unit: &Unit) -> Option<Vec<u8>> {
-    std::fs::read(lock_path(unit.abs.as_std_path())).ok()
+    crate::files::read_bytes(&lock_path(unit.abs.as_std_path())).ok()
 }
 
 /// Why a spec is rebuilt (its line says so).
