@@ -222,6 +222,13 @@ fn finishes(ws: &Workspace, args: &[&str]) -> (Option<i32>, String) {
     (status.code(), stderr)
 }
 
+/// `wtc` with `args` fails (without hanging) and says `needle` on stderr.
+fn fails_saying(ws: &Workspace, args: &[&str], needle: &str) {
+    let (code, stderr) = finishes(ws, args);
+    assert_ne!(code, Some(0), "{args:?}: {stderr}");
+    assert!(stderr.contains(needle), "{args:?}: {stderr}");
+}
+
 fn mkfifo(path: &camino::Utf8Path) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let status = std::process::Command::new("mkfifo")
@@ -259,36 +266,28 @@ fn a_fifo_in_the_discovery_cache_does_not_hang() {
     .unwrap();
     let key = lock["key"].as_str().unwrap();
     mkfifo(&ws.cache().join(format!("discovery/{key}.json")));
-    let (code, stderr) = finishes(&ws, &["check", "chain/spec.yaml", "--no-discover"]);
-    assert_eq!(code, Some(1), "{stderr}");
-    assert!(
-        stderr.contains("named pipe (FIFO), not a regular file"),
-        "{stderr}"
+    fails_saying(
+        &ws,
+        &["check", "chain/spec.yaml", "--no-discover"],
+        "named pipe (FIFO), not a regular file",
     );
 }
 
 #[test]
 fn registry_files_that_are_devices_or_too_large_are_refused() {
     let ws = Workspace::with_examples(&[("chain", "chain")]);
-    let (code, stderr) = finishes(
+    fails_saying(
         &ws,
         &["check", "chain/spec.yaml", "--registry", "/dev/zero"],
-    );
-    assert_ne!(code, Some(0));
-    assert!(
-        stderr.contains(
-            "cannot read registry `/dev/zero`: it is a character device, not a regular file"
-        ),
-        "{stderr}"
+        "cannot read registry `/dev/zero`: it is a character device, not a regular file",
     );
     // A sparse file larger than the limit (nothing is allocated on disk).
     let big = std::fs::File::create(ws.root.join("big.json")).unwrap();
     big.set_len(wtc::files::MAX_INPUT_BYTES + 1).unwrap();
-    let (code, stderr) = finishes(&ws, &["check", "chain/spec.yaml", "--registry", "big.json"]);
-    assert_ne!(code, Some(0));
-    assert!(
-        stderr.contains("is larger than 256 MiB, the limit for an input file"),
-        "{stderr}"
+    fails_saying(
+        &ws,
+        &["check", "chain/spec.yaml", "--registry", "big.json"],
+        "is larger than 256 MiB, the limit for an input file",
     );
 }
 
@@ -296,14 +295,13 @@ fn registry_files_that_are_devices_or_too_large_are_refused() {
 fn a_spec_or_overrides_file_that_is_not_a_regular_file_says_what_it_is() {
     let ws = Workspace::with_examples(&[("chain", "chain")]);
     mkfifo(&ws.root.join("fifo/spec.yaml"));
-    let (code, stderr) = finishes(
+    fails_saying(
         &ws,
         &["check", "fifo/spec.yaml", "--registry", "registry.json"],
+        "(a named pipe (FIFO))",
     );
-    assert_ne!(code, Some(0));
-    assert!(stderr.contains("(a named pipe (FIFO))"), "{stderr}");
     std::fs::create_dir(ws.root.join("overrides.toml")).unwrap();
-    let (code, stderr) = finishes(
+    fails_saying(
         &ws,
         &[
             "check",
@@ -313,11 +311,7 @@ fn a_spec_or_overrides_file_that_is_not_a_regular_file_says_what_it_is() {
             "--env-overrides",
             "overrides.toml",
         ],
-    );
-    assert_ne!(code, Some(0));
-    assert!(
-        stderr.contains("is a directory, not a regular file"),
-        "{stderr}"
+        "is a directory, not a regular file",
     );
     let (_, stderr) = finishes(
         &ws,
@@ -340,10 +334,9 @@ fn a_spec_or_overrides_file_that_is_not_a_regular_file_says_what_it_is() {
 fn a_spec_that_is_not_utf8_names_the_first_bad_byte() {
     let ws = Workspace::with_examples(&[("chain", "chain")]);
     ws.write("bad/spec.yaml", b"id: x\nworkflow:\n  - id: \xff\n");
-    let (code, stderr) = finishes(
+    fails_saying(
         &ws,
         &["check", "bad/spec.yaml", "--registry", "registry.json"],
+        "line 3, column 9",
     );
-    assert_ne!(code, Some(0));
-    assert!(stderr.contains("line 3, column 9"), "{stderr}");
 }
