@@ -121,6 +121,9 @@ pub struct FsFacts {
     pub resolved: BTreeMap<String, String>,
     /// A resolved path → the text of `<path>/pyproject.toml` (`None`: no such file).
     pub pyprojects: BTreeMap<String, Option<String>>,
+    /// A resolved path that is not a directory → what it is instead ("does not exist",
+    /// "is a file, not a directory", "is a symbolic link loop", ...).
+    pub path_problems: BTreeMap<String, String>,
 }
 
 /// The `--template-dir` directory: its (absolute) path and every file below it, by

@@ -96,6 +96,9 @@ fn fs_facts(db: &Database, file: OverridesFile, reads: &Reads) -> FsFacts {
         };
         let pyproject = crate::files::read_text(resolved.join("pyproject.toml").as_std_path()).ok();
         facts.pyprojects.insert(resolved.to_string(), pyproject);
+        if let Some(problem) = not_a_directory(&resolved) {
+            facts.path_problems.insert(resolved.to_string(), problem);
+        }
         facts.resolved.insert(raw.clone(), resolved.into_string());
     }
     let pyprojects = facts.pyprojects.keys();
@@ -104,6 +107,18 @@ fn fs_facts(db: &Database, file: OverridesFile, reads: &Reads) -> FsFacts {
         pyprojects.map(|dir| Utf8Path::new(dir).join("pyproject.toml")),
     );
     facts
+}
+
+/// What `path` is when it is not a directory (a PyPI `path` source must be one).
+fn not_a_directory(path: &Utf8Path) -> Option<String> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => None,
+        Ok(m) if m.is_file() => Some("is a file, not a directory".into()),
+        Ok(_) => Some("is not a directory".into()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some("does not exist".into()),
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => Some("is a symbolic link loop".into()),
+        Err(e) => Some(format!("cannot be read: {e}")),
+    }
 }
 
 /// `path` taken from `cwd` when relative, then [`resolve`]d.

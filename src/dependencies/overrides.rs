@@ -43,11 +43,39 @@ pub fn resolved(db: &dyn Db, file: OverridesFile) -> Arc<Loaded> {
     let dir = file.path(db).parent().unwrap_or(Utf8Path::new("/"));
     let mut out: Loaded = parsed.as_ref().clone();
     resolve_paths(&mut out.file, dir, fs);
+    out.diagnostics.extend(path_problems(&out.file, fs));
     if !parsed.has_errors() {
         out.diagnostics
             .extend(super::guard::check(&out.file, &fs.pyprojects));
     }
     Arc::new(out)
+}
+
+/// A warning at each `path` entry whose (resolved) path is not a directory: pixi would
+/// fail on it much later, far from the cause.
+fn path_problems(file: &DependencyFile, fs: &FsFacts) -> Vec<crate::diagnostics::Diagnostic> {
+    use crate::diagnostics::{Code, Diagnostic};
+    let mut out = Vec::new();
+    for (_, deps) in file.iter() {
+        for req in &deps.pypi {
+            let Some(path) = &req.path else { continue };
+            let Some(problem) = fs.path_problems.get(path) else {
+                continue;
+            };
+            out.push(
+                Diagnostic::warning(
+                    Code::PathSourceNotADirectory,
+                    format!("the path source of `{}` ({path}) {problem}", req.name),
+                )
+                .at(req.span, "declared here")
+                .with_help(
+                    "a PyPI `path` source is a directory holding a Python project (with a pyproject.toml); fix the path or remove the entry",
+                )
+                .in_overrides(),
+            );
+        }
+    }
+    out
 }
 
 /// Replace every `path` value with the absolute path it denotes.

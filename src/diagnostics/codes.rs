@@ -100,6 +100,7 @@ codes! {
     DuplicatePackage "duplicate-package" [Error] "a package is both a conda and a PyPI dependency of one feature",
     InvalidPyproject "invalid-pyproject" [Error] "the pyproject.toml of a path dependency is not valid TOML",
     PathSourceConflict "path-source-conflict" [Error] "a path dependency is also pulled in by another path dependency",
+    PathSourceNotADirectory "path-source-not-a-directory" [Warning] "a PyPI `path` dependency does not name a directory",
     SupersededRequirement "superseded-requirement" [Warning] "a spec requirement is replaced by an env-overrides entry",
     InvalidVariant "invalid-variant" [Error] "`--variant` does not make valid conda package names",
     // --template-dir

@@ -148,6 +148,7 @@ const UNCHECKED: &[&str] = &[
     "graph-render",
     "invalid-pyproject",
     "path-source-conflict",
+    "path-source-not-a-directory",
     "invalid-variant",
     "template",
     "unknown-template",

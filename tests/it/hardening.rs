@@ -340,3 +340,53 @@ fn a_spec_that_is_not_utf8_names_the_first_bad_byte() {
         "line 3, column 9",
     );
 }
+
+#[test]
+fn override_path_sources_that_are_not_directories_are_warned_about_where_they_are() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    ws.write("my-file", "not a directory");
+    std::os::unix::fs::symlink(ws.root.join("loop-b"), ws.root.join("loop-a")).unwrap();
+    std::os::unix::fs::symlink(ws.root.join("loop-a"), ws.root.join("loop-b")).unwrap();
+    ws.write(
+        "overrides.toml",
+        "[feature.default.pypi-dependencies]\n\
+         gone = { path = \"/nonexistent/dir\" }\n\
+         afile = { path = \"my-file\" }\n\
+         looped = { path = \"loop-a\" }\n",
+    );
+    let args = [
+        "compile",
+        "chain/spec.yaml",
+        "--registry",
+        "registry.json",
+        "--env-overrides",
+        "overrides.toml",
+    ];
+    let run = ws.wtc(args).output();
+    assert_eq!(run.status.code(), Some(0), "{}", run.stderr);
+    for (line, what) in [
+        (
+            2,
+            "the path source of `gone` (/nonexistent/dir) does not exist",
+        ),
+        (3, "is a file, not a directory"),
+        (4, "is a symbolic link loop"),
+    ] {
+        assert!(run.stderr.contains(what), "{what}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("overrides.toml:{line}:1")),
+            "line {line}: {}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.contains("warning[path-source-not-a-directory]"),
+        "{}",
+        run.stderr
+    );
+    // Still written (the directory may exist where pixi runs); an error with --deny-warnings.
+    let pixi = ws.read("chain/wt-greeting-chain-workflow/pixi.toml");
+    assert!(pixi.contains("/nonexistent/dir"), "{pixi}");
+    let run = ws.wtc(args).args(["--clobber", "--deny-warnings"]).output();
+    assert_eq!(run.status.code(), Some(1), "{}", run.stderr);
+}
