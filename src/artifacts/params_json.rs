@@ -44,6 +44,32 @@ pub fn params_json(db: &dyn Db, wf: Workflow) -> Result<Arc<str>, Vec<Diagnostic
     render_checked(db, wf, "params.json", &value)
 }
 
+/// The override that wrote (part of) the value a meta-schema violation is about: its full
+/// path (section, then the dotted path) and the violation's path are one a prefix of the
+/// other. The last override wins, as when they were applied.
+fn override_of<'a>(
+    overrides: &'a crate::spec::model::RjsfOverrides,
+    e: &metaschema::MetaSchemaError,
+) -> Option<&'a crate::spec::model::Override> {
+    let sections = [
+        ("properties", &overrides.properties),
+        ("$defs", &overrides.defs),
+        ("uiSchema", &overrides.ui_schema),
+    ];
+    e.errors.iter().find_map(|v| {
+        sections.iter().find_map(|(section, list)| {
+            list.iter().rev().find(|ov| {
+                let full: Vec<&str> = std::iter::once(*section)
+                    .chain(ov.path.value.split('.'))
+                    .collect();
+                let at: Vec<&str> = v.instance_path.iter().map(String::as_str).collect();
+                let n = full.len().min(at.len());
+                n > 1 && full[..n] == at[..n]
+            })
+        })
+    })
+}
+
 /// Meta-schema check, then Python-compatible `json.dump(indent=2)` + newline.
 ///
 /// A meta-schema violation is attributed to the tasks whose registry schemas brought the
@@ -84,6 +110,17 @@ pub fn render_checked(
                 .map(|t| (t.instance.task.span, t.known.importable_reference.clone()))
         };
         let mut d = Diagnostic::error(Code::InvalidSchema, e.to_string());
+        // An override that wrote the offending value is the cause, whatever task it is for.
+        if let Some(ov) = override_of(&crate::front::spec_model(db, wf).rjsf_overrides, &e) {
+            d = d
+                .at(
+                    ov.value_span,
+                    "this `rjsf-overrides` value makes the schema invalid",
+                )
+                .with_secondary(ov.path.span, "set at this path")
+                .with_help("fix or remove the override");
+            return Err(vec![d]);
+        }
         match culprits
             .split_first()
             .and_then(|(first, rest)| Some((span_of(first)?, rest)))

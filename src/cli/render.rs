@@ -1,6 +1,7 @@
 //! Rendering diagnostics with source snippets (rustc/ruff style), via annotate-snippets.
 
 use crate::diagnostics::{Diagnostic, Severity, Source};
+use crate::syntax::span::{Span, lone_cr_as_lf, within_content};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use camino::Utf8Path;
 use std::borrow::Cow;
@@ -68,26 +69,32 @@ pub fn render_in(diag: &Diagnostic, sources: &Sources<'_>, styled: bool) -> Stri
     let title = level
         .primary_title(diag.message.as_str())
         .id(diag.code.as_str());
+    let mut normalized = None;
     let mut elements: Vec<annotate_snippets::Element<'_>> = Vec::new();
     match (&diag.primary, sources.text(diag.source)) {
         (Some(primary), Some(source)) => {
             let path = origin.as_ref();
-            let clamp = |s: usize| {
-                let mut s = s.min(source.len());
-                while !source.is_char_boundary(s) {
-                    s -= 1;
-                }
-                s
+            // Lines as `LineIndex` counts them; locations never past the end of a line.
+            let source: &str = normalized.insert(lone_cr_as_lf(source));
+            let range = |span: Span| {
+                let span = within_content(source, span);
+                let clamp = |mut s: usize| {
+                    while !source.is_char_boundary(s) {
+                        s -= 1;
+                    }
+                    s
+                };
+                clamp(span.start)..clamp(span.end)
             };
             let mut snippet = Snippet::source(source).path(path).fold(true).annotation(
                 AnnotationKind::Primary
-                    .span(clamp(primary.span.start)..clamp(primary.span.end))
+                    .span(range(primary.span))
                     .label(primary.message.as_str()),
             );
             for s in &diag.secondary {
                 snippet = snippet.annotation(
                     AnnotationKind::Context
-                        .span(clamp(s.span.start)..clamp(s.span.end))
+                        .span(range(s.span))
                         .label(s.message.as_str()),
                 );
             }

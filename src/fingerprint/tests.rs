@@ -106,6 +106,7 @@ fn value_forms() {
 
 fn ov(path: &str, value: serde_json::Value) -> Override {
     Override {
+        value_span: Default::default(),
         path: Spanned::new(path.into(), Default::default()),
         value,
     }

@@ -332,4 +332,6 @@ pub struct RjsfOverrides {
 pub struct Override {
     pub path: Spanned<String>,
     pub value: serde_json::Value,
+    /// Where the value is written in the spec.
+    pub value_span: Span,
 }

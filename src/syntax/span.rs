@@ -41,7 +41,7 @@ impl Span {
 
 /// Maps byte offsets to 1-based lines and columns (columns counted in characters).
 ///
-/// Lines are terminated by `\n` (a `\r` before it belongs to the terminator). A byte order
+/// Lines are terminated by `\n`, `\r\n` or a lone `\r` (as in YAML). A byte order
 /// mark at the start of the text takes no column.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
@@ -86,6 +86,10 @@ impl LineIndex {
                     offset
                 };
                 line_ends.push(end);
+                line_starts.push(offset + 1);
+            } else if c == '\r' && bytes.get(offset + 1) != Some(&b'\n') {
+                // A lone carriage return ends a line too (YAML's rule).
+                line_ends.push(offset);
                 line_starts.push(offset + 1);
             }
         }
@@ -161,4 +165,39 @@ impl LineIndex {
         let len = self.wide_len.get(n - 1).copied().map_or(1, usize::from);
         if offset < start + len { start } else { offset }
     }
+}
+
+/// `span` moved inside the text's content when it points at the end of the input (after
+/// the last character, or into trailing blanks and line breaks): onto the last
+/// non-blank character, so a location never lies past the end of its line. Other spans
+/// are returned as they are (clamped to the text).
+#[must_use]
+pub fn within_content(text: &str, span: Span) -> Span {
+    let content_end = text.trim_end().len();
+    let start = span.start.min(text.len());
+    if start < content_end || content_end == 0 {
+        return Span::new(start, span.end.clamp(start, text.len()));
+    }
+    let last = text[..content_end]
+        .char_indices()
+        .next_back()
+        .map_or(0, |(i, _)| i);
+    Span::new(last, content_end)
+}
+
+/// The text with every lone carriage return (a line break of old Mac files, which YAML
+/// accepts) replaced by a line feed: the same length, so spans stay valid, and line
+/// numbers shown by a snippet renderer agree with [`LineIndex`].
+#[must_use]
+pub fn lone_cr_as_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let lone = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');
+    if !(0..b.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let out: String = text
+        .char_indices()
+        .map(|(i, c)| if c == '\r' && lone(i) { '\n' } else { c })
+        .collect();
+    std::borrow::Cow::Owned(out)
 }

@@ -307,13 +307,15 @@ fn same_name_in_both_sections() {
 
 #[test]
 fn unknown_keys_are_warnings() {
-    let overrides = "[feature.default.pypi-dependencies]\nwt-task = { path = \"/src/wt-task\", editible = true }\n";
+    // `/tmp` exists (a path source that does not is a warning of its own).
+    let overrides =
+        "[feature.default.pypi-dependencies]\nwt-task = { path = \"/tmp\", editible = true }\n";
     let help = assert_one(
         overrides,
         Severity::Warning,
         "unknown-key",
         2,
-        36,
+        28,
         "unknown key `editible` in PyPI dependency `wt-task`",
     );
     assert_eq!(help.as_deref(), Some("did you mean `editable`?"));
@@ -322,7 +324,7 @@ fn unknown_keys_are_warnings() {
     let compiled = compile_in(&ws, &spec(""), "");
     let pixi = file(&compiled, "pixi.toml");
     assert!(
-        pixi.contains("[pypi-dependencies.wt-task]\npath = \"/src/wt-task\"\n\n"),
+        pixi.contains("[pypi-dependencies.wt-task]\npath = \"/tmp\"\n\n"),
         "{pixi}"
     );
 

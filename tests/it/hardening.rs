@@ -390,3 +390,98 @@ fn override_path_sources_that_are_not_directories_are_warned_about_where_they_ar
     let run = ws.wtc(args).args(["--clobber", "--deny-warnings"]).output();
     assert_eq!(run.status.code(), Some(1), "{}", run.stderr);
 }
+
+/// The `--> file:line:col` locations of the rendered diagnostics of `text` (compiled
+/// against the examples' registry).
+fn locations(text: &str) -> Vec<(usize, usize)> {
+    use wtc::artifacts::package_without_images;
+    use wtc::db::{Database, WorkflowBuilder};
+    let registry = wtc::registry::Registry::from_json(&crate::support::example_registry()).unwrap();
+    let db = Database::default();
+    let wf = WorkflowBuilder::new()
+        .registry(std::sync::Arc::new(registry), Default::default())
+        .build(&db, "/x/spec.yaml".into(), text.to_string());
+    package_without_images(&db, wf)
+        .diagnostics
+        .iter()
+        .filter_map(|d| {
+            let out = wtc::cli::render::render(d, "spec.yaml", text, false);
+            let loc = out
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("--> spec.yaml:"))?;
+            let (line, col) = loc.split_once(':')?;
+            Some((line.parse().ok()?, col.parse().ok()?))
+        })
+        .collect()
+}
+
+fn lines(text: &str) -> Vec<usize> {
+    let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+    normalized.split('\n').map(|l| l.chars().count()).collect()
+}
+
+#[test]
+fn locations_at_the_end_of_the_input_stay_on_their_line() {
+    for (text, want) in [
+        ("%YAML 1.2", (1, 9)),
+        ("%YAML 1.2\n", (1, 9)),
+        ("---", (1, 3)),
+        ("---\n", (1, 3)),
+        ("---\r\n", (1, 3)),
+        ("%YAML 1.2  ", (1, 9)),
+    ] {
+        assert_eq!(locations(text), vec![want], "{text:?}");
+    }
+}
+
+#[test]
+fn cr_only_line_endings_count_as_lines() {
+    let text = "id: x\rrequirements: []\rworkflow:\r  - id: a\r    task: nosuch\r";
+    assert_eq!(locations(text), vec![(5, 11)]);
+}
+
+#[test]
+fn an_invalid_rjsf_override_points_at_its_value() {
+    let spec =
+        std::fs::read_to_string(crate::support::repo().join("examples/chain/spec.yaml")).unwrap();
+    let text = format!("{spec}rjsf-overrides:\n  properties:\n    base.type: 42\n");
+    let line = text.lines().count();
+    assert_eq!(locations(&text), vec![(line, 16)]);
+}
+
+#[test]
+fn every_location_of_truncated_corpus_specs_is_on_its_line() {
+    let Some(corpus) = crate::support::corpus_dir() else {
+        eprintln!("skipped: WTC_CORPUS not set");
+        return;
+    };
+    let mut specs: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.unwrap().path().join("spec.yaml");
+            p.is_file().then_some(p)
+        })
+        .collect();
+    specs.sort();
+    for path in specs.iter().take(8) {
+        let full = std::fs::read_to_string(path).unwrap();
+        let step = (full.len() / 40).max(1);
+        for cut in (1..full.len()).step_by(step) {
+            let mut cut = cut;
+            while !full.is_char_boundary(cut) {
+                cut += 1;
+            }
+            for text in [&full[..cut], &full[..cut].replace('\n', "\r")] {
+                let widths = lines(text);
+                for (line, col) in locations(text) {
+                    let width = widths.get(line - 1).copied();
+                    assert!(
+                        width.is_some_and(|w| col <= w + 1),
+                        "{}: cut at {cut}: {line}:{col} is not on a line ({widths:?})",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+}

@@ -39,12 +39,16 @@ pub(super) fn lower_overrides(sink: &mut Sink, node: &Node) -> RjsfOverrides {
         let Some(entries) = sink.map(v, "an rjsf-overrides section") else {
             continue;
         };
-        for (path, value) in entries.rest() {
+        for (path, node) in entries.rest() {
             let Some(path) = sink.str(path, "an override path") else {
                 continue;
             };
-            if let Some(value) = yaml_to_json(sink, value) {
-                section.push(Override { path, value });
+            if let Some(value) = yaml_to_json(sink, node) {
+                section.push(Override {
+                    path,
+                    value,
+                    value_span: node.span,
+                });
             }
         }
     }
