@@ -14,6 +14,7 @@ mod compile;
 mod discover;
 mod driver;
 pub mod explain;
+pub mod fuzz;
 pub mod graphviz;
 mod lock;
 pub mod overrides;

@@ -14,6 +14,7 @@ mod env_overrides;
 mod execution;
 mod explain;
 mod fingerprint;
+mod fuzz_corpora;
 mod generated_tests;
 mod golden;
 mod graph;
