@@ -103,6 +103,7 @@ impl Wtc {
 }
 
 /// A finished run: exit status and output as text.
+#[derive(Debug)]
 pub struct Run {
     pub status: ExitStatus,
     pub stdout: String,

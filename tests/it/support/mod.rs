@@ -101,14 +101,21 @@ pub fn venv_tool(name: &str) -> Option<Utf8PathBuf> {
 }
 
 /// [`venv_python`], if it can import every module in `modules` (comma-separated, as in a
-/// Python `import` statement).
+/// Python `import` statement); else `None`, with the reason the caller skips printed.
 pub fn python_with(modules: &str) -> Option<Utf8PathBuf> {
-    venv_python().filter(|p| {
+    let python = venv_python().filter(|p| {
         std::process::Command::new(p)
             .args(["-c", &format!("import {modules}")])
             .output()
             .is_ok_and(|o| o.status.success())
-    })
+    });
+    if python.is_none() {
+        eprintln!(
+            "skipped: the project's venv is missing or cannot import {modules} \
+             (run scripts/setup-venv.sh or set WTC_PYTHON)"
+        );
+    }
+    python
 }
 
 /// The example specs under `examples/`.
