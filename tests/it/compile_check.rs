@@ -2,40 +2,30 @@
 //! `--force`, and `wtc check` taking the output flags: the real binary on copies of the
 //! examples.
 
-use camino::{Utf8Path, Utf8PathBuf};
+use crate::support::{Workspace, repo};
+use camino::Utf8Path;
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
-use std::process::{Command, Output};
 
 const CHAIN: &str = "chain/wt-greeting-chain-workflow";
 
-/// A temp dir with `examples/<name>/spec.yaml` copied to `<name>/spec.yaml` per name.
-fn specs(names: &[&str]) -> (tempfile::TempDir, Utf8PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = Utf8PathBuf::from_path_buf(tmp.path().to_path_buf()).unwrap();
-    let examples = Utf8Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+/// A workspace with `examples/<name>/spec.yaml` copied to `<name>/spec.yaml` per name.
+fn specs(names: &[&str]) -> Workspace {
+    let ws = Workspace::new();
     for name in names {
-        std::fs::create_dir_all(root.join(name)).unwrap();
-        std::fs::copy(
-            examples.join(name).join("spec.yaml"),
-            root.join(name).join("spec.yaml"),
-        )
-        .unwrap();
+        ws.copy_example(name, name);
     }
-    (tmp, root)
+    ws
 }
 
-/// `wtc ARGS --registry examples/registry.json` in `root`: (exit code, stdout, stderr).
-fn run(root: &Utf8Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let registry = Utf8Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/registry.json");
-    let out: Output = Command::new(env!("CARGO_BIN_EXE_wtc"))
-        .args(args)
+/// `wtc ARGS --registry examples/registry.json` in `ws`: (exit code, stdout, stderr).
+fn run(ws: &Workspace, args: &[&str]) -> (Option<i32>, String, String) {
+    let registry = repo().join("examples/registry.json");
+    let out = ws
+        .wtc(args)
         .args(["--registry", registry.as_str()])
-        .current_dir(root)
-        .output()
-        .unwrap();
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (out.status.code(), text(&out.stdout), text(&out.stderr))
+        .output();
+    (out.status.code(), out.stdout, out.stderr)
 }
 
 /// Every entry below `root`: relative path → (inode, mtime).
@@ -53,10 +43,11 @@ fn listing(root: &Utf8Path) -> BTreeMap<String, (u64, i64, i64)> {
 
 /// Run `args` on the chain example's package: exit 0, `Up to date: DIR`, and nothing below
 /// `root` changed (same entries, inodes and mtimes: no file written, no temporary).
-fn untouched_and_up_to_date(root: &Utf8Path, args: &[&str]) {
+fn untouched_and_up_to_date(ws: &Workspace, args: &[&str]) {
+    let root = &ws.root;
     let before = listing(root);
     std::thread::sleep(std::time::Duration::from_millis(20));
-    let (code, stdout, stderr) = run(root, args);
+    let (code, stdout, stderr) = run(ws, args);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert_eq!(stdout, format!("Up to date: {root}/{CHAIN}\n"));
     assert_eq!(listing(root), before, "{args:?} touched something");
@@ -75,31 +66,33 @@ fn lines(stdout: &str) -> Vec<&str> {
 
 #[test]
 fn check_on_an_up_to_date_package_writes_nothing() {
-    let (_tmp, root) = specs(&["chain"]);
-    assert_eq!(run(&root, &["compile", "chain/spec.yaml"]).0, Some(0));
+    let ws = specs(&["chain"]);
+    let root = &ws.root;
+    assert_eq!(run(&ws, &["compile", "chain/spec.yaml"]).0, Some(0));
     std::fs::write(root.join(CHAIN).join("pixi.lock"), "version: 6\n").unwrap();
     std::fs::create_dir_all(root.join(CHAIN).join(".pixi/envs/default")).unwrap();
     std::fs::write(root.join(CHAIN).join(".pixi/envs/default/x"), "").unwrap();
-    untouched_and_up_to_date(&root, &["compile", "--check", "chain/spec.yaml"]);
-    let (code, stdout, _) = run(&root, &["compile", "--check", "-q", "chain/spec.yaml"]);
+    untouched_and_up_to_date(&ws, &["compile", "--check", "chain/spec.yaml"]);
+    let (code, stdout, _) = run(&ws, &["compile", "--check", "-q", "chain/spec.yaml"]);
     assert_eq!((code, stdout.as_str()), (Some(0), ""));
     // --check writes nothing: the flags that write are usage errors with it.
     for flag in ["--clobber", "--install", "--force"] {
-        let (code, _, _) = run(&root, &["compile", "--check", flag, "chain/spec.yaml"]);
+        let (code, _, _) = run(&ws, &["compile", "--check", flag, "chain/spec.yaml"]);
         assert_eq!(code, Some(2), "{flag}");
     }
 }
 
 #[test]
 fn check_names_an_edited_file_and_shows_the_diff() {
-    let (_tmp, root) = specs(&["chain"]);
-    assert_eq!(run(&root, &["compile", "chain/spec.yaml"]).0, Some(0));
+    let ws = specs(&["chain"]);
+    let root = &ws.root;
+    assert_eq!(run(&ws, &["compile", "chain/spec.yaml"]).0, Some(0));
     let toml = root.join(CHAIN).join("pyproject.toml");
     let original = std::fs::read_to_string(&toml).unwrap();
     let first = original.lines().next().unwrap().to_string();
     std::fs::write(&toml, original.replacen(&first, "# edited by hand", 1)).unwrap();
 
-    let (code, stdout, stderr) = run(&root, &["compile", "--check", "chain/spec.yaml"]);
+    let (code, stdout, stderr) = run(&ws, &["compile", "--check", "chain/spec.yaml"]);
     assert_eq!(code, Some(1), "{stdout}{stderr}");
     let out = lines(&stdout);
     assert_eq!(out[0], format!("Out of date: {root}/{CHAIN}"));
@@ -111,7 +104,7 @@ fn check_names_an_edited_file_and_shows_the_diff() {
     assert!(out.contains(&format!("+{first}").as_str()), "{stdout}");
     assert!(!stdout.contains('\x1b'), "no colour without a terminal");
 
-    let (code, stdout, _) = run(&root, &["compile", "--check", "-q", "chain/spec.yaml"]);
+    let (code, stdout, _) = run(&ws, &["compile", "--check", "-q", "chain/spec.yaml"]);
     assert_eq!(code, Some(1));
     assert_eq!(stdout, format!("differs {CHAIN}/pyproject.toml\n"));
 
@@ -120,7 +113,7 @@ fn check_names_an_edited_file_and_shows_the_diff() {
     let mut bytes = std::fs::read(&png).unwrap();
     bytes.push(0);
     std::fs::write(&png, bytes).unwrap();
-    let (_, stdout, _) = run(&root, &["compile", "--check", "-q", "chain/spec.yaml"]);
+    let (_, stdout, _) = run(&ws, &["compile", "--check", "-q", "chain/spec.yaml"]);
     assert!(
         stdout.contains(&format!("differs {CHAIN}/graph.png (binary)\n")),
         "{stdout}"
@@ -129,15 +122,16 @@ fn check_names_an_edited_file_and_shows_the_diff() {
 
 #[test]
 fn check_reports_missing_and_extra_files_but_not_pixis() {
-    let (_tmp, root) = specs(&["chain"]);
-    assert_eq!(run(&root, &["compile", "chain/spec.yaml"]).0, Some(0));
+    let ws = specs(&["chain"]);
+    let root = &ws.root;
+    assert_eq!(run(&ws, &["compile", "chain/spec.yaml"]).0, Some(0));
     let dir = root.join(CHAIN);
     std::fs::remove_file(dir.join("tests/conftest.py")).unwrap();
     std::fs::write(dir.join("notes.txt"), "mine").unwrap();
     std::fs::write(dir.join("pixi.lock"), "version: 6\n").unwrap();
     std::fs::create_dir_all(dir.join(".pixi/envs")).unwrap();
     std::fs::write(dir.join(".pixi/envs/x"), "").unwrap();
-    let (code, stdout, stderr) = run(&root, &["compile", "--check", "chain/spec.yaml"]);
+    let (code, stdout, stderr) = run(&ws, &["compile", "--check", "chain/spec.yaml"]);
     assert_eq!(code, Some(1), "{stdout}{stderr}");
     assert_eq!(
         lines(&stdout),
@@ -151,24 +145,26 @@ fn check_reports_missing_and_extra_files_but_not_pixis() {
 
 #[test]
 fn check_without_a_package_says_the_release_directory_is_missing() {
-    let (_tmp, root) = specs(&["chain"]);
-    let (code, stdout, _) = run(&root, &["compile", "--check", "chain/spec.yaml"]);
+    let ws = specs(&["chain"]);
+    let root = &ws.root;
+    let (code, stdout, _) = run(&ws, &["compile", "--check", "chain/spec.yaml"]);
     assert_eq!(code, Some(1));
     assert_eq!(
         stdout,
         format!("Out of date: {root}/{CHAIN}: the release directory is missing\n")
     );
-    assert_eq!(listing(&root).len(), 3, "still only the spec: {root}");
+    assert_eq!(listing(root).len(), 3, "still only the spec: {root}");
 }
 
 #[test]
 fn check_a_batch_names_only_the_stale_package() {
-    let (_tmp, root) = specs(&["chain", "groups"]);
-    assert_eq!(run(&root, &["compile", "--all", "."]).0, Some(0));
+    let ws = specs(&["chain", "groups"]);
+    let root = &ws.root;
+    assert_eq!(run(&ws, &["compile", "--all", "."]).0, Some(0));
     let readme = root.join("groups/wt-grouped-words-workflow/README.md");
     let text = std::fs::read_to_string(&readme).unwrap();
     std::fs::write(&readme, format!("{text}stale\n")).unwrap();
-    let (code, stdout, stderr) = run(&root, &["compile", "--check", "--all", "."]);
+    let (code, stdout, stderr) = run(&ws, &["compile", "--check", "--all", "."]);
     assert_eq!(code, Some(1), "{stdout}{stderr}");
     let out = lines(&stdout);
     assert_eq!(
@@ -184,7 +180,7 @@ fn check_a_batch_names_only_the_stale_package() {
         out.last().unwrap(),
         &"Checked 2 specs (1 up to date, 1 out of date)"
     );
-    let (_, stdout, _) = run(&root, &["compile", "--check", "-q", "--all", "."]);
+    let (_, stdout, _) = run(&ws, &["compile", "--check", "-q", "--all", "."]);
     assert_eq!(
         stdout,
         "differs groups/wt-grouped-words-workflow/README.md\n"
@@ -193,34 +189,31 @@ fn check_a_batch_names_only_the_stale_package() {
 
 #[test]
 fn check_and_compile_check_take_the_output_flags() {
-    let (_tmp, root) = specs(&["chain"]);
+    let ws = specs(&["chain"]);
+    let root = &ws.root;
     let acme = ["--pkg-name-prefix", "acme", "--results-env-var", "ACME"];
-    let (code, stdout, stderr) = run(&root, &[&["check", "chain/spec.yaml"], &acme[..]].concat());
+    let (code, stdout, stderr) = run(&ws, &[&["check", "chain/spec.yaml"], &acme[..]].concat());
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert_eq!(stdout, "chain/spec.yaml: ok\n");
     let graphviz = ["check", "chain/spec.yaml", "--graph-engine", "graphviz"];
-    assert_eq!(run(&root, &graphviz).0, Some(0));
+    assert_eq!(run(&ws, &graphviz).0, Some(0));
 
     assert_eq!(
-        run(
-            &root,
-            &[&["compile", "chain/spec.yaml"], &acme[..]].concat()
-        )
-        .0,
+        run(&ws, &[&["compile", "chain/spec.yaml"], &acme[..]].concat()).0,
         Some(0)
     );
     let dir = root.join("chain/acme-greeting-chain-workflow");
     assert!(dir.is_dir());
     let check = [&["compile", "--check", "chain/spec.yaml"], &acme[..]].concat();
-    let (code, stdout, _) = run(&root, &check);
+    let (code, stdout, _) = run(&ws, &check);
     assert_eq!((code, stdout), (Some(0), format!("Up to date: {dir}\n")));
     // Another results variable: another package.
     let other = [&check[..check.len() - 1], &["OTHER"]].concat();
-    let (code, stdout, _) = run(&root, &other);
+    let (code, stdout, _) = run(&ws, &other);
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("differs"), "{stdout}");
     // Without the prefix, the `wt-` package is checked (and missing).
-    let (code, stdout, _) = run(&root, &["compile", "--check", "chain/spec.yaml"]);
+    let (code, stdout, _) = run(&ws, &["compile", "--check", "chain/spec.yaml"]);
     assert_eq!(code, Some(1));
     assert!(
         stdout.contains("the release directory is missing"),
@@ -230,14 +223,15 @@ fn check_and_compile_check_take_the_output_flags() {
 
 #[test]
 fn clobber_over_an_equal_package_is_up_to_date_and_touches_nothing() {
-    let (_tmp, root) = specs(&["chain", "groups"]);
+    let ws = specs(&["chain", "groups"]);
+    let root = &ws.root;
     let chain = ["compile", "--clobber", "chain/spec.yaml"];
-    assert_eq!(run(&root, &chain).0, Some(0));
+    assert_eq!(run(&ws, &chain).0, Some(0));
     std::fs::write(root.join(CHAIN).join("pixi.lock"), "version: 6\n").unwrap();
-    untouched_and_up_to_date(&root, &chain);
+    untouched_and_up_to_date(&ws, &chain);
 
     // A batch: a line per spec and the counts.
-    let (code, stdout, _) = run(&root, &["compile", "--clobber", "--all", "."]);
+    let (code, stdout, _) = run(&ws, &["compile", "--clobber", "--all", "."]);
     assert_eq!(code, Some(0));
     assert_eq!(
         lines(&stdout),
@@ -247,19 +241,20 @@ fn clobber_over_an_equal_package_is_up_to_date_and_touches_nothing() {
             "Compiled 2 specs (1 up to date)",
         ]
     );
-    let (_, stdout, _) = run(&root, &["compile", "--clobber", "--all", "."]);
+    let (_, stdout, _) = run(&ws, &["compile", "--clobber", "--all", "."]);
     assert_eq!(
         lines(&stdout).last().unwrap(),
         &"Compiled 2 specs (2 up to date)"
     );
-    let (_, stdout, _) = run(&root, &["compile", "--clobber", "-q", "--all", "."]);
+    let (_, stdout, _) = run(&ws, &["compile", "--clobber", "-q", "--all", "."]);
     assert_eq!(stdout, "");
 }
 
 #[test]
 fn force_rewrites_every_file() {
-    let (_tmp, root) = specs(&["chain"]);
-    assert_eq!(run(&root, &["compile", "chain/spec.yaml"]).0, Some(0));
+    let ws = specs(&["chain"]);
+    let root = &ws.root;
+    assert_eq!(run(&ws, &["compile", "chain/spec.yaml"]).0, Some(0));
     let dir = root.join(CHAIN);
     let files = |dir: &Utf8Path| -> BTreeMap<String, (u64, Vec<u8>)> {
         walkdir::WalkDir::new(dir)
@@ -281,13 +276,10 @@ fn force_rewrites_every_file() {
     let before = files(&dir);
     // --force needs --clobber.
     assert_eq!(
-        run(&root, &["compile", "--force", "chain/spec.yaml"]).0,
+        run(&ws, &["compile", "--force", "chain/spec.yaml"]).0,
         Some(2)
     );
-    let (code, stdout, stderr) = run(
-        &root,
-        &["compile", "--clobber", "--force", "chain/spec.yaml"],
-    );
+    let (code, stdout, stderr) = run(&ws, &["compile", "--clobber", "--force", "chain/spec.yaml"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(stdout, format!("Compiled workflow to: {dir}\n"));
     let after = files(&dir);

@@ -4,273 +4,56 @@
 
 #![cfg(unix)]
 
-use rattler_conda_types::compression_level::CompressionLevel;
-use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
+use crate::support::channel::{Channel, Pkg, PkgFile, REGISTRY, World, obtain, registry_script};
+use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use wtc::discovery::plan::inputs::{CondaSpec, DiscoveryInputs, PypiSpec};
 use wtc::discovery::plan::key::discovery_key;
 use wtc::discovery::progress::ProgressMode;
-use wtc::discovery::{self, DiscoveryError, Origin, Request, Settings};
+use wtc::discovery::{self, DiscoveryError, Origin};
 
-const REGISTRY: &str = r#"{"entries":{"demo._impl.add":{"metadata":{"title":"Add","description":"Add two ints.","tags":["io"],"deprecated":false,"deprecation_message":null},"module_path":"demo._impl","public_module_path":"demo","function_name":"add","import_statement":"from demo import add as add","json_schema":{"additionalProperties":false,"properties":{"a":{"title":"A","type":"integer"}},"required":["a"],"type":"object"}}},"version":"1.0.0"}"#;
-
-/// A file inside a package: relative path, content, executable?
-struct PkgFile<'a>(&'a str, String, bool);
-
-struct Pkg<'a> {
-    name: &'a str,
-    version: &'a str,
-    subdir: &'a str,
-    depends: &'a [&'a str],
-    files: Vec<PkgFile<'a>>,
-}
-
-/// A channel directory with `linux-64` and `noarch` repodata.
-struct Channel {
-    dir: PathBuf,
-    entries: Vec<(String, String, Value)>,
-}
-
-impl Channel {
-    fn new(dir: PathBuf) -> Self {
-        std::fs::create_dir_all(&dir).unwrap();
-        Self {
-            dir,
-            entries: Vec::new(),
-        }
-    }
-
-    fn url(&self) -> String {
-        url::Url::from_directory_path(&self.dir)
-            .unwrap()
-            .to_string()
-    }
-
-    /// Build `<name>-<version>-0.tar.bz2` into the channel and record its repodata entry.
-    fn add(&mut self, pkg: Pkg<'_>) -> &mut Self {
-        let staging = tempfile::tempdir().unwrap();
-        let root = staging.path();
-        let mut paths = Vec::new();
-        let mut path_entries = Vec::new();
-        for PkgFile(rel, content, exec) in &pkg.files {
-            let p = root.join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(&p, content).unwrap();
-            if *exec {
-                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-            }
-            paths.push(root.join(rel));
-            path_entries.push(json!({
-                "_path": rel,
-                "path_type": "hardlink",
-                "sha256": hex(&Sha256::digest(content.as_bytes())),
-                "size_in_bytes": content.len(),
-            }));
-        }
-        let noarch = pkg.subdir == "noarch";
-        let mut index = json!({
-            "name": pkg.name,
-            "version": pkg.version,
-            "build": "0",
-            "build_number": 0,
-            "depends": pkg.depends,
-            "subdir": pkg.subdir,
+/// The channel world plus broken variants: a package without `wt-registry`, one whose
+/// `wt-registry` fails, one whose `wt-registry` prints before the document.
+fn world() -> World {
+    let mut world = World::new();
+    let log = world.log.clone();
+    world
+        .channel
+        .add(Pkg {
+            name: "no-registry",
+            version: "1.0",
+            subdir: "linux-64",
+            depends: &[],
+            files: vec![PkgFile("share/no-registry.txt", "x\n".into(), false)],
+        })
+        .add(Pkg {
+            name: "failing-registry",
+            version: "1.0",
+            subdir: "noarch",
+            depends: &[],
+            files: vec![registry_script(&log, "", "boom: task module exploded", 3)],
+        })
+        .add(Pkg {
+            name: "noisy-registry",
+            version: "1.0",
+            subdir: "noarch",
+            depends: &[],
+            files: vec![registry_script(
+                &log,
+                &format!("importing stuff...\n{REGISTRY}"),
+                "",
+                0,
+            )],
         });
-        if noarch {
-            index["noarch"] = json!("generic");
-        }
-        for (rel, value) in [
-            ("info/index.json", index.clone()),
-            (
-                "info/paths.json",
-                json!({"paths": path_entries, "paths_version": 1}),
-            ),
-        ] {
-            let p = root.join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(&p, value.to_string()).unwrap();
-            paths.push(root.join(rel));
-        }
-        let file_name = format!("{}-{}-0.tar.bz2", pkg.name, pkg.version);
-        let subdir_dir = self.dir.join(pkg.subdir);
-        std::fs::create_dir_all(&subdir_dir).unwrap();
-        let archive = subdir_dir.join(&file_name);
-        let out = std::fs::File::create(&archive).unwrap();
-        rattler_package_streaming::write::write_tar_bz2_package(
-            out,
-            root,
-            &paths,
-            CompressionLevel::Lowest,
-            None,
-            None,
-        )
-        .unwrap();
-        let bytes = std::fs::read(&archive).unwrap();
-        let mut entry = index;
-        entry["sha256"] = json!(hex(&Sha256::digest(&bytes)));
-        entry["size"] = json!(bytes.len());
-        self.entries
-            .push((pkg.subdir.to_string(), file_name, entry));
-        self
-    }
-
-    /// Write `repodata.json` for linux-64 and noarch.
-    fn publish(&self) {
-        for subdir in ["linux-64", "noarch"] {
-            let packages: serde_json::Map<String, Value> = self
-                .entries
-                .iter()
-                .filter(|(s, _, _)| s == subdir)
-                .map(|(_, f, e)| (f.clone(), e.clone()))
-                .collect();
-            let doc = json!({
-                "info": {"subdir": subdir},
-                "packages": packages,
-                "packages.conda": {},
-                "repodata_version": 1,
-            });
-            std::fs::create_dir_all(self.dir.join(subdir)).unwrap();
-            std::fs::write(self.dir.join(subdir).join("repodata.json"), doc.to_string()).unwrap();
-        }
-    }
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// A `bin/wt-registry` that logs each run to `log` and prints `stdout` (exit `code`).
-fn registry_script(log: &Path, stdout: &str, stderr: &str, code: i32) -> PkgFile<'static> {
-    PkgFile(
-        "bin/wt-registry",
-        format!(
-            "#!/bin/sh\necho run >> '{}'\n[ \"$1 $2\" = '--format json' ] || {{ echo bad args >&2; exit 9; }}\ncat <<'WTC_EOF'\n{stdout}\nWTC_EOF\nprintf '%s' '{stderr}' >&2\nexit {code}\n",
-            log.display()
-        ),
-        true,
-    )
-}
-
-/// The test world: a channel with a task package (noarch, with wt-registry) depending on a
-/// linux-64 library (which needs the `__unix` virtual package), plus broken variants.
-struct World {
-    _tmp: tempfile::TempDir,
-    root: PathBuf,
-    channel: Channel,
-    log: PathBuf,
-}
-
-impl World {
-    fn new() -> Self {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path().to_path_buf();
-        let log = root.join("registry-runs.log");
-        let mut channel = Channel::new(root.join("channel"));
-        channel
-            .add(Pkg {
-                name: "demo-tasks",
-                version: "1.0",
-                subdir: "noarch",
-                depends: &["helper-lib >=1.2"],
-                files: vec![registry_script(&log, REGISTRY, "", 0)],
-            })
-            .add(Pkg {
-                name: "helper-lib",
-                version: "1.2",
-                subdir: "linux-64",
-                depends: &["__unix"],
-                files: vec![PkgFile("share/helper-lib/data.txt", "data\n".into(), false)],
-            })
-            .add(Pkg {
-                name: "no-registry",
-                version: "1.0",
-                subdir: "linux-64",
-                depends: &[],
-                files: vec![PkgFile("share/no-registry.txt", "x\n".into(), false)],
-            })
-            .add(Pkg {
-                name: "failing-registry",
-                version: "1.0",
-                subdir: "noarch",
-                depends: &[],
-                files: vec![registry_script(&log, "", "boom: task module exploded", 3)],
-            })
-            .add(Pkg {
-                name: "noisy-registry",
-                version: "1.0",
-                subdir: "noarch",
-                depends: &[],
-                files: vec![registry_script(
-                    &log,
-                    &format!("importing stuff...\n{REGISTRY}"),
-                    "",
-                    0,
-                )],
-            });
-        channel.publish();
-        Self {
-            _tmp: tmp,
-            root,
-            channel,
-            log,
-        }
-    }
-
-    fn inputs(&self, specs: &[(&str, &str)]) -> DiscoveryInputs {
-        DiscoveryInputs {
-            platform: "linux-64".into(),
-            channels: vec![self.channel.url()],
-            conda: specs
-                .iter()
-                .map(|(name, version)| CondaSpec {
-                    name: name.to_string(),
-                    version: Some(version.to_string()),
-                    channel: Some(self.channel.url()),
-                })
-                .collect(),
-            pypi: vec![],
-        }
-    }
-
-    fn settings(&self) -> Settings {
-        let mut s = Settings::new(Some(self.root.join("cache")), ProgressMode::Silent);
-        s.uv_extra_args = vec!["--offline".into()];
-        s
-    }
-
-    fn registry_runs(&self) -> usize {
-        std::fs::read_to_string(&self.log)
-            .map(|t| t.lines().count())
-            .unwrap_or(0)
-    }
-}
-
-fn obtain(
-    inputs: &DiscoveryInputs,
-    lock: Option<&Path>,
-    settings: &Settings,
-) -> (
-    Result<(discovery::Discovered, Origin), DiscoveryError>,
-    Vec<String>,
-) {
-    let key = discovery_key(inputs);
-    let mut warnings = Vec::new();
-    let req = Request {
-        inputs,
-        key: &key,
-        lock,
-        label: "test",
-    };
-    let r = discovery::obtain(&req, settings, &mut |w| warnings.push(w));
-    (r, warnings)
+    world.channel.publish();
+    world
 }
 
 #[test]
 fn fresh_discovery_then_cache_hits_refresh_and_local_channel_changes() {
-    let mut world = World::new();
-    let settings = world.settings();
+    let mut world = world();
+    let settings = world.settings_in("cache");
     let inputs = world.inputs(&[("demo-tasks", ">=1.0")]);
 
     // Fresh: solve (noarch + linux-64, virtual package), install, run wt-registry.
@@ -361,8 +144,8 @@ fn fresh_discovery_then_cache_hits_refresh_and_local_channel_changes() {
 
 #[test]
 fn corrupt_cache_entries_are_reported_and_replaced() {
-    let world = World::new();
-    let settings = world.settings();
+    let world = world();
+    let settings = world.settings_in("cache");
     let inputs = world.inputs(&[("demo-tasks", "*")]);
     let key = discovery_key(&inputs);
     let entry = discovery::cache::entry_path(settings.cache_root.as_ref().unwrap(), &key);
@@ -400,8 +183,8 @@ fn corrupt_cache_entries_are_reported_and_replaced() {
 
 #[test]
 fn unsatisfiable_specs_are_named() {
-    let world = World::new();
-    let settings = world.settings();
+    let world = world();
+    let settings = world.settings_in("cache");
     for (specs, needle) in [
         (vec![("does-not-exist", "*")], "does-not-exist"),
         (vec![("demo-tasks", ">=5")], "demo-tasks"),
@@ -438,8 +221,8 @@ fn unsatisfiable_specs_are_named() {
 
 #[test]
 fn registry_failures() {
-    let world = World::new();
-    let settings = world.settings();
+    let world = world();
+    let settings = world.settings_in("cache");
 
     let (r, _) = obtain(&world.inputs(&[("no-registry", "*")]), None, &settings);
     let msg = r.unwrap_err().to_string();
@@ -486,8 +269,8 @@ fn registry_failures() {
 
 #[test]
 fn lock_file_read_write_stale_and_locked() {
-    let world = World::new();
-    let settings = world.settings();
+    let world = world();
+    let settings = world.settings_in("cache");
     let inputs = world.inputs(&[("demo-tasks", "*")]);
     let key = discovery_key(&inputs);
     let lock = world.root.join("spec-dir").join("wtc.lock");
@@ -584,18 +367,12 @@ fn existing_python_environment() {
     assert!(msg.contains("not a directory"), "{msg}");
 }
 
-/// `uv` for the PyPI test: `WTC_UV`, else next to `WTC_PYTHON`, else the project venv.
+/// `uv` for the PyPI test: `WTC_UV`, else the project venv's.
 fn uv() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("WTC_UV").map(PathBuf::from),
-        std::env::var_os("WTC_PYTHON").map(|p| PathBuf::from(p).with_file_name("uv")),
-        Some(
-            crate::support::repo()
-                .join(".venv/bin/uv")
-                .into_std_path_buf(),
-        ),
-    ];
-    candidates.into_iter().flatten().find(|p| p.is_file())
+    std::env::var_os("WTC_UV")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .or_else(|| crate::support::venv_tool("uv").map(|p| p.into_std_path_buf()))
 }
 
 #[test]
@@ -740,7 +517,7 @@ fn pypi_step_in_the_pipeline_runs_the_environments_uv() {
             path: None,
         }],
     };
-    let settings = world.settings();
+    let settings = world.settings_in("cache");
     let d = discovery::discover_fresh(&inputs, &settings, "test").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(d.registry.len(), 1);
     let argv: Vec<String> = std::fs::read_to_string(&uv_log)

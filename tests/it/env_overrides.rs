@@ -28,14 +28,21 @@ fn with_overrides(overrides: &str) -> Workspace {
 
 /// Compile `spec_text` as `spec.yaml` of `ws`, with its overrides file and `variant`.
 fn compile_in(ws: &Workspace, spec_text: &str, variant: &str) -> Arc<Compiled> {
+    compile_with(ws, "overrides.toml", &ws.root, spec_text, variant)
+}
+
+/// Compile `spec_text` as `spec.yaml` of `ws` with `--env-overrides overrides` given in
+/// the directory `cwd`, and `variant`.
+fn compile_with(
+    ws: &Workspace,
+    overrides: &str,
+    cwd: &Utf8Path,
+    spec_text: &str,
+    variant: &str,
+) -> Arc<Compiled> {
     let mut db = Database::default();
-    let file = load_env_overrides(
-        &mut db,
-        Utf8Path::new("overrides.toml"),
-        &ws.root,
-        &Default::default(),
-    )
-    .expect("overrides load");
+    let file = load_env_overrides(&mut db, Utf8Path::new(overrides), cwd, &Default::default())
+        .expect("overrides load");
     let args = CompileArgs {
         variant: Some(variant.into()),
         env_overrides: Some(file),
@@ -406,26 +413,13 @@ fn relative_paths_resolve_against_the_overrides_file() {
         "link-overrides.toml",
         "[feature.default.pypi-dependencies]\nwt-task = { path = \"link/wt-task\" }\n",
     );
-    let mut db = Database::default();
     // The flag is resolved against the current directory (here: `ws.root/config`).
-    let file = load_env_overrides(
-        &mut db,
-        Utf8Path::new("overrides.toml"),
+    let compiled = compile_with(
+        &ws,
+        "overrides.toml",
         &ws.root.join("config"),
-        &Default::default(),
-    )
-    .unwrap();
-    let args = CompileArgs {
-        env_overrides: Some(file),
-        ..Default::default()
-    };
-    let (_, compiled) = compile(
-        &db,
-        &ws.root.join("spec.yaml"),
         &spec(""),
-        &example_registry(),
-        vec![],
-        &args,
+        "",
     );
     let pixi = file_text(&compiled);
     assert!(
@@ -440,29 +434,11 @@ fn relative_paths_resolve_against_the_overrides_file() {
         "absolute paths are kept as written:\n{pixi}"
     );
 
-    let file = load_env_overrides(
-        &mut db,
-        Utf8Path::new("link-overrides.toml"),
-        &ws.root,
-        &Default::default(),
-    )
-    .unwrap();
-    let args = CompileArgs {
-        env_overrides: Some(file),
-        ..Default::default()
-    };
-    let (_, compiled) = compile(
-        &db,
-        &ws.root.join("spec.yaml"),
-        &spec(""),
-        &example_registry(),
-        vec![],
-        &args,
-    );
+    let compiled = compile_with(&ws, "link-overrides.toml", &ws.root, &spec(""), "");
     assert!(file_text(&compiled).contains(&format!("path = \"{}/src/wt-task\"", ws.root)));
 
     let err = load_env_overrides(
-        &mut db,
+        &mut Database::default(),
         Utf8Path::new("missing.toml"),
         &ws.root,
         &Default::default(),
@@ -604,20 +580,29 @@ fn keys(pixi: &str, path: &[&str]) -> Vec<String> {
 }
 
 fn pixi_without_overrides(spec_text: &str, variant: &str, solved: Vec<SolvedRecord>) -> String {
+    file_text(&compile_without_overrides(spec_text, variant, solved))
+}
+
+/// Compile `spec_text` (no overrides file) with `variant`.
+fn compile_without_overrides(
+    spec_text: &str,
+    variant: &str,
+    solved: Vec<SolvedRecord>,
+) -> Arc<Compiled> {
     let db = Database::default();
     let args = CompileArgs {
         variant: Some(variant.into()),
         ..Default::default()
     };
-    let (_, compiled) = compile(
+    compile(
         &db,
         Utf8Path::new("spec.yaml"),
         spec_text,
         &example_registry(),
         solved,
         &args,
-    );
-    file_text(&compiled)
+    )
+    .1
 }
 
 #[test]
@@ -662,19 +647,7 @@ fn variant_rules() {
         "{pixi}"
     );
     // An invalid variant is an error.
-    let db = Database::default();
-    let args = CompileArgs {
-        variant: Some("g cp".into()),
-        ..Default::default()
-    };
-    let (_, compiled) = compile(
-        &db,
-        Utf8Path::new("spec.yaml"),
-        &spec(""),
-        &example_registry(),
-        vec![],
-        &args,
-    );
+    let compiled = compile_without_overrides(&spec(""), "g cp", vec![]);
     assert!(compiled.package.is_none());
     assert_eq!(compiled.diagnostics[0].code, "invalid-variant");
 }

@@ -3,34 +3,22 @@
 //! registry's, the explanations' examples really produce their code, and a failing run
 //! prints the footer once.
 
-use camino::{Utf8Path, Utf8PathBuf};
-use std::process::{Command, Output};
-use std::sync::Arc;
+use crate::support::{Run, Workspace, example_builder, repo};
+use camino::Utf8PathBuf;
 use wtc::artifacts::package_without_images;
-use wtc::db::{Database, OverridesFile, WorkflowBuilder};
+use wtc::db::{Database, OverridesFile};
 use wtc::diagnostics::Code;
-use wtc::registry::Registry;
 
-fn repo() -> Utf8PathBuf {
-    Utf8PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn wtc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wtc"))
-        .args(args)
-        .output()
-        .expect("wtc runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+/// `wtc args...` in an empty workspace.
+fn wtc(args: &[&str]) -> Run {
+    Workspace::new().wtc(args).output()
 }
 
 #[test]
 fn every_code_is_explained_by_the_binary() {
     for &code in Code::ALL {
         let out = wtc(&["explain", code.as_str()]);
-        let stdout = text(&out.stdout);
+        let stdout = &out.stdout;
         assert_eq!(out.status.code(), Some(0), "wtc explain {code}: {out:?}");
         assert!(
             stdout.starts_with(&format!("{code}: {}\n", code.summary())),
@@ -44,7 +32,7 @@ fn every_code_is_explained_by_the_binary() {
 fn an_unknown_code_exits_2_with_a_suggestion_and_the_list() {
     let out = wtc(&["explain", "unknwn-key"]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
-    let stderr = text(&out.stderr);
+    let stderr = &out.stderr;
     assert!(
         stderr.contains("unknown diagnostic code `unknwn-key`"),
         "{stderr}"
@@ -63,7 +51,7 @@ fn list_names_every_code_with_its_summary() {
     for args in [&["explain", "--list"][..], &["explain"][..]] {
         let out = wtc(args);
         assert_eq!(out.status.code(), Some(0), "{out:?}");
-        let stdout = text(&out.stdout);
+        let stdout = &out.stdout;
         for code in Code::ALL {
             let row = stdout
                 .lines()
@@ -125,15 +113,14 @@ const EMPTY_SPEC: &str = "id: demo\nrequirements: []\nworkflow: []\n";
 /// The codes of compiling `spec` (with the example registry) and, if given, `overrides`
 /// as the env-overrides file.
 fn compile_codes(spec: &str, overrides: Option<&str>) -> Vec<Code> {
-    let doc = std::fs::read_to_string(repo().join("examples/registry.json")).unwrap();
-    let registry = Arc::new(Registry::from_json(&doc).unwrap());
     let db = Database::default();
     let overrides = overrides
         .map(|t| OverridesFile::new(&db, Utf8PathBuf::from("/x/overrides.toml"), t.to_string()));
-    let wf = WorkflowBuilder::new()
-        .registry(registry, Arc::default())
-        .env_overrides(overrides)
-        .build(&db, "/x/spec.yaml".into(), spec.to_string());
+    let wf = example_builder().env_overrides(overrides).build(
+        &db,
+        "/x/spec.yaml".into(),
+        spec.to_string(),
+    );
     let compiled = package_without_images(&db, wf);
     compiled.diagnostics.iter().map(|d| d.code).collect()
 }
@@ -223,31 +210,25 @@ fn explanation_examples_produce_their_code() {
 }
 
 /// Write `text` as `<dir>/<name>/spec.yaml`.
-fn write_spec(dir: &Utf8Path, name: &str, text: &str) -> Utf8PathBuf {
-    let path = dir.join(name).join("spec.yaml");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 #[test]
 fn a_failing_run_prints_the_footer_once() {
-    let dir = Utf8PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("explain-footer");
-    let _ = std::fs::remove_dir_all(&dir);
+    let ws = Workspace::new();
     let bad = "id: demo\nrequirements: []\nworkflow:\n  - id: a\n    task: shuot\n  - id: sum\n    task: shout\n";
-    let a = write_spec(&dir, "a", bad);
-    let b = write_spec(&dir, "b", "id: demo\nrequirements: []\nworkflow: {}\n");
+    ws.write("a/spec.yaml", bad);
+    ws.write("b/spec.yaml", "id: demo\nrequirements: []\nworkflow: {}\n");
     let registry = repo().join("examples/registry.json");
     for command in ["check", "compile"] {
-        let out = wtc(&[
-            command,
-            "--registry",
-            registry.as_str(),
-            a.as_str(),
-            b.as_str(),
-        ]);
+        let out = ws
+            .wtc([
+                command,
+                "--registry",
+                registry.as_str(),
+                "a/spec.yaml",
+                "b/spec.yaml",
+            ])
+            .output();
         assert_eq!(out.status.code(), Some(1), "{out:?}");
-        let stderr = text(&out.stderr);
+        let stderr = &out.stderr;
         let footers: Vec<&str> = stderr
             .lines()
             .filter(|l| l.starts_with("For more information"))
@@ -262,8 +243,10 @@ fn a_failing_run_prints_the_footer_once() {
         assert_eq!(stderr.matches("could not compile").count(), 2, "{stderr}");
     }
     // A clean run has no footer.
-    let ok = write_spec(&dir, "ok", EMPTY_SPEC);
-    let out = wtc(&["check", "--registry", registry.as_str(), ok.as_str()]);
+    ws.write("ok/spec.yaml", EMPTY_SPEC);
+    let out = ws
+        .wtc(["check", "--registry", registry.as_str(), "ok/spec.yaml"])
+        .output();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    assert!(!text(&out.stderr).contains("wtc explain"), "{out:?}");
+    assert!(!out.stderr.contains("wtc explain"), "{out:?}");
 }

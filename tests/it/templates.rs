@@ -1,8 +1,7 @@
 //! `--template-dir` and `wtc templates`: user templates replacing embedded ones, their
 //! errors and warnings, and the `--dump` round trip.
 
-use crate::support::{Run, Workspace, repo};
-use camino::Utf8Path;
+use crate::support::{Run, Workspace, files_below, repo};
 use std::collections::BTreeMap;
 
 const PKG: &str = "chain/wt-greeting-chain-workflow";
@@ -20,25 +19,11 @@ fn compile(ws: &Workspace, extra: &[&str]) -> Run {
     ws.wtc(&args).output()
 }
 
-/// Every file below `dir`: relative path → bytes.
-fn tree(dir: &Utf8Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir) {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() {
-            let path = Utf8Path::from_path(entry.path()).unwrap();
-            let rel = path.strip_prefix(dir).unwrap().to_string();
-            out.insert(rel, std::fs::read(path).unwrap());
-        }
-    }
-    out
-}
-
 /// The package compiled with the embedded templates.
 fn default_package(ws: &Workspace) -> BTreeMap<String, Vec<u8>> {
     let out = compile(ws, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
-    tree(&ws.root.join(PKG))
+    files_below(&ws.root.join(PKG))
 }
 
 /// Write `text` to `tpl/name`.
@@ -74,7 +59,7 @@ fn an_overriding_template_changes_only_its_file() {
     let out = compile(&ws, &["--template-dir", "tpl"]);
     assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     assert_eq!(out.stderr, "");
-    let custom = tree(&root.join(PKG));
+    let custom = files_below(&root.join(PKG));
     assert_eq!(
         custom.keys().collect::<Vec<_>>(),
         default.keys().collect::<Vec<_>>()
@@ -107,7 +92,10 @@ fn dumped_templates_compile_to_the_default_package() {
     let out = compile(&ws, &["--template-dir", "tpl"]);
     assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     assert_eq!(out.stderr, "");
-    assert!(tree(&root.join(PKG)) == default, "the packages differ");
+    assert!(
+        files_below(&root.join(PKG)) == default,
+        "the packages differ"
+    );
 
     // A second dump does not overwrite (edits would be lost) unless forced.
     let out = ws.wtc(["templates", "--dump", "tpl"]).output();

@@ -61,6 +61,17 @@ impl Wtc {
         self
     }
 
+    /// Set (or replace) several environment variables.
+    pub fn envs<I, K, V>(mut self, vars: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<OsStr>,
+        V: AsRef<OsStr>,
+    {
+        self.command.envs(vars);
+        self
+    }
+
     /// Run to completion, stdin closed (not a terminal); the exit status and the output.
     pub fn output(mut self) -> Run {
         let out = self
@@ -92,6 +103,7 @@ impl Wtc {
 }
 
 /// A finished run: exit status and output as text.
+#[derive(Debug)]
 pub struct Run {
     pub status: ExitStatus,
     pub stdout: String,

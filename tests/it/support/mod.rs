@@ -1,8 +1,11 @@
 //! Helpers shared by the integration tests: where things are (the repository, the corpus,
 //! the golden vectors, the venv's tools), compiling through the database ([`compile`]),
 //! running the binary in a temporary directory ([`fixture`]), TOML as ordered data
-//! ([`toml`]) and running a generated package's test suite ([`suite`]).
+//! ([`toml`]), running a generated package's test suite ([`suite`]) and a `file://` conda
+//! channel of packages built in the test, for real offline discovery ([`channel`]).
 
+#[cfg(unix)]
+pub mod channel;
 mod compile;
 mod fixture;
 pub mod suite;
@@ -50,6 +53,20 @@ pub fn copy_dir(from: &Utf8Path, to: &Utf8Path) {
     }
 }
 
+/// Every file below `dir`: relative path → bytes.
+pub fn files_below(dir: &Utf8Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let path = Utf8Path::from_path(entry.path()).unwrap();
+            let rel = path.strip_prefix(dir).unwrap().to_string();
+            out.insert(rel, std::fs::read(path).unwrap());
+        }
+    }
+    out
+}
+
 /// Process output as text.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -71,15 +88,34 @@ pub fn venv_python() -> Option<Utf8PathBuf> {
     p.is_file().then_some(p)
 }
 
+/// A tool installed in the project venv (`uv`, `weed`): next to `WTC_PYTHON`, else in
+/// `.venv/bin`, if it exists.
+pub fn venv_tool(name: &str) -> Option<Utf8PathBuf> {
+    let candidates = [
+        std::env::var("WTC_PYTHON")
+            .ok()
+            .map(|p| Utf8PathBuf::from(p).with_file_name(name)),
+        Some(repo().join(".venv/bin").join(name)),
+    ];
+    candidates.into_iter().flatten().find(|p| p.is_file())
+}
+
 /// [`venv_python`], if it can import every module in `modules` (comma-separated, as in a
-/// Python `import` statement).
+/// Python `import` statement); else `None`, with the reason the caller skips printed.
 pub fn python_with(modules: &str) -> Option<Utf8PathBuf> {
-    venv_python().filter(|p| {
+    let python = venv_python().filter(|p| {
         std::process::Command::new(p)
             .args(["-c", &format!("import {modules}")])
             .output()
             .is_ok_and(|o| o.status.success())
-    })
+    });
+    if python.is_none() {
+        eprintln!(
+            "skipped: the project's venv is missing or cannot import {modules} \
+             (run scripts/setup-venv.sh or set WTC_PYTHON)"
+        );
+    }
+    python
 }
 
 /// The example specs under `examples/`.
