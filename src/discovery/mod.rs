@@ -145,6 +145,14 @@ pub struct Request<'a> {
     pub label: &'a str,
 }
 
+/// What one source of [`obtain`] answered.
+enum Step {
+    /// The registry, from this source.
+    Found(Discovered, Origin),
+    /// Not here: ask the next source.
+    Next,
+}
+
 /// Obtain a registry: lock file (key match) → cache → shared cache → fresh discovery.
 /// Non-fatal problems (stale lock, corrupt cache entry, failure to write the cache, an
 /// unreachable shared cache) go to `warn`.
@@ -155,35 +163,9 @@ pub fn obtain(
 ) -> Result<(Discovered, Origin), DiscoveryError> {
     if !settings.refresh
         && let Some(path) = req.lock
+        && let Step::Found(d, origin) = from_lock(path, req, settings, warn)?
     {
-        match lock::read(path, req.key, req.inputs) {
-            Ok(d) => return Ok((d, Origin::Lock(path.to_path_buf()))),
-            Err(lock::LockProblem::Missing) if settings.locked => {
-                return Err(DiscoveryError::LockMissing {
-                    path: path.to_path_buf(),
-                });
-            }
-            Err(lock::LockProblem::Missing) => {}
-            Err(lock::LockProblem::Stale(changes)) if settings.locked => {
-                return Err(DiscoveryError::LockStale {
-                    path: path.to_path_buf(),
-                    changes,
-                });
-            }
-            Err(lock::LockProblem::Stale(changes)) => warn(format!(
-                "{} is stale (the discovery inputs changed since it was written); discovering instead\n{changes}  help: run `wtc lock` to update it",
-                path.display()
-            )),
-            Err(lock::LockProblem::Invalid(reason)) if settings.locked => {
-                return Err(DiscoveryError::LockInvalid {
-                    path: path.to_path_buf(),
-                    reason,
-                });
-            }
-            Err(lock::LockProblem::Invalid(reason)) => {
-                warn(format!("ignoring lock file {}: {reason}", path.display()))
-            }
-        }
+        return Ok((d, origin));
     }
     if settings.locked {
         // Without a usable lock file path there is nothing `--locked` may use.
@@ -195,61 +177,18 @@ pub fn obtain(
     }
     if !settings.refresh
         && let Some(root) = &settings.cache_root
+        && let Step::Found(d, origin) = from_cache(root, req, settings, warn)
     {
-        match cache::load(root, req.key, req.inputs) {
-            cache::Lookup::Hit(d) => {
-                return Ok((d, Origin::Cache(cache::entry_path(root, req.key))));
-            }
-            cache::Lookup::Miss => {}
-            cache::Lookup::Outdated(source) => {
-                if settings.progress != ProgressMode::Silent {
-                    eprintln!("wtc: {source} changed since the cached discovery; rediscovering");
-                }
-            }
-            cache::Lookup::Corrupt(reason) => {
-                warn(format!(
-                    "discarded a corrupt discovery cache entry: {reason}"
-                ));
-            }
-        }
+        return Ok((d, origin));
     }
     // A bad shared entry is replaced by the fresh result (create-only would keep it).
     let mut replace_shared = settings.refresh;
     if !settings.refresh
         && let Some(shared) = &settings.shared
+        && let Step::Found(d, origin) =
+            from_shared(shared, req, settings, &mut replace_shared, warn)
     {
-        match shared.lookup(req.key, req.inputs) {
-            shared::SharedLookup::Hit {
-                discovered,
-                bytes,
-                url,
-            } => {
-                if let Some(root) = &settings.cache_root
-                    && let Err(e) = cache::store_bytes(root, req.key, &bytes)
-                {
-                    warn(format!(
-                        "could not write the discovery cache under {}: {e}",
-                        root.display()
-                    ));
-                }
-                return Ok((discovered, Origin::Shared(url)));
-            }
-            shared::SharedLookup::Miss => {}
-            shared::SharedLookup::Outdated(source) => {
-                if settings.progress != ProgressMode::Silent {
-                    eprintln!(
-                        "wtc: {source} changed since the shared cache entry was written; rediscovering"
-                    );
-                }
-            }
-            shared::SharedLookup::Bad { url, reason } => {
-                warn(format!(
-                    "ignored a bad shared discovery cache entry {url}: {reason}"
-                ));
-                replace_shared = true;
-            }
-            shared::SharedLookup::Unavailable(warning) => warn(warning),
-        }
+        return Ok((d, origin));
     }
     if settings.no_discover {
         return Err(DiscoveryError::NotCached {
@@ -265,14 +204,7 @@ pub fn obtain(
     }
     let discovered = discover_fresh(req.inputs, settings, req.label)?;
     let bytes = cache::entry_bytes(req.key, req.inputs, &discovered);
-    if let Some(root) = &settings.cache_root
-        && let Err(e) = cache::store_bytes(root, req.key, &bytes)
-    {
-        warn(format!(
-            "could not write the discovery cache under {}: {e}",
-            root.display()
-        ));
-    }
+    store_locally(settings, req.key, &bytes, warn);
     if let Some(shared) = &settings.shared
         && !shared.read_only()
         && shared.available()
@@ -281,6 +213,123 @@ pub fn obtain(
         warn(e);
     }
     Ok((discovered, Origin::Fresh))
+}
+
+/// The spec's lock file, when its key matches; with `--locked` every problem is an error.
+fn from_lock(
+    path: &Path,
+    req: &Request<'_>,
+    settings: &Settings,
+    warn: &mut dyn FnMut(String),
+) -> Result<Step, DiscoveryError> {
+    match lock::read(path, req.key, req.inputs) {
+        Ok(d) => return Ok(Step::Found(d, Origin::Lock(path.to_path_buf()))),
+        Err(lock::LockProblem::Missing) if settings.locked => {
+            return Err(DiscoveryError::LockMissing {
+                path: path.to_path_buf(),
+            });
+        }
+        Err(lock::LockProblem::Missing) => {}
+        Err(lock::LockProblem::Stale(changes)) if settings.locked => {
+            return Err(DiscoveryError::LockStale {
+                path: path.to_path_buf(),
+                changes,
+            });
+        }
+        Err(lock::LockProblem::Stale(changes)) => warn(format!(
+            "{} is stale (the discovery inputs changed since it was written); discovering instead\n{changes}  help: run `wtc lock` to update it",
+            path.display()
+        )),
+        Err(lock::LockProblem::Invalid(reason)) if settings.locked => {
+            return Err(DiscoveryError::LockInvalid {
+                path: path.to_path_buf(),
+                reason,
+            });
+        }
+        Err(lock::LockProblem::Invalid(reason)) => {
+            warn(format!("ignoring lock file {}: {reason}", path.display()))
+        }
+    }
+    Ok(Step::Next)
+}
+
+/// The local discovery cache.
+fn from_cache(
+    root: &Path,
+    req: &Request<'_>,
+    settings: &Settings,
+    warn: &mut dyn FnMut(String),
+) -> Step {
+    match cache::load(root, req.key, req.inputs) {
+        cache::Lookup::Hit(d) => {
+            return Step::Found(d, Origin::Cache(cache::entry_path(root, req.key)));
+        }
+        cache::Lookup::Miss => {}
+        cache::Lookup::Outdated(source) => {
+            if settings.progress != ProgressMode::Silent {
+                eprintln!("wtc: {source} changed since the cached discovery; rediscovering");
+            }
+        }
+        cache::Lookup::Corrupt(reason) => {
+            warn(format!(
+                "discarded a corrupt discovery cache entry: {reason}"
+            ));
+        }
+    }
+    Step::Next
+}
+
+/// The shared cache; a hit is copied into the local cache. A bad entry sets `replace`.
+fn from_shared(
+    shared: &shared::SharedCache,
+    req: &Request<'_>,
+    settings: &Settings,
+    replace: &mut bool,
+    warn: &mut dyn FnMut(String),
+) -> Step {
+    match shared.lookup(req.key, req.inputs) {
+        shared::SharedLookup::Hit {
+            discovered,
+            bytes,
+            url,
+        } => {
+            store_locally(settings, req.key, &bytes, warn);
+            return Step::Found(discovered, Origin::Shared(url));
+        }
+        shared::SharedLookup::Miss => {}
+        shared::SharedLookup::Outdated(source) => {
+            if settings.progress != ProgressMode::Silent {
+                eprintln!(
+                    "wtc: {source} changed since the shared cache entry was written; rediscovering"
+                );
+            }
+        }
+        shared::SharedLookup::Bad { url, reason } => {
+            warn(format!(
+                "ignored a bad shared discovery cache entry {url}: {reason}"
+            ));
+            *replace = true;
+        }
+        shared::SharedLookup::Unavailable(warning) => warn(warning),
+    }
+    Step::Next
+}
+
+/// Write an entry's bytes into the local cache, if there is one (a failure is a warning).
+fn store_locally(
+    settings: &Settings,
+    key: &DiscoveryKey,
+    bytes: &[u8],
+    warn: &mut dyn FnMut(String),
+) {
+    if let Some(root) = &settings.cache_root
+        && let Err(e) = cache::store_bytes(root, key, bytes)
+    {
+        warn(format!(
+            "could not write the discovery cache under {}: {e}",
+            root.display()
+        ));
+    }
 }
 
 /// Solve, install, `uv pip install` and run `wt-registry` in a temporary environment
