@@ -6,7 +6,7 @@ use crate::db::{Db, Workflow};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::registry::KnownTask;
 use crate::resolve::{Resolution, ResolvedTask, resolve};
-use crate::schema::{Fragment, task_fragment as build_fragment};
+use crate::schema::{Fragment, FragmentError, task_fragment as build_fragment};
 use crate::spec::lower::{Lowered, lower};
 use crate::spec::model::Spec;
 use crate::spec::requirements::Requirement;
@@ -130,7 +130,7 @@ pub fn task_nodes(db: &dyn Db, wf: Workflow) -> Vec<TaskNode<'_>> {
 pub fn task_fragment<'db>(
     db: &'db dyn Db,
     node: TaskNode<'db>,
-) -> Result<Option<Arc<Fragment>>, String> {
+) -> Result<Option<Arc<Fragment>>, FragmentError> {
     let input = node.fragment_input(db);
     build_fragment(&input.name, &input.omit, &input.known).map(|f| f.map(Arc::new))
 }

@@ -42,6 +42,6 @@ pub fn graph_svg(db: &dyn Db, wf: Workflow) -> Arc<[u8]> {
 
 /// `graph.png`, rasterised from the same drawing as `graph.svg`.
 #[salsa::tracked(returns(ref))]
-pub fn graph_png(db: &dyn Db, wf: Workflow) -> Result<Arc<[u8]>, String> {
+pub fn graph_png(db: &dyn Db, wf: Workflow) -> Result<Arc<[u8]>, raster::RasterError> {
     raster::png(task_graph(db, wf), graph_drawing(db, wf)).map(Arc::from)
 }

@@ -18,8 +18,8 @@ pub fn ordered_fragments(db: &dyn Db, wf: Workflow) -> Result<OrderedFragments, 
     for (node, task) in task_nodes(db, wf).iter().zip(&resolution.tasks) {
         match task_fragment(db, *node) {
             Ok(f) => out.push((node.id(db).clone(), f.clone())),
-            Err(msg) => errors.push(
-                Diagnostic::error(Code::InvalidRegistry, msg.clone())
+            Err(e) => errors.push(
+                Diagnostic::error(Code::InvalidRegistry, e.to_string())
                     .at(task.instance.task.span, "this task"),
             ),
         }

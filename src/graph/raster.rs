@@ -29,15 +29,34 @@ const BANDS: u32 = 4;
 /// Horizontal sub-pixel positions per pixel.
 const SUBPIXELS: f32 = 4.0;
 
+/// Why the drawing could not be rasterised. It holds messages (not the libraries' errors)
+/// because it is part of a salsa query's value (`artifacts::graph::graph_png`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum RasterError {
+    /// usvg rejected the shapes' SVG.
+    #[error("{0}")]
+    Svg(String),
+    /// A band of zero pixels.
+    #[error("empty image")]
+    EmptyImage,
+    /// An embedded font could not be read.
+    #[error("{0}")]
+    Font(String),
+    /// The PNG encoder failed.
+    #[error("{0}")]
+    Encode(String),
+}
+
 /// Rasterise the drawing to PNG bytes (8-bit RGB).
-pub fn png(g: &TaskGraph, d: &Drawing) -> Result<Vec<u8>, String> {
+pub fn png(g: &TaskGraph, d: &Drawing) -> Result<Vec<u8>, RasterError> {
     let shapes = render::svg_document(g, d, false);
     let options = usvg::Options {
         fontdb: font::database(),
         font_family: font::FAMILY.to_string(),
         ..Default::default()
     };
-    let tree = usvg::Tree::from_str(&shapes, &options).map_err(|e| e.to_string())?;
+    let tree =
+        usvg::Tree::from_str(&shapes, &options).map_err(|e| RasterError::Svg(e.to_string()))?;
     let scale = png_scale(d.width, d.height);
     let (pw, ph) = (
         ((d.width * scale).ceil() as u32).clamp(1, PNG_MAX_SIDE),
@@ -51,10 +70,10 @@ pub fn png(g: &TaskGraph, d: &Drawing) -> Result<Vec<u8>, String> {
     let mut rgb = vec![0u8; row_bytes * ph as usize];
     rgb.par_chunks_mut(row_bytes * band_height as usize)
         .enumerate()
-        .try_for_each(|(i, out)| -> Result<(), String> {
+        .try_for_each(|(i, out)| -> Result<(), RasterError> {
             let top = i as u32 * band_height;
             let height = (out.len() / row_bytes) as u32;
-            let mut pixmap = tiny_skia::Pixmap::new(pw, height).ok_or("empty image")?;
+            let mut pixmap = tiny_skia::Pixmap::new(pw, height).ok_or(RasterError::EmptyImage)?;
             pixmap.fill(tiny_skia::Color::WHITE);
             resvg::render(
                 &tree,
@@ -87,9 +106,10 @@ pub fn png(g: &TaskGraph, d: &Drawing) -> Result<Vec<u8>, String> {
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Fastest);
-    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-    writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
-    writer.finish().map_err(|e| e.to_string())?;
+    let encode = |e: png::EncodingError| RasterError::Encode(e.to_string());
+    let mut writer = encoder.write_header().map_err(encode)?;
+    writer.write_image_data(&rgb).map_err(encode)?;
+    writer.finish().map_err(encode)?;
     Ok(bytes)
 }
 
@@ -109,8 +129,9 @@ struct TextPainter<'a> {
 }
 
 impl<'a> TextPainter<'a> {
-    fn new(size: f32) -> Result<Self, String> {
-        let parse = |data: &'a [u8]| FontRef::new(data).map_err(|e| e.to_string());
+    fn new(size: f32) -> Result<Self, RasterError> {
+        let parse =
+            |data: &'a [u8]| FontRef::new(data).map_err(|e| RasterError::Font(e.to_string()));
         Ok(Self {
             size,
             fonts: [parse(font::regular())?, parse(font::oblique())?],

@@ -7,7 +7,7 @@
 //! objects (one per item, keyed by the sub-questions' `dest`).
 
 use crate::spec::lower::check_spec_id;
-use crate::spec::requirements::{normalize_version, resolve_channel};
+use crate::spec::requirements::{RequirementError, normalize_version, resolve_channel};
 use serde_json::Value;
 use std::sync::LazyLock;
 
@@ -180,8 +180,8 @@ pub enum AnswerError {
     )]
     NonAsciiId(String),
     /// A conda version or channel rejected by `spec::requirements` (its message).
-    #[error("{0}")]
-    Requirement(String),
+    #[error(transparent)]
+    Requirement(#[from] RequirementError),
     #[error("`{0}` is a file:// URL; give the path itself: `{1}`")]
     FileUrl(String, String),
     #[error("`{0}` is not an absolute path (it must start with `/`)")]

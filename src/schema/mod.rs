@@ -21,18 +21,28 @@ pub struct Fragment {
     pub defs: Vec<(String, Value)>,
 }
 
+/// Why a task's registry schema cannot give a fragment; both name the task (`task`, its
+/// importable reference). Part of a salsa query's value (`front::task_fragment`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum FragmentError {
+    #[error("the registry schema of `{task}` is not a JSON object")]
+    NotAnObject { task: String },
+    /// A `$ref` (`reference`, as written) to a definition missing from `$defs`.
+    #[error("the registry schema of `{task}` refers to `{reference}`, which is not in its `$defs`")]
+    MissingDef { task: String, reference: String },
+}
+
 /// Build the fragment of one task instance (`name` = its title, `omit` = its omitted
 /// arguments); `Ok(None)` when no user-facing argument remains. Errors name the task.
 pub fn task_fragment(
     name: &str,
     omit: &[String],
     known: &KnownTask,
-) -> Result<Option<Fragment>, String> {
+) -> Result<Option<Fragment>, FragmentError> {
     let Value::Object(mut schema) = known.json_schema.0.clone() else {
-        return Err(format!(
-            "the registry schema of `{}` is not a JSON object",
-            known.importable_reference
-        ));
+        return Err(FragmentError::NotAnObject {
+            task: known.importable_reference.clone(),
+        });
     };
     if let Some(desc) = &known.description
         && !schema.contains_key("description")
@@ -88,7 +98,7 @@ fn collect_refs(
     defs: &Map<String, Value>,
     out: &mut Vec<String>,
     known: &KnownTask,
-) -> Result<(), String> {
+) -> Result<(), FragmentError> {
     match v {
         Value::Object(m) => {
             if let Some(r) = m.get("$ref") {
@@ -101,11 +111,10 @@ fn collect_refs(
                     return Ok(());
                 }
                 let Some(def) = defs.get(&name) else {
-                    return Err(format!(
-                        "the registry schema of `{}` refers to `{}`, which is not in its `$defs`",
-                        known.importable_reference,
-                        r.as_str().unwrap_or_default()
-                    ));
+                    return Err(FragmentError::MissingDef {
+                        task: known.importable_reference.clone(),
+                        reference: r.as_str().unwrap_or_default().to_string(),
+                    });
                 };
                 out.push(name);
                 if let Some(props @ Value::Object(_)) = def.get("properties") {

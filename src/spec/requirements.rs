@@ -68,8 +68,21 @@ pub fn wt_local_channel(wt_conda_channel: &str) -> Channel {
     Channel::known(name, &format!("file://{local}/"))
 }
 
+/// Why a channel or a conda version constraint is rejected (a diagnostic's message in a
+/// spec or a dependency file, an answer's error in `scaffold`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum RequirementError {
+    #[error(
+        "unknown channel `{channel}`; use a full channel URL (e.g. `https://conda.anaconda.org/{channel}/`) or one of the known channel names: {}",
+        .known.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    )]
+    UnknownChannel { channel: String, known: Vec<String> },
+    #[error("invalid conda version constraint `{version}`: {detail}")]
+    InvalidVersion { version: String, detail: String },
+}
+
 /// Resolve a channel string: a known name or base URL, or any URL with a scheme.
-pub fn resolve_channel(s: &str, wt_conda_channel: &str) -> Result<Channel, String> {
+pub fn resolve_channel(s: &str, wt_conda_channel: &str) -> Result<Channel, RequirementError> {
     let known = known_channels(wt_conda_channel);
     if let Some(c) = known
         .iter()
@@ -90,15 +103,10 @@ pub fn resolve_channel(s: &str, wt_conda_channel: &str) -> Result<Channel, Strin
             base_url,
         });
     }
-    Err(format!(
-        "unknown channel `{s}`; use a full channel URL (e.g. `https://conda.anaconda.org/{s}/`) or one of the known channel names: {}",
-        known
-            .iter()
-            .filter_map(|c| c.name.as_deref())
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
+    Err(RequirementError::UnknownChannel {
+        channel: s.to_string(),
+        known: known.iter().filter_map(|c| c.name.clone()).collect(),
+    })
 }
 
 fn has_url_scheme(s: &str) -> bool {
@@ -164,9 +172,13 @@ pub struct PypiRequirement {
 }
 
 /// Normalise a conda version constraint the way rattler (and so the reference) prints it.
-pub fn normalize_version(v: &str) -> Result<String, String> {
-    let spec = NamelessMatchSpec::from_str(v, ParseStrictness::Lenient)
-        .map_err(|e| format!("invalid conda version constraint `{v}`: {e}"))?;
+pub fn normalize_version(v: &str) -> Result<String, RequirementError> {
+    let spec = NamelessMatchSpec::from_str(v, ParseStrictness::Lenient).map_err(|e| {
+        RequirementError::InvalidVersion {
+            version: v.to_string(),
+            detail: e.to_string(),
+        }
+    })?;
     Ok(spec
         .version
         .map(|v| v.to_string())
@@ -332,8 +344,10 @@ fn lower_conda(sink: &mut Sink, node: &Node, wt_conda_channel: &str) -> Option<C
         };
         match normalize_version(&version.value) {
             Ok(v) => (name.value, Spanned::new(v, version.span), channel_text),
-            Err(msg) => {
-                sink.push(Diagnostic::error(Code::InvalidVersion, msg).at(version.span, "here"));
+            Err(e) => {
+                sink.push(
+                    Diagnostic::error(Code::InvalidVersion, e.to_string()).at(version.span, "here"),
+                );
                 return None;
             }
         }
@@ -345,9 +359,10 @@ fn lower_conda(sink: &mut Sink, node: &Node, wt_conda_channel: &str) -> Option<C
             .find(|c| c.name.as_deref() == Some("conda-forge"))?,
         Some(c) => match resolve_channel(&c.value, wt_conda_channel) {
             Ok(ch) => ch,
-            Err(msg) => {
+            Err(e) => {
                 sink.push(
-                    Diagnostic::error(Code::UnknownChannel, msg).at(c.span, "unknown channel"),
+                    Diagnostic::error(Code::UnknownChannel, e.to_string())
+                        .at(c.span, "unknown channel"),
                 );
                 return None;
             }

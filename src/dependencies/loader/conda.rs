@@ -62,8 +62,10 @@ impl Loader {
             None => Some("*".to_string()),
             Some((text, at)) => match normalize_version(text) {
                 Ok(v) => Some(v),
-                Err(msg) => {
-                    self.error(Diagnostic::error(Code::InvalidVersion, msg).at(at, "here"));
+                Err(e) => {
+                    self.error(
+                        Diagnostic::error(Code::InvalidVersion, e.to_string()).at(at, "here"),
+                    );
                     None
                 }
             },

@@ -27,7 +27,7 @@ use metadata::check_metadata;
 use overrides::lower_overrides;
 pub use overrides::yaml_to_json;
 use skipif::lower_skipif;
-pub use value::parse_reference;
+pub use value::{ReferenceError, parse_reference};
 
 pub const TOP_LEVEL_KEYS: &[&str] = &[
     "id",

@@ -5,8 +5,23 @@ use crate::spec::fields::Sink;
 use crate::spec::model::*;
 use crate::spec::python_names::{is_identifier, is_keyword};
 use crate::syntax::yaml::{Node, NodeKind, Scalar};
+
+/// Why a `${{ ... }}` string is not a reference wtc understands (`text` is the whole string).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum ReferenceError {
+    /// `${{ workflow.<id>.<not return> }}`.
+    #[error(
+        "unrecognized variable `{text}`; a task output is written `${{{{ workflow.{id}.return }}}}`"
+    )]
+    NotReturn { text: String, id: String },
+    #[error(
+        "unrecognized variable `{text}`; expected `${{{{ workflow.<task_id>.return }}}}` or `${{{{ env.<ENV_VAR_NAME> }}}}`"
+    )]
+    Unrecognized { text: String },
+}
+
 /// Parse `${{ ... }}`; `None` when the string is not a reference at all.
-pub fn parse_reference(s: &str) -> Option<Result<Reference, String>> {
+pub fn parse_reference(s: &str) -> Option<Result<Reference, ReferenceError>> {
     if !(s.starts_with("${{") && s.ends_with("}}")) {
         return None;
     }
@@ -15,12 +30,13 @@ pub fn parse_reference(s: &str) -> Option<Result<Reference, String>> {
     Some(match parts.as_slice() {
         ["workflow", id, "return"] => Ok(Reference::Task(id.to_string())),
         ["env", name] => Ok(Reference::Env(name.to_string())),
-        ["workflow", id, _] => Err(format!(
-            "unrecognized variable `{s}`; a task output is written `${{{{ workflow.{id}.return }}}}`"
-        )),
-        _ => Err(format!(
-            "unrecognized variable `{s}`; expected `${{{{ workflow.<task_id>.return }}}}` or `${{{{ env.<ENV_VAR_NAME> }}}}`"
-        )),
+        ["workflow", id, _] => Err(ReferenceError::NotReturn {
+            text: s.to_string(),
+            id: id.to_string(),
+        }),
+        _ => Err(ReferenceError::Unrecognized {
+            text: s.to_string(),
+        }),
     })
 }
 
@@ -32,9 +48,9 @@ pub(super) fn lower_ref_str(
     match parse_reference(s) {
         None => Some(None),
         Some(Ok(r)) => Some(Some(Spanned::new(r, node.span))),
-        Some(Err(msg)) => {
-            let mut d =
-                Diagnostic::error(Code::InvalidReference, msg).at(node.span, "invalid reference");
+        Some(Err(e)) => {
+            let mut d = Diagnostic::error(Code::InvalidReference, e.to_string())
+                .at(node.span, "invalid reference");
             if s.matches("${{").count() > 1 {
                 d = d.with_help(
                     "a value holds exactly one reference; there is no string interpolation",
