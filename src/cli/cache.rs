@@ -5,11 +5,12 @@
 use super::SharedCacheArgs;
 use super::discover::open_shared;
 use super::term::{fail, warn};
-use crate::discovery::cache::{self, Described};
+use crate::discovery::cache::{self, Described, EntryError};
 use crate::discovery::lock;
 use crate::discovery::plan::key::DiscoveryKey;
 use crate::discovery::progress::ProgressMode;
-use crate::discovery::shared::{Put, SharedCache};
+use crate::discovery::shared::{Put, SharedCache, SharedError};
+use crate::files::ReadError;
 use camino::Utf8PathBuf;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -105,6 +106,30 @@ fn require_shared(args: &SharedCacheArgs, command: &str) -> Result<SharedCache, 
     SharedCache::open(&config).map_err(fail)
 }
 
+/// Why a listed entry is unusable (after "unusable: ").
+#[derive(Debug, thiserror::Error)]
+enum Unusable {
+    #[error("{}", .0.reason())]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Entry(#[from] EntryError),
+    /// Listed, but no longer in the shared cache.
+    #[error("gone")]
+    Gone,
+    #[error(transparent)]
+    Shared(#[from] SharedError),
+}
+
+/// Read a local entry and check it.
+fn read_local(
+    path: &std::path::Path,
+    key: &DiscoveryKey,
+) -> Result<(Vec<u8>, Described), Unusable> {
+    let bytes = crate::files::read_bytes(path)?;
+    let described = cache::describe(&bytes, key)?;
+    Ok((bytes, described))
+}
+
 fn list(args: &ListArgs) -> ExitCode {
     let now = SystemTime::now();
     let mut failed = false;
@@ -117,9 +142,7 @@ fn list(args: &ListArgs) -> ExitCode {
                     count(entries.len())
                 );
                 for e in entries {
-                    let described = crate::files::read_bytes(&e.path)
-                        .map_err(|err| err.reason())
-                        .and_then(|b| cache::describe(&b, &e.key));
+                    let described = read_local(&e.path, &e.key).map(|(_, d)| d);
                     let age = now.duration_since(e.modified).unwrap_or_default();
                     println!("{}", line(&e.key, e.size, age, &described));
                 }
@@ -146,9 +169,9 @@ fn list(args: &ListArgs) -> ExitCode {
                     .map_or(0, |d| d.as_secs() as i64);
                 for e in entries {
                     let described = match shared.get_bytes(&e.key) {
-                        Ok(Some(b)) => cache::describe(&b, &e.key),
-                        Ok(None) => Err("gone".to_string()),
-                        Err(err) => Err(err),
+                        Ok(Some(b)) => cache::describe(&b, &e.key).map_err(Unusable::from),
+                        Ok(None) => Err(Unusable::Gone),
+                        Err(err) => Err(err.into()),
                     };
                     let age =
                         Duration::from_secs(now_secs.saturating_sub(e.modified).max(0) as u64);
@@ -181,7 +204,7 @@ fn line(
     key: &DiscoveryKey,
     size: u64,
     age: Duration,
-    described: &Result<Described, String>,
+    described: &Result<Described, Unusable>,
 ) -> String {
     let what = match described {
         Ok(d) if d.requirements.is_empty() => "(requirements not recorded)".to_string(),
@@ -236,9 +259,7 @@ fn push(args: &PushArgs) -> ExitCode {
             Err(e) => return fail(format!("cannot list {}: {e}", root.display())),
         };
         for e in listed {
-            let checked = crate::files::read_bytes(&e.path)
-                .map_err(|err| err.reason())
-                .and_then(|b| cache::describe(&b, &e.key).map(|_| b));
+            let checked = read_local(&e.path, &e.key).map(|(b, _)| b);
             match checked {
                 Ok(bytes) => entries.push((e.key, bytes, e.path.display().to_string())),
                 Err(reason) => warn(format!("skipped {}: {reason}", e.path.display())),

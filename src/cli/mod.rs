@@ -163,7 +163,9 @@ impl SharedCacheArgs {
 }
 
 fn parse_namespace(s: &str) -> Result<String, String> {
-    crate::discovery::shared::check_namespace(s).map(|()| s.to_string())
+    crate::discovery::shared::check_namespace(s)
+        .map(|()| s.to_string())
+        .map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Default, Args)]

@@ -107,7 +107,7 @@ pub fn load(root: &Path, key: &DiscoveryKey, inputs: &DiscoveryInputs) -> Lookup
     }
 }
 
-fn corrupt(path: &Path, reason: String) -> Lookup {
+fn corrupt(path: &Path, reason: impl std::fmt::Display) -> Lookup {
     let _ = std::fs::remove_file(path);
     Lookup::Corrupt(format!("{}: {reason}", path.display()))
 }
@@ -118,7 +118,22 @@ pub enum Verified {
     /// A local source changed since the entry was written.
     Outdated(String),
     /// The entry is unusable, for this reason.
-    Bad(String),
+    Bad(EntryError),
+}
+
+/// Why a stored entry is unusable (whatever its inputs).
+#[derive(Debug, thiserror::Error)]
+pub enum EntryError {
+    #[error("not a cache entry: {0}")]
+    NotAnEntry(serde_json::Error),
+    #[error("unknown format {0}")]
+    UnknownFormat(u32),
+    #[error("it was stored under another key")]
+    OtherKey,
+    #[error("checksum mismatch")]
+    Checksum,
+    #[error("invalid registry document: {0}")]
+    Registry(crate::registry::RegistryError),
 }
 
 /// Check the bytes of an entry stored under `key`: format, key, checksum, the stamps of
@@ -138,7 +153,7 @@ pub fn verify(bytes: &[u8], key: &DiscoveryKey, inputs: &DiscoveryInputs) -> Ver
     }
     match Discovered::from_payload(entry.payload) {
         Ok(d) => Verified::Hit(d),
-        Err(e) => Verified::Bad(format!("invalid registry document: {e}")),
+        Err(e) => Verified::Bad(EntryError::Registry(e)),
     }
 }
 
@@ -152,11 +167,10 @@ pub struct Described {
 
 /// Check everything of an entry stored under `key` that does not need its inputs: format,
 /// key, checksum, the registry contract.
-pub fn describe(bytes: &[u8], key: &DiscoveryKey) -> Result<Described, String> {
+pub fn describe(bytes: &[u8], key: &DiscoveryKey) -> Result<Described, EntryError> {
     let entry = parse(bytes, key)?;
     let requirements = entry.requirements;
-    let d = Discovered::from_payload(entry.payload)
-        .map_err(|e| format!("invalid registry document: {e}"))?;
+    let d = Discovered::from_payload(entry.payload).map_err(EntryError::Registry)?;
     Ok(Described {
         requirements,
         tasks: d.registry.len(),
@@ -164,17 +178,16 @@ pub fn describe(bytes: &[u8], key: &DiscoveryKey) -> Result<Described, String> {
 }
 
 /// Parse an entry and check its format, key and checksum.
-fn parse(bytes: &[u8], key: &DiscoveryKey) -> Result<Entry, String> {
-    let entry: Entry =
-        serde_json::from_slice(bytes).map_err(|e| format!("not a cache entry: {e}"))?;
+fn parse(bytes: &[u8], key: &DiscoveryKey) -> Result<Entry, EntryError> {
+    let entry: Entry = serde_json::from_slice(bytes).map_err(EntryError::NotAnEntry)?;
     if entry.format != FORMAT {
-        return Err(format!("unknown format {}", entry.format));
+        return Err(EntryError::UnknownFormat(entry.format));
     }
     if entry.key != key.as_str() {
-        return Err("it was stored under another key".into());
+        return Err(EntryError::OtherKey);
     }
     if entry.checksum != entry.payload.checksum() {
-        return Err("checksum mismatch".into());
+        return Err(EntryError::Checksum);
     }
     Ok(entry)
 }

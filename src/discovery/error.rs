@@ -115,7 +115,10 @@ pub enum DiscoveryError {
     },
     /// The lock file cannot be used.
     #[error("cannot use lock file {}: {reason}", .path.display())]
-    LockInvalid { path: PathBuf, reason: String },
+    LockInvalid {
+        path: PathBuf,
+        reason: super::lock::LockError,
+    },
     /// A file-system operation of discovery failed.
     #[error("{what} {}: {source}", .path.display())]
     Io {

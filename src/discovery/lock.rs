@@ -100,7 +100,32 @@ pub enum LockProblem {
     Missing,
     /// Written for other inputs; the text lists what changed.
     Stale(String),
-    Invalid(String),
+    Invalid(LockError),
+}
+
+/// Why a lock file cannot be used, whatever inputs it is read for.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("{}", .0.reason())]
+    Read(crate::files::ReadError),
+    #[error("not a wtc lock file: {0}")]
+    NotALockFile(serde_json::Error),
+    #[error("unsupported lock format {0} (this wtc reads {FORMAT})")]
+    Format(u32),
+    /// The recorded key (`recorded`) is not the key of the recorded inputs (`key`).
+    #[error("its key {recorded} is not the key of the inputs it records ({key})")]
+    KeyMismatch { recorded: String, key: DiscoveryKey },
+    #[error("invalid registry document: {0}")]
+    Registry(crate::registry::RegistryError),
+}
+
+/// Parse a lock file's bytes and check its format.
+fn parse(text: &[u8]) -> Result<LockFile, LockError> {
+    let lock: LockFile = serde_json::from_slice(text).map_err(LockError::NotALockFile)?;
+    if lock.format != FORMAT {
+        return Err(LockError::Format(lock.format));
+    }
+    Ok(lock)
 }
 
 /// Read the lock file and return its result if its key is `key`.
@@ -112,16 +137,9 @@ pub fn read(
     let text = match crate::files::read_bytes(path) {
         Ok(t) => t,
         Err(e) if e.is_not_found() => return Err(LockProblem::Missing),
-        Err(e) => return Err(LockProblem::Invalid(e.reason())),
+        Err(e) => return Err(LockProblem::Invalid(LockError::Read(e))),
     };
-    let lock: LockFile = serde_json::from_slice(&text)
-        .map_err(|e| LockProblem::Invalid(format!("not a wtc lock file: {e}")))?;
-    if lock.format != FORMAT {
-        return Err(LockProblem::Invalid(format!(
-            "unsupported lock format {} (this wtc reads {FORMAT})",
-            lock.format
-        )));
-    }
+    let lock = parse(&text).map_err(LockProblem::Invalid)?;
     if lock.key != key.as_str() {
         return Err(LockProblem::Stale(changes(
             &lock.inputs,
@@ -132,34 +150,27 @@ pub fn read(
         solved: lock.solved,
         registry: lock.registry,
     })
-    .map_err(|e| LockProblem::Invalid(format!("invalid registry document: {e}")))
+    .map_err(|e| LockProblem::Invalid(LockError::Registry(e)))
 }
 
 /// Everything a lock file holds, whatever spec it is for (`wtc cache push`): its key,
 /// the inputs it records (which must hash to that key) and its result.
-pub fn read_entry(path: &Path) -> Result<(DiscoveryKey, DiscoveryInputs, Discovered), String> {
-    let text = crate::files::read_bytes(path).map_err(|e| e.reason())?;
-    let lock: LockFile =
-        serde_json::from_slice(&text).map_err(|e| format!("not a wtc lock file: {e}"))?;
-    if lock.format != FORMAT {
-        return Err(format!(
-            "unsupported lock format {} (this wtc reads {FORMAT})",
-            lock.format
-        ));
-    }
+pub fn read_entry(path: &Path) -> Result<(DiscoveryKey, DiscoveryInputs, Discovered), LockError> {
+    let text = crate::files::read_bytes(path).map_err(LockError::Read)?;
+    let lock = parse(&text)?;
     let inputs = lock.inputs.inputs();
     let key = discovery_key(&inputs);
     if key.as_str() != lock.key {
-        return Err(format!(
-            "its key {} is not the key of the inputs it records ({key})",
-            lock.key
-        ));
+        return Err(LockError::KeyMismatch {
+            recorded: lock.key,
+            key,
+        });
     }
     let discovered = Discovered::from_payload(Payload {
         solved: lock.solved,
         registry: lock.registry,
     })
-    .map_err(|e| format!("invalid registry document: {e}"))?;
+    .map_err(LockError::Registry)?;
     Ok((key, inputs, discovered))
 }
 

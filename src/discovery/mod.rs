@@ -210,7 +210,7 @@ pub fn obtain(
         && shared.available()
         && let Err(e) = shared.put(req.key, &bytes, replace_shared)
     {
-        warn(e);
+        warn(e.to_string());
     }
     Ok((discovered, Origin::Fresh))
 }
@@ -310,7 +310,7 @@ fn from_shared(
             ));
             *replace = true;
         }
-        shared::SharedLookup::Unavailable(warning) => warn(warning),
+        shared::SharedLookup::Unavailable(warning) => warn(warning.to_string()),
     }
     Step::Next
 }
@@ -350,7 +350,7 @@ pub fn discover_fresh(
         channels: solve::solve_channels(inputs),
         cause,
     };
-    let platform = solve::subdir(inputs).map_err(|c| env_error(EnvPhase::Solve, c))?;
+    let platform = solve::subdir(inputs).map_err(|e| env_error(EnvPhase::Solve, e.to_string()))?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

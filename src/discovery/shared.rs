@@ -16,7 +16,7 @@
 //!   runtime.
 
 use super::Discovered;
-use super::cache::{self, Verified};
+use super::cache::{self, EntryError, Verified};
 use super::plan::inputs::DiscoveryInputs;
 use super::plan::key::DiscoveryKey;
 use object_store::path::Path as ObjPath;
@@ -44,8 +44,37 @@ pub struct SharedConfig {
     pub read_only: bool,
 }
 
+/// What went wrong with the shared cache. The library errors are kept as their messages,
+/// so that the outcomes of store calls can be compared (`Result<Put, SharedError>`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SharedError {
+    #[error("invalid cache namespace `{0}`: use letters, digits, `.`, `_` and `-`")]
+    Namespace(String),
+    #[error("invalid cache URL `{url}`: {detail}")]
+    InvalidUrl { url: String, detail: String },
+    #[error("unsupported cache URL `{url}`: {detail}")]
+    UnsupportedUrl { url: String, detail: String },
+    #[error("cannot open the shared cache `{url}`: {detail}")]
+    Open { url: String, detail: String },
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(String),
+    /// An entry (`url`) above `files::MAX_INPUT_BYTES`.
+    #[error(
+        "{url} is larger than {} MiB, the limit for an input file",
+        crate::files::MAX_INPUT_BYTES / (1024 * 1024)
+    )]
+    TooLarge { url: String },
+    /// A store call failed (`dir_url`: the namespace's entries); not asked again.
+    #[error("shared discovery cache {dir_url} unavailable ({reason}); not used again by this run")]
+    Unavailable { dir_url: String, reason: String },
+    #[error("shared discovery cache {dir_url} is read-only (--cache-read-only)")]
+    ReadOnly { dir_url: String },
+    #[error("shared discovery cache {dir_url} unavailable (failed earlier in this run)")]
+    Down { dir_url: String },
+}
+
 /// Check a namespace: a non-empty path segment of letters, digits, `.`, `_` and `-`.
-pub fn check_namespace(name: &str) -> Result<(), String> {
+pub fn check_namespace(name: &str) -> Result<(), SharedError> {
     let ok = !name.is_empty()
         && name != "."
         && name != ".."
@@ -55,9 +84,7 @@ pub fn check_namespace(name: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "invalid cache namespace `{name}`: use letters, digits, `.`, `_` and `-`"
-        ))
+        Err(SharedError::Namespace(name.to_string()))
     }
 }
 
@@ -97,10 +124,10 @@ pub enum SharedLookup {
     /// The entry is unusable (not used, and replaced by the next fresh discovery).
     Bad {
         url: String,
-        reason: String,
+        reason: EntryError,
     },
     /// The store failed (a warning; the store is not asked again).
-    Unavailable(String),
+    Unavailable(SharedError),
 }
 
 /// What a write did.
@@ -123,20 +150,27 @@ pub struct SharedEntry {
 
 impl SharedCache {
     /// Open the store of `config.url`, configured from the environment.
-    pub fn open(config: &SharedConfig) -> Result<Self, String> {
+    pub fn open(config: &SharedConfig) -> Result<Self, SharedError> {
         Self::open_with(config, &[])
     }
 
     /// [`SharedCache::open`] with extra settings after the environment's, named like the
     /// environment variables (`AWS_ENDPOINT_URL`, ...).
-    pub fn open_with(config: &SharedConfig, extra: &[(&str, &str)]) -> Result<Self, String> {
+    pub fn open_with(config: &SharedConfig, extra: &[(&str, &str)]) -> Result<Self, SharedError> {
         check_namespace(&config.namespace)?;
-        let url = url::Url::parse(&config.url)
-            .map_err(|e| format!("invalid cache URL `{}`: {e}", config.url))?;
-        let (scheme, prefix) = ObjectStoreScheme::parse(&url)
-            .map_err(|e| format!("unsupported cache URL `{}`: {e}", config.url))?;
-        let store = build_store(&url, &scheme, extra)
-            .map_err(|e| format!("cannot open the shared cache `{}`: {e}", config.url))?;
+        let url = url::Url::parse(&config.url).map_err(|e| SharedError::InvalidUrl {
+            url: config.url.clone(),
+            detail: e.to_string(),
+        })?;
+        let (scheme, prefix) =
+            ObjectStoreScheme::parse(&url).map_err(|e| SharedError::UnsupportedUrl {
+                url: config.url.clone(),
+                detail: e.to_string(),
+            })?;
+        let store = build_store(&url, &scheme, extra).map_err(|e| SharedError::Open {
+            url: config.url.clone(),
+            detail: e.to_string(),
+        })?;
         Self::with_store(store, &prefix, config.url.trim_end_matches('/'), config)
     }
 
@@ -146,12 +180,12 @@ impl SharedCache {
         prefix: &ObjPath,
         base_url: &str,
         config: &SharedConfig,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, SharedError> {
         check_namespace(&config.namespace)?;
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+            .map_err(|e| SharedError::Runtime(e.to_string()))?;
         let dir = prefix
             .clone()
             .join(config.namespace.as_str())
@@ -213,16 +247,16 @@ impl SharedCache {
     }
 
     /// A failure: remember that the store is down and describe it.
-    fn unavailable(&self, reason: String) -> String {
+    fn unavailable(&self, reason: String) -> SharedError {
         self.down.store(true, Ordering::Relaxed);
-        format!(
-            "shared discovery cache {} unavailable ({reason}); not used again by this run",
-            self.dir_url
-        )
+        SharedError::Unavailable {
+            dir_url: self.dir_url.clone(),
+            reason,
+        }
     }
 
     /// The bytes stored under a key, if any.
-    pub fn get_bytes(&self, key: &DiscoveryKey) -> Result<Option<Vec<u8>>, String> {
+    pub fn get_bytes(&self, key: &DiscoveryKey) -> Result<Option<Vec<u8>>, SharedError> {
         if self.down.load(Ordering::Relaxed) {
             return Ok(None);
         }
@@ -238,10 +272,7 @@ impl SharedCache {
         });
         match got {
             Ok(Some(b)) => Ok(Some(b.to_vec())),
-            Ok(None) => Err(format!(
-                "{url} is larger than {} MiB, the limit for an input file",
-                crate::files::MAX_INPUT_BYTES / (1024 * 1024)
-            )),
+            Ok(None) => Err(SharedError::TooLarge { url }),
             Err(CallError::NotFound) => Ok(None),
             Err(CallError::AlreadyExists) => Ok(None),
             Err(CallError::Failed(reason)) => Err(self.unavailable(reason)),
@@ -271,18 +302,21 @@ impl SharedCache {
 
     /// Store an entry's bytes: create-only unless `overwrite`. Errors are warnings for
     /// the caller (the store is then not asked again); read-only caches refuse.
-    pub fn put(&self, key: &DiscoveryKey, bytes: &[u8], overwrite: bool) -> Result<Put, String> {
+    pub fn put(
+        &self,
+        key: &DiscoveryKey,
+        bytes: &[u8],
+        overwrite: bool,
+    ) -> Result<Put, SharedError> {
         if self.read_only {
-            return Err(format!(
-                "shared discovery cache {} is read-only (--cache-read-only)",
-                self.dir_url
-            ));
+            return Err(SharedError::ReadOnly {
+                dir_url: self.dir_url.clone(),
+            });
         }
         if self.down.load(Ordering::Relaxed) {
-            return Err(format!(
-                "shared discovery cache {} unavailable (failed earlier in this run)",
-                self.dir_url
-            ));
+            return Err(SharedError::Down {
+                dir_url: self.dir_url.clone(),
+            });
         }
         let mode = if overwrite {
             PutMode::Overwrite
@@ -309,7 +343,7 @@ impl SharedCache {
 
     /// The namespace's entries, sorted by key (objects that are not `<key>.json` are
     /// skipped).
-    pub fn list(&self) -> Result<Vec<SharedEntry>, String> {
+    pub fn list(&self) -> Result<Vec<SharedEntry>, SharedError> {
         let listed = match self.call(
             &format!("LIST {}", self.dir_url),
             self.store.list_with_delimiter(Some(&self.dir)),
@@ -488,6 +522,7 @@ mod tests {
         assert!(
             ci.put(&key, &bytes, false)
                 .unwrap_err()
+                .to_string()
                 .contains("read-only")
         );
 
@@ -503,7 +538,7 @@ mod tests {
                     url.ends_with(&format!("/dev/discovery/{key}.json")),
                     "{url}"
                 );
-                assert_eq!(reason, "checksum mismatch");
+                assert_eq!(reason.to_string(), "checksum mismatch");
             }
             _ => panic!("expected a bad entry"),
         }
@@ -511,7 +546,7 @@ mod tests {
         dev.put(&other, &bytes, false).unwrap();
         assert!(matches!(
             dev.lookup(&other, &super::tests::inputs(">=2")),
-            SharedLookup::Bad { reason, .. } if reason == "it was stored under another key"
+            SharedLookup::Bad { reason, .. } if reason.to_string() == "it was stored under another key"
         ));
     }
 
@@ -526,11 +561,14 @@ mod tests {
             namespace: "dev".into(),
             read_only: false,
         };
-        let e = SharedCache::open(&config("https://example.com/x")).unwrap_err();
+        let e = SharedCache::open(&config("https://example.com/x"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("use file://, s3://, gs:// or az://"), "{e}");
         assert!(
             SharedCache::open(&config("not a url"))
                 .unwrap_err()
+                .to_string()
                 .contains("invalid cache URL")
         );
         // file:// stores below the URL's directory (created).

@@ -25,9 +25,14 @@ pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     out
 }
 
+/// The inputs name a platform rattler does not know.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown platform: {0}")]
+pub struct UnknownPlatform(<Subdir as FromStr>::Err);
+
 /// The solver's target platform.
-pub fn subdir(inputs: &DiscoveryInputs) -> Result<Subdir, String> {
-    Subdir::from_str(&inputs.platform).map_err(|e| format!("unknown platform: {e}"))
+pub fn subdir(inputs: &DiscoveryInputs) -> Result<Subdir, UnknownPlatform> {
+    Subdir::from_str(&inputs.platform).map_err(UnknownPlatform)
 }
 
 /// The channels to fetch repodata from: the inputs' channels, then any channel a match
@@ -48,7 +53,7 @@ pub async fn solve(
     inputs: &DiscoveryInputs,
     gateway: &Gateway,
 ) -> Result<Vec<RepoDataRecord>, String> {
-    let platform = subdir(inputs)?;
+    let platform = subdir(inputs).map_err(|e| e.to_string())?;
     let specs = inputs
         .spec_texts()
         .iter()

@@ -67,6 +67,40 @@ pub fn answer(questions: &[Question], given: &Given) -> Result<Outcome, BatchErr
     }
 }
 
+/// Why a list question's item (one JSON object) is not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseItemError {
+    /// `flag` names a question that is not a list.
+    #[error("{flag} is not a list question")]
+    NotAList { flag: String },
+    #[error("invalid JSON: {0}")]
+    InvalidJson(serde_json::Error),
+    /// The JSON is valid but not an object (`found`: what it is).
+    #[error("expected a JSON object, found {found}")]
+    NotAnObject { found: &'static str },
+    /// A `keyed_by` shorthand key (`choice`) against an explicit `"by": given`.
+    #[error("`{choice}` contradicts `\"{by}\": {given}`")]
+    Contradicts {
+        choice: String,
+        by: String,
+        given: Value,
+    },
+    /// A key no sub-question has (`keys`: the sub-questions).
+    #[error(
+        "unknown key `{key}`{} (keys: {})",
+        .suggestion.as_ref().map_or(String::new(), |c| format!(", did you mean `{c}`?")),
+        .keys.join(", ")
+    )]
+    UnknownKey {
+        key: String,
+        suggestion: Option<String>,
+        keys: Vec<String>,
+    },
+    /// A sub-question's answer is missing or invalid, or a key does not apply (the message).
+    #[error("{0}")]
+    Item(String),
+}
+
 /// One item of a list question, from its JSON object: each sub-question whose `when` holds
 /// on the item so far takes the item's value (checked like a typed answer), else its
 /// default; skipped sub-questions are `null`.
@@ -75,16 +109,15 @@ pub fn answer(questions: &[Question], given: &Given) -> Result<Outcome, BatchErr
 /// first choice under which every key of the item is asked: `{"name": "x", "path": "/p"}`
 /// is a `local path` requirement), and a sub-question with `keyed_by` can be given under the
 /// key its choice names (`{"tag": "v1"}` = `{"git_ref_type": "tag", "git_ref_value": "v1"}`).
-pub fn parse_item(list: &Question, json: &str) -> Result<Answer, String> {
+pub fn parse_item(list: &Question, json: &str) -> Result<Answer, ParseItemError> {
     let Kind::List { questions, .. } = &list.kind else {
-        return Err(format!("{} is not a list question", list.flag()));
+        return Err(ParseItemError::NotAList { flag: list.flag() });
     };
-    let value: Value = serde_json::from_str(json).map_err(|e| format!("invalid JSON: {e}"))?;
+    let value: Value = serde_json::from_str(json).map_err(ParseItemError::InvalidJson)?;
     let Value::Object(mut item) = value else {
-        return Err(format!(
-            "expected a JSON object, found {}",
-            json_type(&value)
-        ));
+        return Err(ParseItemError::NotAnObject {
+            found: json_type(&value),
+        });
     };
     let dests: Vec<&str> = questions.iter().map(|q| q.dest.as_str()).collect();
     // `keyed_by` shorthand.
@@ -101,7 +134,11 @@ pub fn parse_item(list: &Question, json: &str) -> Result<Answer, String> {
             if let Some(given) = item.get(by)
                 && given.as_str() != Some(choice)
             {
-                return Err(format!("`{choice}` contradicts `\"{by}\": {given}`"));
+                return Err(ParseItemError::Contradicts {
+                    choice: choice.clone(),
+                    by: by.clone(),
+                    given: given.clone(),
+                });
             }
             let v = item.remove(choice.as_str()).unwrap_or(Value::Null);
             item.insert(by.clone(), Value::from(choice.as_str()));
@@ -110,17 +147,17 @@ pub fn parse_item(list: &Question, json: &str) -> Result<Answer, String> {
     }
     for key in item.keys() {
         if !dests.contains(&key.as_str()) {
-            return Err(format!(
-                "unknown key `{key}`{} (keys: {})",
-                crate::diagnostics::closest(key, dests.iter().copied())
-                    .map_or(String::new(), |c| format!(", did you mean `{c}`?")),
-                dests.join(", ")
-            ));
+            return Err(ParseItemError::UnknownKey {
+                key: key.clone(),
+                suggestion: crate::diagnostics::closest(key, dests.iter().copied())
+                    .map(str::to_string),
+                keys: dests.iter().map(|d| d.to_string()).collect(),
+            });
         }
     }
     fill(questions, &item, Partial::default())
         .map(Value::Object)
-        .map_err(|e| e.message)
+        .map_err(|e| ParseItemError::Item(e.message))
 }
 
 /// Why an item does not fit, and whether the reason is a key its choices do not ask for
@@ -247,15 +284,17 @@ mod tests {
     }
 
     fn item(json: &str) -> Result<String, String> {
-        parse_item(&requirements(), json).map(|v| {
-            v.as_object()
-                .unwrap()
-                .iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        parse_item(&requirements(), json)
+            .map(|v| {
+                v.as_object()
+                    .unwrap()
+                    .iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .map_err(|e| e.to_string())
     }
 
     #[test]
