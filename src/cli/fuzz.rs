@@ -50,7 +50,7 @@ pub fn spec(data: &[u8]) {
         .registry(REGISTRY.clone(), Arc::default())
         .build(&db, "/fuzz/spec.yaml".into(), text.to_string());
     let diagnostics = front_end_diagnostics(&db, wf);
-    check(&diagnostics, text, "spec.yaml");
+    check(diagnostics, text, "spec.yaml");
 }
 
 /// An `--env-overrides` file: the loader (syntax, every rule, paths, the path-source
