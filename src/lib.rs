@@ -8,6 +8,7 @@ pub mod db;
 pub mod dependencies;
 pub mod diagnostics;
 pub mod discovery;
+pub mod editor_schema;
 pub mod files;
 pub mod fingerprint;
 pub mod front;

@@ -144,24 +144,18 @@ impl Driver {
         ))
     }
 
-    /// Set up with a registry source and no env-overrides file (`wtc lock`).
-    pub fn open(
-        source: Source,
-        reads: Reads,
-        dependencies: &DependencyArgs,
-        output: Option<&OutputArgs>,
-        deny_warnings: bool,
-        quiet: bool,
-    ) -> Self {
+    /// Set up only to obtain registries, with no env-overrides file, templates or output
+    /// options (`wtc lock`, `wtc schema`).
+    pub fn open(source: Source, reads: Reads, quiet: bool) -> Self {
         let db = Database::default();
         let inputs = (None, None, reads);
         Self::with(
             db,
             source,
             inputs,
-            dependencies,
-            (output, output.is_some()),
-            deny_warnings,
+            &DependencyArgs::default(),
+            (None, false),
+            false,
             quiet,
         )
     }

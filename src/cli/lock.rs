@@ -6,7 +6,7 @@ use super::driver::{Driver, SpecReadError, Unit};
 use super::reads::Reads;
 use super::specs::expand;
 use super::term::{fail, no_spec, styled_stderr, warn};
-use super::{DependencyArgs, LockArgs, render};
+use super::{LockArgs, render};
 use crate::db::Workflow;
 use crate::diagnostics::Diagnostic;
 use crate::discovery;
@@ -29,14 +29,7 @@ pub(super) fn run(args: &LockArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let mut driver = Driver::open(
-        source,
-        reads,
-        &DependencyArgs::default(),
-        None,
-        false,
-        args.quiet,
-    );
+    let mut driver = Driver::open(source, reads, args.quiet);
     let loaded: Vec<Result<Unit, SpecReadError>> = specs.iter().map(|s| driver.load(s)).collect();
     let wfs: Vec<Workflow> = loaded.iter().flatten().map(|u| u.wf).collect();
     driver.probe_local_channels(&wfs);

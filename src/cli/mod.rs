@@ -3,7 +3,7 @@
 //! The work lives in the submodules: `driver` (opening specs, registries, parallel
 //! compiles, diagnostics), `compile` (`compile` / `check`, single and batch output),
 //! `watch` (`wtc watch`), `discover` (registry sources), `lock` (`wtc lock`), `cache`
-//! (`wtc cache`), `specs` (spec paths and directory walks), `templates` (`--template-dir`,
+//! (`wtc cache`), `schema` (`wtc schema`), `specs` (spec paths and directory walks), `templates` (`--template-dir`,
 //! `wtc templates`), `explain` (`wtc explain`, the footer naming it), `term` (error/warning
 //! lines).
 //!
@@ -22,6 +22,7 @@ pub mod reads;
 pub mod release;
 pub mod render;
 pub mod scaffold;
+mod schema;
 mod specs;
 pub mod templates;
 mod term;
@@ -67,6 +68,9 @@ pub enum Command {
     Templates(TemplatesArgs),
     /// Start a new workflow project (`scaffold init`) or list the project providers.
     Scaffold(scaffold::ScaffoldArgs),
+    /// Print the JSON Schema (Draft-07) of spec.yaml for editors with a YAML plugin: the
+    /// grammar, the registry's task names and each task's `partial` arguments.
+    Schema(schema::SchemaArgs),
     /// Explain a diagnostic code (the `unknown-key` of `error[unknown-key]`), or list the
     /// codes.
     Explain(ExplainArgs),
@@ -340,6 +344,7 @@ pub fn main() -> ExitCode {
         Command::Lock(args) => lock::run(&args),
         Command::Templates(args) => templates::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Schema(args) => schema::run(&args),
         Command::Cache(args) => cache::run(&args),
         Command::Defaults => {
             print!("{}", crate::dependencies::defaults::DEFAULTS_TOML);

@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "front",
             "resolve",
             "schema",
+            "editor_schema",
             "dependencies",
             "discovery::plan",
         ],

@@ -27,6 +27,7 @@ mod pixi_toml;
 mod pydantic_models;
 mod ruff;
 mod scaffold;
+mod schema_cmd;
 mod shared_cache;
 mod snapshots;
 mod templates;

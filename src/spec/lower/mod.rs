@@ -21,11 +21,17 @@ mod skipif;
 mod value;
 
 use entry::lower_entry;
+/// The keys of a task instance and of a task group.
+pub use entry::{GROUP_KEYS, TASK_KEYS};
 pub use ids::{IdProblem, check_spec_id};
 use ids::{NameKind, check_name};
+/// The keys of a `map` / `mapvalues` block.
+pub use map::MAP_KEYS;
 use metadata::check_metadata;
 use overrides::lower_overrides;
 pub use overrides::yaml_to_json;
+/// The keys of a `skipif` block.
+pub use skipif::SKIPIF_KEYS;
 use skipif::lower_skipif;
 pub use value::{ReferenceError, parse_reference};
 

@@ -1,0 +1,435 @@
+//! `wtc schema`, the JSON Schema of spec.yaml for editors with only a YAML plugin: snapshots
+//! of the grammar and of the examples' tasks; every example spec and every corpus spec
+//! `wtc check` accepts valid under its schema for two real validators (the `jsonschema`
+//! crate and Python's `jsonschema`, both Draft-07 with formats asserted, as editors do);
+//! planted errors rejected by both; every schema valid against the Draft-07 meta-schema;
+//! the command line (registry from a spec's lock file, `--registry`, `--output`, usage).
+
+use crate::support::*;
+use camino::Utf8PathBuf;
+use expect_test::{expect, expect_file};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use wtc::artifacts::package_without_images;
+use wtc::db::{Database, SolvedRecord};
+use wtc::editor_schema::{grammar_schema, render, spec_schema};
+use wtc::registry::Registry;
+
+/// A spec text as the JSON a YAML plugin validates.
+fn as_json(text: &str) -> Value {
+    yaml_to_json(&wtc::syntax::yaml::parse(text).expect("the spec parses"))
+}
+
+fn example_schema() -> Value {
+    spec_schema(&Registry::from_json(&example_registry()).unwrap(), "")
+}
+
+/// The `jsonschema` crate's errors (`path: message`), formats asserted.
+fn rust_errors(schema: &Value, instance: &Value) -> Vec<String> {
+    let validator = jsonschema::draft7::options()
+        .should_validate_formats(true)
+        .build(schema)
+        .expect("the schema compiles");
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{}: {}", e.instance_path(), short(&e.to_string())))
+        .collect()
+}
+
+/// The first line of a message, at most 160 characters (enum errors list every task).
+fn short(message: &str) -> String {
+    let line = message.lines().next().unwrap_or_default();
+    line.chars().take(160).collect()
+}
+
+fn meta_errors(schema: &Value) -> Vec<String> {
+    jsonschema::draft7::meta::validator()
+        .iter_errors(schema)
+        .map(|e| format!("{}: {}", e.instance_path(), short(&e.to_string())))
+        .collect()
+}
+
+/// What Python's `jsonschema` says (`tests/python/validate_schema.py`).
+struct PythonReport {
+    schemas: BTreeMap<String, Vec<String>>,
+    instances: BTreeMap<String, Vec<String>>,
+}
+
+/// Schemas and named instances, validated by both validators.
+#[derive(Default)]
+struct Checks {
+    schemas: BTreeMap<String, Value>,
+    /// (instance name, schema name, instance).
+    instances: Vec<(String, String, Value)>,
+}
+
+impl Checks {
+    fn schema(&mut self, name: &str, schema: Value) {
+        let errors = meta_errors(&schema);
+        assert!(errors.is_empty(), "schema {name}: {errors:#?}");
+        self.schemas.insert(name.to_string(), schema);
+    }
+
+    fn instance(&mut self, name: &str, schema: &str, instance: Value) {
+        self.instances
+            .push((name.to_string(), schema.to_string(), instance));
+    }
+
+    /// Every instance's errors from the crate's validator.
+    fn rust(&self) -> BTreeMap<String, Vec<String>> {
+        self.instances
+            .iter()
+            .map(|(name, schema, instance)| {
+                (name.clone(), rust_errors(&self.schemas[schema], instance))
+            })
+            .collect()
+    }
+
+    /// The same from Python's `jsonschema` (`None`, said why, without the venv).
+    fn python(&self) -> Option<PythonReport> {
+        let python = python_with("jsonschema")?;
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = dir.path().join("manifest.json");
+        let instances: Vec<Value> = self
+            .instances
+            .iter()
+            .map(|(name, schema, instance)| {
+                json!({"name": name, "schema": schema, "instance": instance})
+            })
+            .collect();
+        let doc = json!({"schemas": self.schemas, "instances": instances});
+        std::fs::write(&manifest, serde_json::to_vec(&doc).unwrap()).unwrap();
+        let out = std::process::Command::new(python)
+            .arg(repo().join("tests/python/validate_schema.py"))
+            .arg(&manifest)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let lists = |key: &str| -> BTreeMap<String, Vec<String>> {
+            serde_json::from_value(report[key].clone()).unwrap()
+        };
+        Some(PythonReport {
+            schemas: lists("schemas"),
+            instances: lists("instances"),
+        })
+    }
+}
+
+#[test]
+fn grammar_only_schema_snapshot() {
+    let ws = Workspace::new();
+    let out = ws.wtc(["schema", "--grammar-only"]).output().ok();
+    expect_file!["../snapshots/schema/grammar.json"].assert_eq(&out);
+    assert_eq!(out, render(&grammar_schema("")));
+}
+
+/// The registry's part of the schema: what `--grammar-only` does not have.
+fn task_part(schema: &Value) -> Value {
+    let defs = schema["definitions"].as_object().unwrap();
+    let mut part = Map::new();
+    for key in ["taskReference", "taskInstanceId"] {
+        part.insert(key.into(), defs[key].clone());
+    }
+    part.insert(
+        "taskInstance.allOf".into(),
+        defs["taskInstance"]["allOf"].clone(),
+    );
+    for (k, v) in defs {
+        if k.starts_with("task:") || k.starts_with("def:") {
+            part.insert(k.clone(), v.clone());
+        }
+    }
+    Value::Object(part)
+}
+
+#[test]
+fn example_tasks_schema_snapshot() {
+    let ws = Workspace::with_examples(&[]);
+    let out = ws
+        .wtc(["schema", "--registry", "registry.json"])
+        .output()
+        .ok();
+    let schema: Value = serde_json::from_str(&out).unwrap();
+    expect_file!["../snapshots/schema/example-tasks.json"].assert_eq(&render(&task_part(&schema)));
+    // The grammar is the same with or without a registry, but for the task part.
+    let mut grammar = grammar_schema("");
+    let mut with_tasks = schema.clone();
+    for s in [&mut grammar, &mut with_tasks] {
+        let defs = s["definitions"].as_object_mut().unwrap();
+        defs.retain(|k, _| !k.starts_with("task:") && !k.starts_with("def:"));
+        for key in ["taskReference", "taskInstanceId"] {
+            defs.remove(key);
+        }
+        defs["taskInstance"]
+            .as_object_mut()
+            .unwrap()
+            .remove("allOf");
+        s.as_object_mut().unwrap().remove("$comment");
+    }
+    assert_eq!(grammar, with_tasks);
+}
+
+/// A corpus case: its spec, registry, solved records and compile args.
+struct CorpusSpec {
+    name: String,
+    text: String,
+    registry: String,
+    solved: Vec<SolvedRecord>,
+    args: CompileArgs,
+    dir: Utf8PathBuf,
+}
+
+fn corpus_specs() -> Option<Vec<CorpusSpec>> {
+    let Some(corpus) = corpus_dir() else {
+        eprintln!("skipped the corpus part: set WTC_CORPUS to the corpus directory");
+        return None;
+    };
+    let mut out = Vec::new();
+    let mut dirs: Vec<Utf8PathBuf> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| Utf8PathBuf::from_path_buf(e.unwrap().path()).unwrap())
+        .filter(|d| d.join("spec.yaml").is_file())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let read = |rel: &str| std::fs::read_to_string(dir.join(rel));
+        out.push(CorpusSpec {
+            name: dir.file_name().unwrap().to_string(),
+            text: read("spec.yaml").unwrap(),
+            registry: read("fixture/registry.json").unwrap(),
+            solved: read("fixture/solved.json")
+                .map(|t| serde_json::from_str(&t).unwrap())
+                .unwrap_or_default(),
+            args: CompileArgs::parse(&read("compile-args").unwrap_or_default()),
+            dir,
+        });
+    }
+    assert!(out.len() >= 41, "expected the 41 corpus specs");
+    Some(out)
+}
+
+/// Whether `wtc check` accepts the spec (no errors, no warnings).
+fn check_accepts(db: &Database, c: &CorpusSpec) -> bool {
+    let wf = workflow(
+        db,
+        &c.dir.join("spec.yaml"),
+        &c.text,
+        &c.registry,
+        c.solved.clone(),
+        &c.args,
+    );
+    let compiled = package_without_images(db, wf);
+    compiled.package.is_some() && compiled.diagnostics.is_empty()
+}
+
+#[test]
+fn accepted_specs_validate_against_their_schema() {
+    let mut checks = Checks::default();
+    checks.schema("grammar", grammar_schema(""));
+    checks.schema("examples", example_schema());
+    for example in EXAMPLES {
+        let text = std::fs::read_to_string(repo().join("examples").join(example).join("spec.yaml"))
+            .unwrap();
+        for schema in ["grammar", "examples"] {
+            checks.instance(&format!("{example} ({schema})"), schema, as_json(&text));
+        }
+    }
+    let mut rejected = Vec::new();
+    let (mut accepted, mut refused) = (0, 0);
+    if let Some(cases) = corpus_specs() {
+        let db = Database::default();
+        for c in &cases {
+            // Every registry gives a valid schema, also those the compiler refuses.
+            let registry = Registry::from_json(&c.registry).unwrap();
+            checks.schema(&c.name, spec_schema(&registry, ""));
+            let instance = as_json(&c.text);
+            if check_accepts(&db, c) {
+                accepted += 1;
+                checks.instance(
+                    &format!("{} (grammar)", c.name),
+                    "grammar",
+                    instance.clone(),
+                );
+                checks.instance(&c.name, &c.name, instance);
+            } else {
+                refused += 1;
+                rejected.push((c.name.clone(), instance));
+            }
+        }
+        assert!(accepted >= 36, "only {accepted} corpus specs accepted");
+    }
+    eprintln!("{accepted} corpus specs accepted and validated, {refused} refused by check");
+    for (name, errors) in checks.rust() {
+        assert!(errors.is_empty(), "jsonschema crate, {name}: {errors:#?}");
+    }
+    if let Some(py) = checks.python() {
+        for (name, errors) in py.schemas.iter().chain(&py.instances) {
+            assert!(errors.is_empty(), "Python jsonschema, {name}: {errors:#?}");
+        }
+        assert_eq!(py.instances.len(), checks.instances.len());
+    }
+    // The one corpus spec refused for a grammar reason (task id `sum` is a built-in) is
+    // refused by the schema too.
+    if let Some((_, instance)) = rejected.iter().find(|(n, _)| n == "docs-bare-names-chain") {
+        let errors = rust_errors(&grammar_schema(""), instance);
+        assert!(
+            errors.iter().any(|e| e.starts_with("/workflow/0/id")),
+            "{errors:#?}"
+        );
+    }
+}
+
+/// The chain example with one edit.
+fn planted(from: &str, to: &str) -> Value {
+    let text = std::fs::read_to_string(repo().join("examples/chain/spec.yaml")).unwrap();
+    assert!(text.contains(from), "{from}");
+    as_json(&text.replacen(from, to, 1))
+}
+
+#[test]
+fn planted_errors_are_rejected() {
+    let cases = [
+        ("misspelt task", planted("task: multiply", "task: multipy")),
+        (
+            "unknown argument",
+            planted("      b: 10", "      b: 10\n      c: 1"),
+        ),
+        (
+            "wrong-typed argument",
+            planted("      b: 10", "      b: ten"),
+        ),
+        (
+            "unknown top-level key",
+            planted("workflow:", "rjsf_overrides: {}\nworkflow:"),
+        ),
+        ("missing required key", planted("id: greeting_chain\n", "")),
+        (
+            "invalid reference",
+            planted("${{ workflow.base.return }}", "${{ workflow.base.output }}"),
+        ),
+        ("task name as id", planted("  - id: loud", "  - id: shout")),
+        (
+            "argname of another task",
+            planted(
+                "      b: 10",
+                "      b: 10\n    map:\n      argnames: x\n      argvalues: ${{ env.XS }}",
+            ),
+        ),
+    ];
+    let mut checks = Checks::default();
+    checks.schema("examples", example_schema());
+    checks.instance("control", "examples", planted("", ""));
+    for (name, instance) in &cases {
+        checks.instance(name, "examples", instance.clone());
+    }
+    let rust = checks.rust();
+    assert_eq!(rust["control"], Vec::<String>::new());
+    let shown: Vec<String> = cases
+        .iter()
+        .map(|(name, _)| format!("{name}: {}", rust[*name].join(" | ")))
+        .collect();
+    expect![[r#"
+        misspelt task: /workflow/1/task: "multipy" is not one of "add", "any_is_empty" or 28 other candidates
+        unknown argument: /workflow/0/partial: Additional properties are not allowed ('c' was unexpected)
+        wrong-typed argument: /workflow/0/partial/b: "ten" is not of type "integer"
+        unknown top-level key: : Additional properties are not allowed ('rjsf_overrides' was unexpected)
+        missing required key: : "id" is a required property
+        invalid reference: /workflow/1/partial/value: "${{ workflow.base.output }}" does not match "^\$\{\{\s*(?:workflow\.[^.]*\.return|env\.[^.]*)\s*\}\}$"
+        task name as id: /workflow/3/id: {"enum":["add","any_is_empty","any_is_negative","describe","greet","group_by_parity","join_words","load_numbers","make_range","make_result","multiply","shout","
+        argname of another task: /workflow/0/map/argnames: "x" is not valid under any of the schemas listed in the 'anyOf' keyword"#]].assert_eq(&shown.join("\n"));
+    if let Some(py) = checks.python() {
+        assert_eq!(py.instances["control"], Vec::<String>::new());
+        for (name, _) in &cases {
+            let path = rust[*name][0].split(':').next().unwrap().to_string();
+            let errors = &py.instances[*name];
+            assert!(
+                errors.iter().any(|e| e.starts_with(&format!("{path}:"))),
+                "Python jsonschema, {name}: expected an error at {path}, got {errors:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn tasks_are_sorted_whatever_the_registry_order() {
+    let doc: Value = serde_json::from_str(&example_registry()).unwrap();
+    let mut reversed = doc.clone();
+    let entries: Vec<(String, Value)> = doc["entries"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    reversed["entries"] = Value::Object(entries.into_iter().collect());
+    let a = render(&example_schema());
+    let b = render(&spec_schema(&Registry::from_value(reversed).unwrap(), ""));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn registry_from_the_spec_lock_file_or_given() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    std::fs::copy(
+        repo().join("examples/chain/wtc.lock"),
+        ws.root.join("chain/wtc.lock"),
+    )
+    .unwrap();
+    let given = ws
+        .wtc(["schema", "--registry", "registry.json"])
+        .output()
+        .ok();
+    let from_lock = ws.wtc(["schema", "chain/spec.yaml", "--locked"]).output();
+    assert_eq!(from_lock.ok(), given);
+    assert!(
+        from_lock.stderr.contains("task registry from lock file"),
+        "{}",
+        from_lock.stderr
+    );
+    let written = ws
+        .wtc([
+            "schema",
+            "--registry",
+            "registry.json",
+            "-o",
+            "out/schema.json",
+        ])
+        .output();
+    assert_eq!(written.ok(), "");
+    assert_eq!(written.stderr, "wtc: wrote out/schema.json\n");
+    assert_eq!(ws.read("out/schema.json"), given);
+}
+
+#[test]
+fn schema_errors_and_usage() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let none = ws.wtc(["schema"]).output();
+    assert_eq!(none.status.code(), Some(2));
+    assert!(none.stderr.contains("--grammar-only"), "{}", none.stderr);
+    let both = ws
+        .wtc(["schema", "--grammar-only", "--registry", "registry.json"])
+        .output();
+    assert_eq!(both.status.code(), Some(2), "{}", both.stderr);
+    // No lock file and `--locked`: nothing is discovered.
+    let locked = ws.wtc(["schema", "chain/spec.yaml", "--locked"]).output();
+    assert_eq!(locked.status.code(), Some(1));
+    assert!(locked.stderr.contains("lock"), "{}", locked.stderr);
+    assert_eq!(locked.stdout, "");
+    // A spec that does not lower: its errors, and no schema.
+    ws.write(
+        "bad/spec.yaml",
+        "id: bad\nrequirements: []\nworkflow: [{id: a}]\n",
+    );
+    let bad = ws.wtc(["schema", "bad/spec.yaml"]).output();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        bad.stderr.contains("invalid-workflow-entry") && bad.stderr.contains("--registry FILE"),
+        "{}",
+        bad.stderr
+    );
+    assert_eq!(bad.stdout, "");
+    let missing = ws.wtc(["schema", "nope/spec.yaml"]).output();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(missing.stderr.contains("not found"), "{}", missing.stderr);
+}
