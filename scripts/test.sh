@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The project's test command: sets up the Python venv (ruff, ...) and runs every test,
-# including the benches in quick mode so they cannot rot.
+# The project's test command: sets up the Python venv (ruff, ...) and the Node test tools
+# (yaml-language-server), and runs every test, including the benches in quick mode so
+# they cannot rot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-venv.sh
+scripts/setup-node.sh
 export WTC_RUFF="${WTC_RUFF:-$PWD/.venv/bin/ruff}"
 export WTC_PYTHON="${WTC_PYTHON:-$PWD/.venv/bin/python}"
 if [ -z "${WTC_CORPUS:-}" ] && [ -d ../shared/corpus ]; then export WTC_CORPUS="$(cd ../shared/corpus && pwd)"; fi

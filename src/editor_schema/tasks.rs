@@ -82,15 +82,16 @@ fn task_names(d: &mut Map<String, Value>, tasks: &[Named<'_>]) {
         .flat_map(|t| t.names.iter().map(|n| (n.as_str(), t.task.as_ref())))
         .collect();
     names.sort_by(|a, b| a.0.cmp(b.0));
-    let description = "A task of the registry: its function name or, when two modules define it, its public module path and name.";
+    // No `description` here: yaml-language-server's hover shows the first description it
+    // meets, which is then the task's own (the `then` of its clause); the enum's
+    // descriptions are one line each, as the hover also lists every allowed value.
     let schema = if names.is_empty() {
         json!({"type": "string", "description": "The registry has no tasks.", "not": {}})
     } else {
         json!({
             "type": "string",
-            "description": description,
             "enum": names.iter().map(|(n, _)| n).collect::<Vec<_>>(),
-            "markdownEnumDescriptions": names.iter().map(|(_, t)| task_doc(t)).collect::<Vec<_>>(),
+            "markdownEnumDescriptions": names.iter().map(|(_, t)| task_summary(t)).collect::<Vec<_>>(),
         })
     };
     d.insert("taskReference".into(), schema);
@@ -265,6 +266,18 @@ fn type_text(schema: &Value) -> String {
             }
         }
         _ => "any".to_string(),
+    }
+}
+
+/// One line on the task: its reference and the first line of its description.
+fn task_summary(task: &KnownTask) -> String {
+    let first = task
+        .description
+        .as_deref()
+        .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()));
+    match first {
+        Some(line) => format!("`{}`: {line}", task.importable_reference),
+        None => format!("`{}`", task.importable_reference),
     }
 }
 

@@ -433,3 +433,121 @@ fn schema_errors_and_usage() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(missing.stderr.contains("not found"), "{}", missing.stderr);
 }
+
+/// yaml-language-server from `tests/node` (`scripts/setup-node.sh`) or `WTC_YAML_LS`.
+fn yaml_language_server() -> Option<Utf8PathBuf> {
+    let path = std::env::var("WTC_YAML_LS")
+        .map(Utf8PathBuf::from)
+        .unwrap_or_else(|_| repo().join("tests/node/node_modules/.bin/yaml-language-server"));
+    path.is_file().then_some(path)
+}
+
+/// The 0-based line of the first line of `text` containing `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle} not in the text"))
+}
+
+#[test]
+fn yaml_language_server_validates_and_completes_with_the_schema() {
+    let Some(server) = yaml_language_server() else {
+        eprintln!("skipped: yaml-language-server is not installed (run scripts/setup-node.sh)");
+        return;
+    };
+    let Some(python) = venv_python() else {
+        eprintln!("skipped: no venv Python (run scripts/setup-venv.sh)");
+        return;
+    };
+    let ws = Workspace::with_examples(&[]);
+    ws.wtc([
+        "schema",
+        "--registry",
+        "registry.json",
+        "-o",
+        "spec.schema.json",
+    ])
+    .output()
+    .ok();
+    let chain = std::fs::read_to_string(repo().join("examples/chain/spec.yaml")).unwrap();
+    let ok = format!("# yaml-language-server: $schema=./spec.schema.json\n{chain}");
+    let bad = ok
+        .replacen("task: multiply", "task: multipy", 1)
+        .replacen("      b: 10", "      b: 10\n      c: 1", 1)
+        .replacen("      label: Total", "      label: [Total]", 1)
+        .replacen("workflow:", "rjsf_overrides: {}\nworkflow:", 1);
+    ws.write("ok.yaml", &ok);
+    ws.write("bad.yaml", &bad);
+    // Queries: a task name being typed, the arguments of `greet` under `partial:`, the
+    // top-level keys on a new line, and hover on a task name.
+    let typing_task = line_of(&bad, "task: multipy");
+    let greet_args = ok.replacen("      name: ${{ env.GREETING_NAME }}", "      ", 1);
+    let greet_arg_line = line_of(&ok, "name: ${{ env.GREETING_NAME }}");
+    let new_top_key = format!("{ok}\n");
+    let top_key_line = new_top_key.lines().count();
+    let greet_task = line_of(&ok, "task: greet");
+    let manifest = json!({
+        "server": [server.as_str(), "--stdio"],
+        "root": ws.root.as_str(),
+        "documents": ["ok.yaml", "bad.yaml"],
+        "queries": [
+            {"kind": "completion", "path": "bad.yaml", "text": null, "line": typing_task, "character": 17},
+            {"kind": "completion", "path": "ok.yaml", "text": greet_args, "line": greet_arg_line, "character": 6},
+            {"kind": "completion", "path": "ok.yaml", "text": new_top_key, "line": top_key_line, "character": 0},
+            {"kind": "hover", "path": "ok.yaml", "text": ok, "line": greet_task, "character": 13},
+        ],
+    });
+    ws.write("manifest.json", serde_json::to_vec(&manifest).unwrap());
+    let out = std::process::Command::new(python)
+        .arg(repo().join("tests/python/yaml_ls_client.py"))
+        .arg(ws.root.join("manifest.json"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["diagnostics"]["ok.yaml"], json!([]), "{report:#}");
+    let lines: Vec<u64> = report["diagnostics"]["bad.yaml"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    for planted in [
+        "task: multipy",
+        "      c: 1",
+        "label: [Total]",
+        "rjsf_overrides",
+    ] {
+        let line = line_of(&bad, planted) as u64;
+        assert!(
+            lines.contains(&line),
+            "no diagnostic on line {line} ({planted}): {report:#}"
+        );
+    }
+    let labels = |i: usize| -> Vec<String> {
+        let mut l: Vec<String> = serde_json::from_value(report["queries"][i].clone()).unwrap();
+        l.sort();
+        l
+    };
+    let tasks = labels(0);
+    assert!(tasks.contains(&"multiply".to_string()), "{tasks:?}");
+    assert!(
+        tasks.contains(&"wtc_example_tasks.multiply".to_string()),
+        "{tasks:?}"
+    );
+    assert_eq!(labels(1), ["greeting", "name", "punctuation"]);
+    assert_eq!(
+        labels(2),
+        ["metadata", "rjsf-overrides", "task-instance-defaults"]
+    );
+    // Hover on a task name: its documentation, then one line per task.
+    let hover = report["queries"][3].as_str().unwrap();
+    assert!(
+        hover.contains("`wtc_example_tasks.greet`\n\nBuild a greeting.\n\nArguments:\n- `name`: string, required"),
+        "{hover}"
+    );
+    assert!(
+        hover.contains("* `add`: `wtc_example_tasks.add`: Add two integers.\n"),
+        "{hover}"
+    );
+}
