@@ -551,3 +551,108 @@ fn yaml_language_server_validates_and_completes_with_the_schema() {
         "{hover}"
     );
 }
+
+/// A spec using every key of the grammar, each spelling of a requirement and every kind
+/// of value, which `wtc check` accepts.
+const EVERY_KEY: &str = r#"id: every_key
+requirements:
+  - name: wtc-example-tasks
+    version: ">=0.1"
+    channel: https://repo.prefix.dev/wtc-examples/
+  - requirement: "conda-forge::numpy>=1.20"
+  - name: pandas
+    version: {version: ">=2", channel: conda-forge}
+  - name: helper
+    git: https://example.com/helper.git
+    tag: v1
+    extras: [fast]
+    subdirectory: py
+  - name: local-helper
+    path: /opt/helper
+    editable: true
+  - name: wheel-helper
+    url: https://example.com/helper-1.0-py3-none-any.whl
+metadata:
+  name: Every key
+  description: A spec with every key.
+  license: BSD-3-Clause
+  maintainers: [{name: A, email: a@example.com, team: x}]
+  keywords: [test]
+  repository: null
+  extra: kept
+rjsf-overrides:
+  properties:
+    Numbers.properties.numbers.title: Numbers
+  $defs: null
+  uiSchema:
+    Numbers.numbers.bounds: {ui:widget: range}
+task-instance-defaults:
+  skipif:
+    conditions: [any_is_empty]
+    unpack_depth: 1
+workflow:
+  - type: task-group
+    title: Numbers
+    description: Where the numbers come from
+    tasks:
+      - id: numbers
+        name: null
+        task: wtc_example_tasks.make_range
+  - id: tripled
+    task: multiply
+    partial: {factor: 3}
+    map:
+      argnames: [value]
+      argvalues: ["${{ workflow.numbers.return }}"]
+    skipif: null
+  - id: pairs
+    task: group_by_parity
+    partial:
+      values: ${{ workflow.tripled.return }}
+  - id: sums
+    task: summarize_group
+    partial: {label: sum}
+    mapvalues:
+      argnames: values
+      argvalues: ${{ workflow.pairs.return }}
+    map: null
+    skipif: {conditions: []}
+  - id: result
+    task: make_result
+    partial:
+      key: result
+      value: {sums: "${{ workflow.sums.return }}", env: ["${{ env.HOME }}", 1, 2.5, true, null]}
+"#;
+
+#[test]
+fn a_spec_with_every_key_validates() {
+    let db = Database::default();
+    let wf = workflow(
+        &db,
+        camino::Utf8Path::new("/tmp/every/spec.yaml"),
+        EVERY_KEY,
+        &example_registry(),
+        Vec::new(),
+        &CompileArgs::default(),
+    );
+    let compiled = package_without_images(&db, wf);
+    assert_eq!(
+        rendered_diagnostics(compiled, "spec.yaml", EVERY_KEY),
+        "",
+        "wtc check must accept it"
+    );
+    let mut checks = Checks::default();
+    checks.schema("grammar", grammar_schema(""));
+    checks.schema("examples", example_schema());
+    for schema in ["grammar", "examples"] {
+        checks.instance(schema, schema, as_json(EVERY_KEY));
+    }
+    for (name, errors) in checks.rust() {
+        assert!(errors.is_empty(), "jsonschema crate, {name}: {errors:#?}");
+    }
+    if let Some(py) = checks.python() {
+        for (name, errors) in &py.instances {
+            assert!(errors.is_empty(), "Python jsonschema, {name}: {errors:#?}");
+        }
+    }
+}
