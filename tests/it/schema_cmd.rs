@@ -369,7 +369,7 @@ fn tasks_are_sorted_whatever_the_registry_order() {
 }
 
 #[test]
-fn registry_from_the_spec_lock_file_or_given() {
+fn registry_from_the_spec_lock_file_an_environment_or_given() {
     let ws = Workspace::with_examples(&[("chain", "chain")]);
     std::fs::copy(
         repo().join("examples/chain/wtc.lock"),
@@ -387,6 +387,16 @@ fn registry_from_the_spec_lock_file_or_given() {
         "{}",
         from_lock.stderr
     );
+    // An existing environment's `wt-registry`.
+    let exe = ws.root.join("env/bin/wt-registry");
+    ws.write(
+        "env/bin/wt-registry",
+        format!("#!/bin/sh\ncat '{}'\n", ws.root.join("registry.json")),
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let from_env = ws.wtc(["schema", "--python-env", "env"]).output();
+    assert_eq!(from_env.ok(), given);
     let written = ws
         .wtc([
             "schema",
