@@ -118,15 +118,21 @@ fn references(d: &mut Map<String, Value>) {
         "description": "`${{ workflow.<task_id>.return }}` (the result of a task listed above) or `${{ env.<NAME> }}` (an environment variable read at run time).",
         "pattern": REFERENCE,
     }));
+    // A value passed to the task: any YAML value; a string that starts with `${{` and ends
+    // with `}}` must be a reference, at any depth. No description: an editor's hover shows
+    // the first one it meets, which should be the argument's (from the task's schema).
     d.insert("partialValue".into(), json!({
-        "description": "A value passed to the task: any YAML value; a string that starts with `${{` and ends with `}}` must be a reference (`${{ workflow.<task_id>.return }}` or `${{ env.<NAME> }}`), at any depth.",
-        "if": {"type": "string", "pattern": LOOKS_LIKE_REFERENCE},
-        "then": {"$ref": "#/definitions/reference"},
-        "items": {"$ref": "#/definitions/partialValue"},
-        "additionalProperties": {"$ref": "#/definitions/partialValue"},
+        // Each case under its own `if`: yaml-language-server follows a schema's own
+        // `items` without end when completing a value, so it must not be recursive here.
+        "allOf": [
+            {"if": {"type": "string", "pattern": LOOKS_LIKE_REFERENCE}, "then": {"$ref": "#/definitions/reference"}},
+            {"if": {"type": "array"}, "then": {"items": {"$ref": "#/definitions/partialValue"}}},
+            {"if": {"type": "object"}, "then": {"additionalProperties": {"$ref": "#/definitions/partialValue"}}},
+        ],
     }));
+    // A value holding a `${{ ... }}` reference somewhere (its type is known only at run
+    // time). No description, for the same reason as `partialValue`.
     d.insert("containsReference".into(), json!({
-        "description": "A value holding a `${{ ... }}` reference somewhere (its type is known only at run time).",
         "anyOf": [
             {"type": "string", "pattern": LOOKS_LIKE_REFERENCE},
             {"type": "array", "contains": {"$ref": "#/definitions/containsReference"}},
@@ -296,7 +302,7 @@ fn blocks(d: &mut Map<String, Value>) {
     }));
     d.insert("partial".into(), json!({
         "type": ["object", "null"],
-        "description": "Fixed keyword arguments of the task; the task's other arguments become workflow parameters.",
+        "description": "Fixed keyword arguments of the task; the task's other arguments become workflow parameters. A value is any YAML value; a string that starts with `${{` and ends with `}}` must be a reference (`${{ workflow.<task_id>.return }}` or `${{ env.<NAME> }}`), at any depth.",
         "propertyNames": {"$ref": "#/definitions/argumentName"},
         "additionalProperties": {"$ref": "#/definitions/partialValue"},
     }));

@@ -182,7 +182,13 @@ fn arguments(task: &KnownTask, defs: &Keys) -> (Value, Option<Vec<String>>) {
     for (name, arg) in props.iter().filter(|(n, _)| n.as_str() != "return") {
         properties.insert(
             name.clone(),
-            argument(name, arg, required.contains(&name.as_str()), defs),
+            argument(
+                name,
+                arg,
+                required.contains(&name.as_str()),
+                defs,
+                schema.get("$defs").and_then(Value::as_object),
+            ),
         );
     }
     let names: Vec<String> = properties.keys().cloned().collect();
@@ -196,7 +202,13 @@ fn arguments(task: &KnownTask, defs: &Keys) -> (Value, Option<Vec<String>>) {
 
 /// One argument: its schema, unless the value holds a `${{ ... }}` reference (then its
 /// type is known only at run time).
-fn argument(name: &str, arg: &Value, required: bool, defs: &Keys) -> Value {
+fn argument(
+    name: &str,
+    arg: &Value,
+    required: bool,
+    defs: &Keys,
+    task_defs: Option<&Map<String, Value>>,
+) -> Value {
     let mut out = Map::new();
     for k in ["title", "description", "default"] {
         if let Some(v) = arg.get(k) {
@@ -214,12 +226,70 @@ fn argument(name: &str, arg: &Value, required: bool, defs: &Keys) -> Value {
         doc.push_str(d);
     }
     out.insert("markdownDescription".into(), Value::String(doc));
+    // The values an editor proposes (yaml-language-server does not look inside `else`).
+    let mut proposals = Vec::new();
+    proposed_values(arg, task_defs, 0, &mut proposals);
+    if !proposals.is_empty() {
+        out.insert("examples".into(), Value::Array(proposals));
+    }
     out.insert(
         "if".into(),
         json!({"$ref": "#/definitions/containsReference"}),
     );
     out.insert("else".into(), draft07::convert(arg, defs));
     Value::Object(out)
+}
+
+/// The values `schema` enumerates (`enum`, `const`, `true`/`false` for a boolean, its own
+/// `examples`), through `anyOf`/`oneOf`/`allOf` and `$ref`s into the task's `defs`.
+fn proposed_values(
+    schema: &Value,
+    defs: Option<&Map<String, Value>>,
+    depth: usize,
+    out: &mut Vec<Value>,
+) {
+    let Value::Object(o) = schema else { return };
+    if depth > 8 {
+        return;
+    }
+    let mut add = |v: &Value| {
+        if !out.contains(v) {
+            out.push(v.clone());
+        }
+    };
+    for key in ["enum", "examples"] {
+        if let Some(Value::Array(values)) = o.get(key) {
+            values.iter().for_each(&mut add);
+        }
+    }
+    if let Some(c) = o.get("const") {
+        add(c);
+    }
+    let is_bool = |t: &Value| t == "boolean";
+    let boolean = match o.get("type") {
+        Some(Value::Array(ts)) => ts.iter().any(is_bool),
+        Some(t) => is_bool(t),
+        None => false,
+    };
+    if boolean {
+        add(&json!(true));
+        add(&json!(false));
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        if let Some(Value::Array(alts)) = o.get(key) {
+            for alt in alts {
+                proposed_values(alt, defs, depth + 1, out);
+            }
+        }
+    }
+    let target = o
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+        .and_then(|name| defs?.get(name));
+    if let Some(target) = target {
+        proposed_values(target, defs, depth + 1, out);
+    }
 }
 
 fn argnames(props: &[String]) -> Value {

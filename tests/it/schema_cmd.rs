@@ -489,13 +489,20 @@ fn yaml_language_server_validates_and_completes_with_the_schema() {
     ws.write("ok.yaml", &ok);
     ws.write("bad.yaml", &bad);
     // Queries: a task name being typed, the arguments of `greet` under `partial:`, the
-    // top-level keys on a new line, and hover on a task name.
+    // top-level keys on a new line, hover on a task name, the values of an argument and
+    // hover on it.
     let typing_task = line_of(&bad, "task: multipy");
     let greet_args = ok.replacen("      name: ${{ env.GREETING_NAME }}", "      ", 1);
     let greet_arg_line = line_of(&ok, "name: ${{ env.GREETING_NAME }}");
     let new_top_key = format!("{ok}\n");
     let top_key_line = new_top_key.lines().count();
     let greet_task = line_of(&ok, "task: greet");
+    let punctuation = ok.replacen(
+        "      name: ${{ env.GREETING_NAME }}",
+        "      name: ${{ env.GREETING_NAME }}\n      punctuation: ",
+        1,
+    );
+    let punctuation_line = greet_arg_line + 1;
     let manifest = json!({
         "server": [server.as_str(), "--stdio"],
         "root": ws.root.as_str(),
@@ -505,6 +512,8 @@ fn yaml_language_server_validates_and_completes_with_the_schema() {
             {"kind": "completion", "path": "ok.yaml", "text": greet_args, "line": greet_arg_line, "character": 6},
             {"kind": "completion", "path": "ok.yaml", "text": new_top_key, "line": top_key_line, "character": 0},
             {"kind": "hover", "path": "ok.yaml", "text": ok, "line": greet_task, "character": 13},
+            {"kind": "completion", "path": "ok.yaml", "text": punctuation, "line": punctuation_line, "character": 19},
+            {"kind": "hover", "path": "ok.yaml", "text": null, "line": punctuation_line, "character": 8},
         ],
     });
     ws.write("manifest.json", serde_json::to_vec(&manifest).unwrap());
@@ -549,6 +558,13 @@ fn yaml_language_server_validates_and_completes_with_the_schema() {
     assert_eq!(
         labels(2),
         ["metadata", "rjsf-overrides", "task-instance-defaults"]
+    );
+    // The values of an argument: its enum; hover on an argument: its type and default.
+    assert_eq!(labels(4), ["!", ".", "?"]);
+    let hover = report["queries"][5].as_str().unwrap();
+    assert!(
+        hover.contains("`punctuation`: one of \"!\", \".\", \"?\", default `\"!\"`"),
+        "{hover}"
     );
     // Hover on a task name: its documentation, then one line per task.
     let hover = report["queries"][3].as_str().unwrap();
