@@ -80,6 +80,7 @@ fn names(d: &mut Map<String, Value>) {
             "type": "string",
             "description": description,
             "pattern": IDENTIFIER,
+            "patternErrorMessage": "not a Python identifier: use letters, digits and `_`, not starting with a digit",
             "not": {"$ref": format!("#/definitions/{reserved}")},
         });
         if let Some(max) = max {
@@ -109,6 +110,7 @@ fn names(d: &mut Map<String, Value>) {
         "type": "string",
         "description": "A task of the registry: its function name (`get_events`) or, when two modules define it, its public module path and name (`pkg.tasks.get_events`).",
         "pattern": TASK_REFERENCE,
+        "patternErrorMessage": "not a task reference: a function name or `module.path.function`",
     }));
 }
 
@@ -117,6 +119,7 @@ fn references(d: &mut Map<String, Value>) {
         "type": "string",
         "description": "`${{ workflow.<task_id>.return }}` (the result of a task listed above) or `${{ env.<NAME> }}` (an environment variable read at run time).",
         "pattern": REFERENCE,
+        "patternErrorMessage": "not a reference: write `${{ workflow.<task_id>.return }}` or `${{ env.<NAME> }}`",
     }));
     // A value passed to the task: any YAML value; a string that starts with `${{` and ends
     // with `}}` must be a reference, at any depth. No description: an editor's hover shows
@@ -186,7 +189,7 @@ fn requirements(d: &mut Map<String, Value>, wt_conda_channel: &str) {
     d.insert("channel".into(), json!({
         "type": "string",
         "description": "A channel URL (`https://...`, `file://...`) or a known channel name (default `conda-forge`).",
-        "anyOf": [{"enum": known}, {"pattern": CHANNEL_URL}],
+        "anyOf": [{"enum": known}, {"pattern": CHANNEL_URL, "patternErrorMessage": "not a known channel name nor a channel URL"}],
     }));
     let text = |what: &str| json!({"type": "string", "description": what});
     d.insert("pypiRequirement".into(), json!({
@@ -199,7 +202,7 @@ fn requirements(d: &mut Map<String, Value>, wt_conda_channel: &str) {
             "rev": text("A commit (only with `git`)."),
             "branch": text("A branch (only with `git`)."),
             "tag": text("A tag (only with `git`)."),
-            "path": {"type": "string", "pattern": "^/", "description": "An absolute filesystem path (not a `file://` URL)."},
+            "path": {"type": "string", "pattern": "^/", "patternErrorMessage": "an absolute filesystem path (not relative, not a `file://` URL)", "description": "An absolute filesystem path (not a `file://` URL)."},
             "editable": {"type": "boolean", "description": "Install the `path` in editable mode."},
             "url": text("A direct wheel or sdist URL."),
             "subdirectory": text("The package's directory inside the source."),

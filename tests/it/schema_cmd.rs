@@ -459,16 +459,49 @@ fn line_of(text: &str, needle: &str) -> usize {
         .unwrap_or_else(|| panic!("{needle} not in the text"))
 }
 
+/// The Python LSP client driving yaml-language-server (`tests/python/yaml_ls_client.py`):
+/// `None` (said why) when either is missing.
+struct YamlLs {
+    server: Utf8PathBuf,
+    python: Utf8PathBuf,
+}
+
+impl YamlLs {
+    fn find() -> Option<Self> {
+        let Some(server) = yaml_language_server() else {
+            eprintln!("skipped: yaml-language-server is not installed (run scripts/setup-node.sh)");
+            return None;
+        };
+        let Some(python) = venv_python() else {
+            eprintln!("skipped: no venv Python (run scripts/setup-venv.sh)");
+            return None;
+        };
+        Some(Self { server, python })
+    }
+
+    /// Open `documents` (relative to `root`), then run `queries`; the client's report.
+    fn run(&self, root: &camino::Utf8Path, documents: &[String], queries: Value) -> Value {
+        let manifest = json!({
+            "server": [self.server.as_str(), "--stdio"],
+            "root": root.as_str(),
+            "documents": documents,
+            "queries": queries,
+        });
+        let path = root.join("manifest.json");
+        std::fs::write(&path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+        let out = std::process::Command::new(&self.python)
+            .arg(repo().join("tests/python/yaml_ls_client.py"))
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
 #[test]
 fn yaml_language_server_validates_and_completes_with_the_schema() {
-    let Some(server) = yaml_language_server() else {
-        eprintln!("skipped: yaml-language-server is not installed (run scripts/setup-node.sh)");
-        return;
-    };
-    let Some(python) = venv_python() else {
-        eprintln!("skipped: no venv Python (run scripts/setup-venv.sh)");
-        return;
-    };
+    let Some(ls) = YamlLs::find() else { return };
     let ws = Workspace::with_examples(&[]);
     ws.wtc([
         "schema",
@@ -503,27 +536,16 @@ fn yaml_language_server_validates_and_completes_with_the_schema() {
         1,
     );
     let punctuation_line = greet_arg_line + 1;
-    let manifest = json!({
-        "server": [server.as_str(), "--stdio"],
-        "root": ws.root.as_str(),
-        "documents": ["ok.yaml", "bad.yaml"],
-        "queries": [
-            {"kind": "completion", "path": "bad.yaml", "text": null, "line": typing_task, "character": 17},
-            {"kind": "completion", "path": "ok.yaml", "text": greet_args, "line": greet_arg_line, "character": 6},
-            {"kind": "completion", "path": "ok.yaml", "text": new_top_key, "line": top_key_line, "character": 0},
-            {"kind": "hover", "path": "ok.yaml", "text": ok, "line": greet_task, "character": 13},
-            {"kind": "completion", "path": "ok.yaml", "text": punctuation, "line": punctuation_line, "character": 19},
-            {"kind": "hover", "path": "ok.yaml", "text": null, "line": punctuation_line, "character": 8},
-        ],
-    });
-    ws.write("manifest.json", serde_json::to_vec(&manifest).unwrap());
-    let out = std::process::Command::new(python)
-        .arg(repo().join("tests/python/yaml_ls_client.py"))
-        .arg(ws.root.join("manifest.json"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let queries = json!([
+        {"kind": "completion", "path": "bad.yaml", "text": null, "line": typing_task, "character": 17},
+        {"kind": "completion", "path": "ok.yaml", "text": greet_args, "line": greet_arg_line, "character": 6},
+        {"kind": "completion", "path": "ok.yaml", "text": new_top_key, "line": top_key_line, "character": 0},
+        {"kind": "hover", "path": "ok.yaml", "text": ok, "line": greet_task, "character": 13},
+        {"kind": "completion", "path": "ok.yaml", "text": punctuation, "line": punctuation_line, "character": 19},
+        {"kind": "hover", "path": "ok.yaml", "text": null, "line": punctuation_line, "character": 8},
+    ]);
+    let documents = ["ok.yaml".to_string(), "bad.yaml".to_string()];
+    let report = ls.run(&ws.root, &documents, queries);
     assert_eq!(report["diagnostics"]["ok.yaml"], json!([]), "{report:#}");
     let lines: Vec<u64> = report["diagnostics"]["bad.yaml"]
         .as_array()
@@ -681,4 +703,43 @@ fn a_spec_with_every_key_validates() {
             assert!(errors.is_empty(), "Python jsonschema, {name}: {errors:#?}");
         }
     }
+}
+
+#[test]
+fn yaml_language_server_accepts_the_corpus_specs_check_accepts() {
+    let Some(ls) = YamlLs::find() else { return };
+    let Some(cases) = corpus_specs() else { return };
+    let ws = Workspace::new();
+    let db = Database::default();
+    let mut documents = Vec::new();
+    for c in &cases {
+        let schema = spec_schema(&Registry::from_json(&c.registry).unwrap(), "");
+        ws.write(&format!("{}/spec.schema.json", c.name), render(&schema));
+        let modeline = "# yaml-language-server: $schema=./spec.schema.json\n";
+        ws.write(
+            &format!("{}/spec.yaml", c.name),
+            format!("{modeline}{}", c.text),
+        );
+        documents.push(format!("{}/spec.yaml", c.name));
+    }
+    let report = ls.run(&ws.root, &documents, json!([]));
+    let mut accepted = 0;
+    for c in &cases {
+        let found = &report["diagnostics"][format!("{}/spec.yaml", c.name)];
+        if check_accepts(&db, c) {
+            accepted += 1;
+            assert_eq!(found, &json!([]), "{}: {found:#}", c.name);
+        } else if c.name == "docs-bare-names-chain" {
+            // Task id `sum` is a built-in name (the modeline is line 0).
+            let line = line_of(&c.text, "- id: sum") as u64 + 1;
+            let lines: Vec<u64> = found
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["line"].as_u64().unwrap())
+                .collect();
+            assert!(lines.contains(&line), "{}: {found:#}", c.name);
+        }
+    }
+    assert!(accepted >= 36, "only {accepted} corpus specs accepted");
 }
