@@ -743,3 +743,31 @@ fn yaml_language_server_accepts_the_corpus_specs_check_accepts() {
     }
     assert!(accepted >= 36, "only {accepted} corpus specs accepted");
 }
+
+/// The README's "Editor support": its JSON and TOML snippets parse, and its modeline is
+/// the one the yaml-language-server test uses.
+#[test]
+fn readme_editor_snippets_parse() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let start = readme.find("## Editor support").expect("the section");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    let mut seen = Vec::new();
+    for block in section.split("```").skip(1).step_by(2) {
+        let (lang, body) = block.split_once('\n').unwrap();
+        match lang {
+            "json" => drop(serde_json::from_str::<Value>(body).expect("README JSON")),
+            "toml" => drop(body.parse::<toml_edit::DocumentMut>().expect("README TOML")),
+            _ => {}
+        }
+        seen.push(lang.to_string());
+    }
+    for lang in ["json", "lua", "toml", "sh", "yaml"] {
+        assert!(
+            seen.iter().any(|l| l == lang),
+            "no {lang} snippet: {seen:?}"
+        );
+    }
+    assert!(section.contains("# yaml-language-server: $schema=./spec.schema.json\n"));
+    assert!(section.contains(r#"cmd = { "wtc", "lsp" }"#));
+}
