@@ -385,3 +385,68 @@ fn task_doc(task: &KnownTask) -> String {
     }
     doc
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r##"{"entries":{
+      "a._impl.add":{"metadata":{"description":"Adds.\nMore."},"module_path":"a._impl","public_module_path":"a","function_name":"add","import_statement":"","json_schema":{
+        "$defs":{"Mode":{"enum":["x","y"],"type":"string"}},
+        "additionalProperties":false,
+        "properties":{"mode":{"$ref":"#/$defs/Mode","default":"x"},"flag":{"type":"boolean"},"return":{}},
+        "required":["flag"],"type":"object"}},
+      "b.x.add":{"metadata":{},"module_path":"b.x","public_module_path":"b.x","function_name":"add","import_statement":"","json_schema":{"type":"object"}},
+      "c.go":{"metadata":{},"module_path":"c","public_module_path":"c","function_name":"go","import_statement":"","json_schema":{"properties":{"n":{"type":"integer"}}}}
+    },"version":"1.0.0"}"##;
+
+    #[test]
+    fn names_arguments_and_proposals() {
+        let registry = Registry::from_json(DOC).unwrap();
+        let mut d = Map::new();
+        d.insert("taskInstanceId".into(), json!({"type": "string"}));
+        let clauses = add(&mut d, &registry);
+        // `add` is ambiguous: only its qualified names; `go` has both.
+        assert_eq!(
+            d["taskReference"]["enum"],
+            json!(["a.add", "b.x.add", "c.go", "go"])
+        );
+        assert_eq!(
+            d["taskReference"]["markdownEnumDescriptions"][0],
+            json!("`a.add`: Adds.")
+        );
+        assert_eq!(
+            d["taskInstanceId"]["allOf"][0]["not"]["enum"],
+            json!(["add", "go"])
+        );
+        assert_eq!(clauses.len(), 3);
+        assert_eq!(
+            clauses[2]["if"]["properties"]["task"]["enum"],
+            json!(["go", "c.go"])
+        );
+        // `a.add` rejects unknown arguments (and `return` is never one); `c.go` does not.
+        let a = &d["task:a.add"];
+        assert_eq!(a["additionalProperties"], json!(false));
+        assert_eq!(
+            a["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
+            ["mode", "flag"]
+        );
+        assert_eq!(a["properties"]["mode"]["examples"], json!(["x", "y"]));
+        assert_eq!(a["properties"]["flag"]["examples"], json!([true, false]));
+        assert_eq!(
+            a["properties"]["mode"]["else"],
+            json!({"default": "x", "allOf": [{"$ref": "#/definitions/def:Mode"}]})
+        );
+        assert_eq!(d["def:Mode"], json!({"enum": ["x", "y"], "type": "string"}));
+        assert_eq!(
+            clauses[0]["then"]["properties"]["map"]["properties"]["argnames"]["anyOf"][0],
+            json!({"enum": ["mode", "flag"]})
+        );
+        assert!(d["task:c.go"].get("additionalProperties").is_none());
+        assert!(clauses[2]["then"]["properties"].get("map").is_none());
+    }
+}
