@@ -257,6 +257,35 @@ impl Writer<'_> {
 /// lowercase `\uxxxx`, characters beyond the BMP as a UTF-16 surrogate pair.
 fn write_string(out: &mut String, s: &str, ensure_ascii: bool) {
     out.push('"');
+    write_string_body(out, s, ensure_ascii);
+    out.push('"');
+}
+
+/// Feed `s` as a JSON string literal (as [`push_ascii_string`] writes it) to `sink` in pieces
+/// of about 64 KiB, so a large text is never escaped into one copy (used by the hashes).
+pub fn stream_ascii_string(s: &str, sink: &mut dyn FnMut(&str)) {
+    const CHUNK: usize = 64 * 1024;
+    let mut buf = String::with_capacity(CHUNK + CHUNK / 4);
+    buf.push('"');
+    let mut rest = s;
+    while !rest.is_empty() {
+        let mut end = rest.len().min(CHUNK);
+        while !rest.is_char_boundary(end) {
+            end += 1;
+        }
+        write_string_body(&mut buf, &rest[..end], true);
+        rest = &rest[end..];
+        if buf.len() >= CHUNK {
+            sink(&buf);
+            buf.clear();
+        }
+    }
+    buf.push('"');
+    sink(&buf);
+}
+
+/// The inside of a JSON string literal (no quotes), see [`write_string`].
+fn write_string_body(out: &mut String, s: &str, ensure_ascii: bool) {
     // Fast path: copy runs of printable ASCII other than `"` and `\\` as they are.
     let bytes = s.as_bytes();
     let mut start = 0;
@@ -273,7 +302,6 @@ fn write_string(out: &mut String, s: &str, ensure_ascii: bool) {
         start += c.len_utf8();
         write_char(out, c, ensure_ascii);
     }
-    out.push('"');
 }
 
 /// One character that is not plain printable ASCII, escaped as [`write_string`] says.

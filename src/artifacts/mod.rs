@@ -95,6 +95,12 @@ fn text(s: &str) -> Bytes {
     Arc::from(s.as_bytes())
 }
 
+/// A memoized text as the package's bytes, shared, not copied (a large spec's package is
+/// several times the size of its YAML).
+fn shared(s: &Arc<str>) -> Bytes {
+    Arc::<[u8]>::from(Arc::clone(s))
+}
+
 /// Everything a compile produced: diagnostics (warnings and errors), and the package when
 /// there were no errors.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -185,7 +191,7 @@ pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
     let params = params_json::params_json(db, wf);
     let rjsf = rjsf_json::rjsf_json(db, wf);
     let (params, rjsf) = match (params, rjsf) {
-        (Ok(p), Ok(r)) => (text(p), text(r)),
+        (Ok(p), Ok(r)) => (shared(p), shared(r)),
         (p, r) => {
             for e in [p.as_ref().err(), r.as_ref().err()].into_iter().flatten() {
                 diagnostics.extend(e.iter().cloned());
@@ -226,11 +232,11 @@ pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
     let models = Models {
         rjsf,
         params,
-        params_py: text(&params_py),
-        formdata_py: text(&formdata_py),
+        params_py: shared(&params_py),
+        formdata_py: shared(&formdata_py),
     };
     let code = generated_code_files(db, wf, pkg, models);
-    let readme = vec![("README.md".to_string(), text(&readme))];
+    let readme = vec![("README.md".to_string(), shared(&readme))];
     let files = [root, packaging, readme, tests, modules, code].concat();
     Arc::new(Compiled {
         diagnostics,
@@ -261,7 +267,7 @@ fn rendered(
     let mut files = Vec::with_capacity(templated.len());
     for (path, result) in templated {
         match result {
-            Ok(t) => files.push((path, text(t))),
+            Ok(t) => files.push((path, shared(t))),
             Err(e) => diagnostics.extend(e.iter().cloned()),
         }
     }
@@ -272,7 +278,10 @@ fn rendered(
 fn root_files(db: &dyn Db, wf: Workflow) -> Vec<(String, Bytes)> {
     vec![
         ("graph.dot".to_string(), graph::graph_dot(db, wf).clone()),
-        ("pixi.toml".to_string(), text(pixi_toml::pixi_toml(db, wf))),
+        (
+            "pixi.toml".to_string(),
+            shared(pixi_toml::pixi_toml(db, wf)),
+        ),
         (
             "VERSION.yaml".to_string(),
             text(&version_yaml::Version::default().to_yaml()),
@@ -371,11 +380,11 @@ fn generated_code_files(
         ),
         (
             format!("{pkg}/dags/run_sequential_mock_io.py"),
-            text(dag::run_sequential_mock_io_py(db, wf)),
+            shared(dag::run_sequential_mock_io_py(db, wf)),
         ),
         (
             format!("{pkg}/dags/run_sequential.py"),
-            text(dag::run_sequential_py(db, wf)),
+            shared(dag::run_sequential_py(db, wf)),
         ),
     ]
 }

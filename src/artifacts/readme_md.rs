@@ -27,6 +27,7 @@ use crate::fingerprint::{
 use crate::front::{TaskNode, requirement_values, spec_model, task_nodes};
 use crate::templates::HEADER;
 use crate::templates::Rendered;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -45,21 +46,32 @@ pub fn spec_sha256(db: &dyn Db, wf: Workflow) -> Result<Arc<str>, FingerprintErr
         .iter()
         .map(|n| (n.id(db).as_str(), *n))
         .collect();
-    let json = crate::fingerprint::spec_json_with(spec_model(db, wf), registry, &mut |t| {
-        match nodes.get(t.id.value.as_str()) {
-            Some(n) => Ok(task_spec_json(db, *n).clone()),
-            // Only a task that did not resolve has no node (the compile reports it).
-            None => crate::fingerprint::resolve_instance(t, registry)
-                .map(|r| Arc::from(crate::fingerprint::instance_json(&r))),
-        }
-    })?;
-    Ok(Arc::from(crate::fingerprint::sha256_hex(json.as_bytes())))
+    let mut hasher = Sha256::new();
+    crate::fingerprint::spec_json_with(
+        spec_model(db, wf),
+        registry,
+        &mut |t| {
+            match nodes.get(t.id.value.as_str()) {
+                Some(n) => Ok(task_spec_json(db, *n).clone()),
+                // Only a task that did not resolve has no node (the compile reports it).
+                None => crate::fingerprint::resolve_instance(t, registry)
+                    .map(|r| Arc::new(crate::fingerprint::instance_json(&r))),
+            }
+        },
+        &mut |text| hasher.update(text.as_bytes()),
+    )?;
+    Ok(Arc::from(crate::fingerprint::hex_digest(
+        &hasher.finalize(),
+    )))
 }
 
 /// One task instance as the spec dump writes it (memoized per task).
 #[salsa::tracked(returns(ref))]
-pub fn task_spec_json<'db>(db: &'db dyn Db, node: TaskNode<'db>) -> Arc<str> {
-    Arc::from(crate::fingerprint::instance_json(node.task(db)))
+pub fn task_spec_json<'db>(
+    db: &'db dyn Db,
+    node: TaskNode<'db>,
+) -> Arc<crate::fingerprint::InstanceJson> {
+    Arc::new(crate::fingerprint::instance_json(node.task(db)))
 }
 
 /// The spec's conda requirements pinned to the solved versions (`--solved`).

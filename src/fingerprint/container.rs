@@ -20,8 +20,8 @@
 //! the packaging work fills them in. Nothing reads these hashes back (`--update` compares
 //! `params_sha256` only).
 
-use super::sha256_hex;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 /// Everything the artifact hashes cover, borrowed from the generated files.
 #[derive(Clone, Copy, Debug)]
@@ -75,103 +75,158 @@ pub struct TestsArtifacts<'a> {
 
 impl ArtifactContainer<'_> {
     /// The container as `json.dumps(sort_keys=True)` writes it: `(basic, strict)`, where
-    /// the basic text leaves out `dockerfile` and `pixi_toml`. Every value is serialized
-    /// once and shared by both texts; the large file texts are escaped straight into the
-    /// output, never copied into a JSON value.
+    /// the basic text leaves out `dockerfile` and `pixi_toml`.
     #[must_use]
     pub fn to_json_texts(&self) -> (String, String) {
-        let p = &self.package;
-        let dags = object(&[
-            ("init_dot_py", &string(p.dags.init_dot_py)),
-            (
-                "run_sequential_mock_io",
-                &string(p.dags.run_sequential_mock_io),
-            ),
-            ("run_sequential", &string(p.dags.run_sequential)),
-        ]);
-        let package = object(&[
-            ("dags", &dags),
-            ("rjsf", &value(p.rjsf)),
-            ("params_json", &value(p.params_json)),
-            ("cli", &string(p.cli)),
-            ("dispatch", &string(p.dispatch)),
-            ("metadata", &string(p.metadata)),
-            ("response", &string(p.response)),
-            ("init_dot_py", &string(p.init_dot_py)),
-        ]);
-        let tests = self.tests.map_or_else(
-            || "null".to_string(),
-            |t| {
-                object(&[
-                    ("conftest", &string(t.conftest)),
-                    ("test_metadata", &string(t.test_metadata)),
-                    ("test_results", &string(t.test_results)),
-                ])
-            },
-        );
-        let (release_name, package_name) = (string(self.release_name), string(self.package_name));
-        let (dockerignore, pyproject_toml, hatch_build_py) = (
-            optional(self.dockerignore),
-            optional(self.pyproject_toml),
-            optional(self.hatch_build_py),
-        );
-        let (pixi_toml, dockerfile) = (
-            self.pixi_toml.map_or_else(|| "null".into(), value),
-            optional(self.dockerfile),
-        );
-        let mut entries: Vec<(&str, &str)> = vec![
-            ("release_name", &release_name),
-            ("package_name", &package_name),
-            ("package", &package),
-            ("tests", &tests),
-            ("dockerignore", &dockerignore),
-            ("pyproject_toml", &pyproject_toml),
-            ("hatch_build_py", &hatch_build_py),
-        ];
-        let basic = object(&entries);
-        entries.push(("pixi_toml", &pixi_toml));
-        entries.push(("dockerfile", &dockerfile));
-        (basic, object(&entries))
+        let (mut basic, mut strict) = (String::new(), String::new());
+        self.write(&mut Out {
+            basic: &mut |t| basic.push_str(t),
+            strict: &mut |t| strict.push_str(t),
+            basic_on: true,
+        });
+        (basic, strict)
     }
 
     /// `(artifacts_sha256_basic, artifacts_sha256_strict)`: the basic hash leaves out
-    /// `dockerfile` and `pixi_toml`.
+    /// `dockerfile` and `pixi_toml`. The texts are streamed into the two hashers (each value
+    /// serialized once, the large file texts escaped piecewise), never built whole: for a
+    /// large spec they are twice the size of the package.
     #[must_use]
     pub fn sha256_pair(&self) -> (String, String) {
-        let (basic, strict) = self.to_json_texts();
-        (sha256_hex(basic.as_bytes()), sha256_hex(strict.as_bytes()))
+        let (mut basic, mut strict) = (Sha256::new(), Sha256::new());
+        self.write(&mut Out {
+            basic: &mut |t| basic.update(t.as_bytes()),
+            strict: &mut |t| strict.update(t.as_bytes()),
+            basic_on: true,
+        });
+        (
+            super::hex_digest(&basic.finalize()),
+            super::hex_digest(&strict.finalize()),
+        )
     }
-}
 
-/// A JSON object of already-serialized values, keys sorted (`sort_keys=True`).
-fn object(entries: &[(&str, &str)]) -> String {
-    let mut entries = entries.to_vec();
-    entries.sort_by(|a, b| a.0.cmp(b.0));
-    let mut out = String::with_capacity(entries.iter().map(|(k, v)| k.len() + v.len() + 6).sum());
-    out.push('{');
-    for (i, (k, v)) in entries.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
+    /// Write both texts into `out`, keys sorted at every level.
+    fn write(&self, out: &mut Out<'_>) {
+        let p = &self.package;
+        let dags = Part::Obj(vec![
+            ("init_dot_py", Part::Text(p.dags.init_dot_py)),
+            (
+                "run_sequential_mock_io",
+                Part::Text(p.dags.run_sequential_mock_io),
+            ),
+            ("run_sequential", Part::Text(p.dags.run_sequential)),
+        ]);
+        let package = Part::Obj(vec![
+            ("dags", dags),
+            ("rjsf", Part::Json(p.rjsf)),
+            ("params_json", Part::Json(p.params_json)),
+            ("cli", Part::Text(p.cli)),
+            ("dispatch", Part::Text(p.dispatch)),
+            ("metadata", Part::Text(p.metadata)),
+            ("response", Part::Text(p.response)),
+            ("init_dot_py", Part::Text(p.init_dot_py)),
+        ]);
+        let tests = self.tests.map_or(Part::Null, |t| {
+            Part::Obj(vec![
+                ("conftest", Part::Text(t.conftest)),
+                ("test_metadata", Part::Text(t.test_metadata)),
+                ("test_results", Part::Text(t.test_results)),
+            ])
+        });
+        // (key, value, in the basic text)
+        let mut entries = vec![
+            ("release_name", Part::Text(self.release_name), true),
+            ("package_name", Part::Text(self.package_name), true),
+            ("package", package, true),
+            ("tests", tests, true),
+            ("dockerignore", Part::optional(self.dockerignore), true),
+            ("pyproject_toml", Part::optional(self.pyproject_toml), true),
+            ("hatch_build_py", Part::optional(self.hatch_build_py), true),
+            (
+                "pixi_toml",
+                self.pixi_toml.map_or(Part::Null, Part::Json),
+                false,
+            ),
+            ("dockerfile", Part::optional(self.dockerfile), false),
+        ];
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        out.push("{");
+        let (mut basic_seen, mut strict_seen) = (false, false);
+        for (key, part, in_basic) in &entries {
+            if strict_seen {
+                (out.strict)(", ");
+            }
+            if *in_basic && basic_seen {
+                (out.basic)(", ");
+            }
+            strict_seen = true;
+            basic_seen |= *in_basic;
+            out.basic_on = *in_basic;
+            out.key(key);
+            part.write(out);
+            out.basic_on = true;
         }
-        out.push_str(&string(k));
-        out.push_str(": ");
-        out.push_str(v);
+        out.push("}");
     }
-    out.push('}');
-    out
 }
 
-/// A string as `json.dumps` writes it (ASCII only).
-fn string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    crate::pyjson::push_ascii_string(&mut out, s);
-    out
+/// Where the two texts go; `basic_on` false while writing an entry only the strict text has.
+struct Out<'s> {
+    basic: &'s mut dyn FnMut(&str),
+    strict: &'s mut dyn FnMut(&str),
+    basic_on: bool,
 }
 
-fn optional(s: Option<&str>) -> String {
-    s.map_or_else(|| "null".to_string(), string)
+impl Out<'_> {
+    fn push(&mut self, text: &str) {
+        if self.basic_on {
+            (self.basic)(text);
+        }
+        (self.strict)(text);
+    }
+
+    fn key(&mut self, key: &str) {
+        let mut text = String::with_capacity(key.len() + 4);
+        crate::pyjson::push_ascii_string(&mut text, key);
+        text.push_str(": ");
+        self.push(&text);
+    }
 }
 
-fn value(v: &Value) -> String {
-    crate::pyjson::to_string_sorted(v)
+/// One value of the container.
+enum Part<'a> {
+    /// A string (a file's text), written as a JSON string.
+    Text(&'a str),
+    /// A JSON document, written with sorted keys.
+    Json(&'a Value),
+    /// An object of parts, written with sorted keys.
+    Obj(Vec<(&'static str, Part<'a>)>),
+    Null,
+}
+
+impl<'a> Part<'a> {
+    fn optional(text: Option<&'a str>) -> Self {
+        text.map_or(Part::Null, Part::Text)
+    }
+
+    fn write(&self, out: &mut Out<'_>) {
+        match self {
+            Part::Text(s) => crate::pyjson::stream_ascii_string(s, &mut |t| out.push(t)),
+            Part::Json(v) => out.push(&crate::pyjson::to_string_sorted(v)),
+            Part::Null => out.push("null"),
+            Part::Obj(entries) => {
+                let mut sorted: Vec<&(&str, Part<'_>)> = entries.iter().collect();
+                sorted.sort_by(|a, b| a.0.cmp(b.0));
+                out.push("{");
+                for (i, (key, part)) in sorted.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(", ");
+                    }
+                    out.key(key);
+                    part.write(out);
+                }
+                out.push("}");
+            }
+        }
+    }
 }

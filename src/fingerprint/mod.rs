@@ -17,7 +17,10 @@ mod yaml;
 
 pub use container::{ArtifactContainer, DagsArtifacts, PackageArtifacts, TestsArtifacts};
 pub use installed::{InstalledRequirement, channel_text, installed_requirements};
-pub use spec_json::{instance_json, resolve_instance, spec_json, spec_json_with, value_json};
+pub use spec_json::{
+    InstanceJson, KnownTexts, instance_json, resolve_instance, spec_json, spec_json_with,
+    value_json,
+};
 pub use yaml::yaml_scalar;
 
 use crate::registry::Registry;
@@ -36,8 +39,12 @@ pub enum FingerprintError {
 /// Lower-case hex SHA-256 of `bytes`.
 #[must_use]
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
+    hex_digest(&Sha256::digest(bytes))
+}
+
+/// A digest as lowercase hex.
+pub(crate) fn hex_digest(digest: &[u8]) -> String {
+    let mut out = String::with_capacity(2 * digest.len());
     for b in digest {
         use std::fmt::Write as _;
         let _ = write!(out, "{b:02x}");

@@ -37,14 +37,20 @@ use crate::spec::model::{
 };
 use indexmap::IndexMap;
 use serde_json::{Map, Value as J, json};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The spec as the reference's pydantic model dumps it (see the module docs), as compact
 /// JSON text, resolving every task through `registry`.
 pub fn spec_json(spec: &Spec, registry: &Registry) -> Result<String, FingerprintError> {
-    spec_json_with(spec, registry, &mut |t| {
-        Ok(Arc::from(instance_json(&resolve_instance(t, registry)?)))
-    })
+    let mut out = String::new();
+    spec_json_with(
+        spec,
+        registry,
+        &mut |t| Ok(Arc::new(instance_json(&resolve_instance(t, registry)?))),
+        &mut |text| out.push_str(text),
+    )?;
+    Ok(out)
 }
 
 /// `t` with its task and skipif conditions looked up in `registry`.
@@ -68,15 +74,24 @@ pub fn resolve_instance(
 
 /// Gives one instance's text (see [`spec_json_with`]).
 pub type InstanceText<'a> =
-    dyn FnMut(&Arc<TaskInstance>) -> Result<Arc<str>, FingerprintError> + 'a;
+    dyn FnMut(&Arc<TaskInstance>) -> Result<Arc<InstanceJson>, FingerprintError> + 'a;
 
 /// [`spec_json`] with each instance's text ([`instance_json`]) taken from `instance`, so a
-/// caller can memoize it per task.
+/// caller can memoize it per task, and the text fed to `sink` in pieces (a hasher never
+/// needs it whole: for a large spec it is several times the size of the YAML).
 pub fn spec_json_with(
     spec: &Spec,
     registry: &Registry,
     instance: &mut InstanceText<'_>,
-) -> Result<String, FingerprintError> {
+    sink: &mut dyn FnMut(&str),
+) -> Result<(), FingerprintError> {
+    const PIECE: usize = 64 * 1024;
+    let mut flush = |out: &mut String| {
+        if out.len() >= PIECE {
+            sink(out);
+            out.clear();
+        }
+    };
     let default_skipif = match &spec.default_skipif {
         Some(s) => {
             let known = s
@@ -84,16 +99,18 @@ pub fn spec_json_with(
                 .iter()
                 .map(|c| lookup(registry, &c.value))
                 .collect::<Result<Vec<_>, _>>()?;
-            skipif_json(s, &known)
+            let mut pieces = Pieces::default();
+            skipif_json(&mut pieces, s, &known);
+            pieces.finish().to_text()
         }
         None => "null".to_string(),
     };
+    let mut known = KnownTexts::default();
     let mut texts = Vec::new();
     for t in spec.flat_tasks() {
         texts.push(instance(t)?);
     }
-    let size = texts.iter().map(|t| t.len()).sum::<usize>() * 2 + 4096;
-    let mut out = String::with_capacity(size);
+    let mut out = String::with_capacity(2 * PIECE);
     let o = &spec.rjsf_overrides;
     out.push_str("{\"id\":");
     push_compact_utf8(&mut out, &J::String(spec.id.value.clone()));
@@ -115,7 +132,12 @@ pub fn spec_json_with(
             out.push(',');
         }
         match entry {
-            WorkflowEntry::Task(_) => out.push_str(flat.next().map_or("", |t| t)),
+            WorkflowEntry::Task(_) => {
+                if let Some(t) = flat.next() {
+                    t.write(&mut out, &mut known);
+                }
+                flush(&mut out);
+            }
             WorkflowEntry::Group(g) => {
                 out.push_str("{\"title\":");
                 push_compact_utf8(&mut out, &J::String(g.title.value.clone()));
@@ -126,7 +148,10 @@ pub fn spec_json_with(
                     if j > 0 {
                         out.push(',');
                     }
-                    out.push_str(flat.next().map_or("", |t| t));
+                    if let Some(t) = flat.next() {
+                        t.write(&mut out, &mut known);
+                    }
+                    flush(&mut out);
                 }
                 out.push_str("],\"type\":\"task-group\"}");
             }
@@ -137,7 +162,8 @@ pub fn spec_json_with(
         if i > 0 {
             out.push(',');
         }
-        out.push_str(t);
+        t.write(&mut out, &mut known);
+        flush(&mut out);
     }
     out.push_str("],\"task_instance_dependencies\":");
     let dependencies: Map<String, J> = spec
@@ -149,7 +175,8 @@ pub fn spec_json_with(
         .collect();
     push_compact_utf8(&mut out, &J::Object(dependencies));
     out.push('}');
-    Ok(out)
+    sink(&out);
+    Ok(())
 }
 
 fn lookup(registry: &Registry, reference: &str) -> Result<Arc<KnownTask>, FingerprintError> {
@@ -187,61 +214,126 @@ fn push_known_task(out: &mut String, k: &KnownTask) {
 }
 
 /// A `skipif` block with its conditions' known tasks (`known`, in condition order).
-fn skipif_json(s: &SkipIf, known: &[Arc<KnownTask>]) -> String {
-    let mut out = String::new();
+fn skipif_json(out: &mut Pieces, s: &SkipIf, known: &[Arc<KnownTask>]) {
     push_compact_utf8(
-        &mut out,
+        &mut out.text,
         &json!({
             "conditions": s.conditions.iter().map(|c| c.value.as_str()).collect::<Vec<_>>(),
             "unpack_depth": s.unpack_depth,
         }),
     );
-    out.pop();
-    out.push_str(",\"known_tasks\":[");
+    out.text.pop();
+    out.text.push_str(",\"known_tasks\":[");
     for (i, k) in known.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.text.push(',');
         }
-        push_known_task(&mut out, k);
+        out.known(k);
     }
-    out.push_str("]}");
-    out
+    out.text.push_str("]}");
+}
+
+/// One instance's JSON text with each embedded known task (its JSON schema included) left
+/// as a reference: a memo holds only the instance's own text, and each known task is
+/// written once per spec ([`KnownTexts`]), not once per instance and skipif condition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstanceJson(Vec<Piece>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Piece {
+    Text(Box<str>),
+    Known(Arc<KnownTask>),
+}
+
+/// The text of each known task met so far, by identity (the registry shares one `Arc`
+/// per task).
+#[derive(Default)]
+pub struct KnownTexts(HashMap<*const KnownTask, (Arc<KnownTask>, String)>);
+
+impl InstanceJson {
+    /// Append the text to `out`, known tasks from (or into) `known`.
+    pub fn write(&self, out: &mut String, known: &mut KnownTexts) {
+        for piece in &self.0 {
+            match piece {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Known(k) => {
+                    let (_, text) = known.0.entry(Arc::as_ptr(k)).or_insert_with(|| {
+                        let mut text = String::new();
+                        push_known_task(&mut text, k);
+                        (k.clone(), text)
+                    });
+                    out.push_str(text);
+                }
+            }
+        }
+    }
+
+    /// The whole text.
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out, &mut KnownTexts::default());
+        out
+    }
+}
+
+/// Builds an [`InstanceJson`].
+#[derive(Default)]
+struct Pieces {
+    pieces: Vec<Piece>,
+    text: String,
+}
+
+impl Pieces {
+    fn known(&mut self, k: &Arc<KnownTask>) {
+        if !self.text.is_empty() {
+            self.pieces
+                .push(Piece::Text(std::mem::take(&mut self.text).into_boxed_str()));
+        }
+        self.pieces.push(Piece::Known(k.clone()));
+    }
+
+    fn finish(mut self) -> InstanceJson {
+        if !self.text.is_empty() {
+            self.pieces.push(Piece::Text(self.text.into_boxed_str()));
+        }
+        InstanceJson(self.pieces)
+    }
 }
 
 /// One task instance as compact JSON text (an item of `workflow` / `flat_workflow`).
 #[must_use]
-pub fn instance_json(task: &ResolvedTask) -> String {
+pub fn instance_json(task: &ResolvedTask) -> InstanceJson {
     let t = &task.instance;
-    let skipif = match &t.skipif {
-        Some(s) => skipif_json(s, &task.conditions),
-        None => "null".to_string(),
-    };
     let partial: Map<String, J> = t
         .partial
         .iter()
         .map(|(k, v)| (k.value.clone(), value_json(v)))
         .collect();
-    let mut out = String::with_capacity(skipif.len() + 4096);
-    out.push_str("{\"name\":");
-    push_compact_utf8(&mut out, &J::String(t.name.clone()));
-    out.push_str(",\"id\":");
-    push_compact_utf8(&mut out, &J::String(t.id.value.clone()));
-    out.push_str(",\"known_task_name\":");
-    push_compact_utf8(&mut out, &J::String(t.task.value.clone()));
-    out.push_str(",\"skipif\":");
-    out.push_str(&skipif);
-    out.push_str(",\"partial\":");
-    push_compact_utf8(&mut out, &J::Object(partial));
-    out.push_str(",\"map\":");
-    push_compact_utf8(&mut out, &map_json(t.map.as_ref()));
-    out.push_str(",\"mapvalues\":");
-    push_compact_utf8(&mut out, &map_json(t.mapvalues.as_ref()));
-    out.push_str(",\"known_task\":");
-    push_known_task(&mut out, &task.known);
-    out.push_str(",\"method\":");
-    push_compact_utf8(&mut out, &J::String(t.method().as_str().to_string()));
-    out.push('}');
-    out
+    let mut out = Pieces::default();
+    out.text.push_str("{\"name\":");
+    push_compact_utf8(&mut out.text, &J::String(t.name.clone()));
+    out.text.push_str(",\"id\":");
+    push_compact_utf8(&mut out.text, &J::String(t.id.value.clone()));
+    out.text.push_str(",\"known_task_name\":");
+    push_compact_utf8(&mut out.text, &J::String(t.task.value.clone()));
+    out.text.push_str(",\"skipif\":");
+    match &t.skipif {
+        Some(s) => skipif_json(&mut out, s, &task.conditions),
+        None => out.text.push_str("null"),
+    }
+    out.text.push_str(",\"partial\":");
+    push_compact_utf8(&mut out.text, &J::Object(partial));
+    out.text.push_str(",\"map\":");
+    push_compact_utf8(&mut out.text, &map_json(t.map.as_ref()));
+    out.text.push_str(",\"mapvalues\":");
+    push_compact_utf8(&mut out.text, &map_json(t.mapvalues.as_ref()));
+    out.text.push_str(",\"known_task\":");
+    out.known(&task.known);
+    out.text.push_str(",\"method\":");
+    push_compact_utf8(&mut out.text, &J::String(t.method().as_str().to_string()));
+    out.text.push('}');
+    out.finish()
 }
 
 /// A `map`/`mapvalues` block; an absent block dumps as the reference's empty default.
