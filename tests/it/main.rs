@@ -30,6 +30,7 @@ mod scaffold;
 mod schema_cmd;
 mod shared_cache;
 mod snapshots;
+mod synthetic_spec;
 mod templates;
 mod tidy;
 mod validation;
