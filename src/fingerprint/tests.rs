@@ -344,4 +344,13 @@ fn artifact_container_fields() {
     let (b2, s2) = c.sha256_pair();
     assert_eq!(b2, b1);
     assert_ne!(s2, s1);
+    // The streamed hashes are those of the texts.
+    let (basic_text, strict_text) = c.to_json_texts();
+    assert_eq!(
+        (b2, s2),
+        (
+            sha256_hex(basic_text.as_bytes()),
+            sha256_hex(strict_text.as_bytes())
+        )
+    );
 }
