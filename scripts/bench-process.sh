@@ -86,7 +86,7 @@ watch_latency() {
     "$wtc" watch "$dir/spec.yaml" $(fixture "$name") "${args[@]}" >"$work/watch.out" 2>&1 &
     local pid=$!
     local waited=0
-    until grep -q '^Watching' "$work/watch.out"; do
+    until grep -qs '^Watching' "$work/watch.out"; do
         sleep 0.05
         waited=$((waited + 1))
         if [ "$waited" -gt 1200 ] || ! kill -0 "$pid" 2>/dev/null; then
