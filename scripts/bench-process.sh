@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Whole-process timings of the release binary (see BENCHMARKS.md): wall time and peak RSS
 # of one-shot compiles, cold (no previous output) and warm (recompiling over an existing
-# package, so unchanged files and graph images are reused), and of compiling every corpus
-# spec in one process per compile-args group.
+# package, so unchanged files and graph images are reused), of compiling every corpus
+# spec in one process per compile-args group, and the latency of `wtc watch` (an editor's
+# save of a one-task edit → the changed DAG module on disk, by polling its mtime).
 #
 #   scripts/bench-process.sh [RUNS]      (default 5 runs; prints the median and the min)
 #
@@ -70,6 +71,67 @@ one_spec() {
 
 one_spec ew-mnc-overall-report
 one_spec ops-dashboard
+
+# watch_latency NAME FROM TO: start `wtc watch` on a copy of the spec, then save it
+# 2×RUNS times the way editors do (write a temporary file, rename it over the spec),
+# alternating one task's value between FROM and TO; each time, measure from the rename to
+# the moment the DAG module's modification time changes (polled). Prints median and min.
+watch_latency() {
+    local name="$1" from="$2" to="$3" dir="$work/watch-$1"
+    mkdir -p "$dir"
+    cp "$corpus/$name/spec.yaml" "$dir/"
+    local args
+    read -r -a args <"$corpus/$name/compile-args" || true
+    # shellcheck disable=SC2046
+    "$wtc" watch "$dir/spec.yaml" $(fixture "$name") "${args[@]}" >"$work/watch.out" 2>&1 &
+    local pid=$!
+    local waited=0
+    until grep -qs '^Watching' "$work/watch.out"; do
+        sleep 0.05
+        waited=$((waited + 1))
+        if [ "$waited" -gt 1200 ] || ! kill -0 "$pid" 2>/dev/null; then
+            cat "$work/watch.out" >&2
+            echo "error: wtc watch did not start" >&2
+            exit 1
+        fi
+    done
+    local dag
+    dag="$(find "$dir" -name run_sequential.py -path '*/dags/*')"
+    local a="$dir/a.yaml" b="$dir/b.yaml" times=()
+    cp "$dir/spec.yaml" "$a"
+    sed "0,/$from/s//$to/" "$a" >"$b"
+    cmp -s "$a" "$b" && { echo "error: the watch edit does not apply" >&2; exit 1; }
+    for i in $(seq $((2 * runs))); do
+        local text="$b"
+        [ $((i % 2)) -eq 0 ] && text="$a"
+        cp "$text" "$dir/.spec.yaml.swp"
+        local before start now
+        before="$(stat -c %.9Y "$dag")"
+        start="$(date +%s%N)"
+        mv "$dir/.spec.yaml.swp" "$dir/spec.yaml"
+        local polls=0
+        while [ "$(stat -c %.9Y "$dag")" = "$before" ]; do
+            polls=$((polls + 1))
+            if [ "$polls" -gt 20000 ]; then
+                cat "$work/watch.out" >&2
+                echo "error: the watched edit never reached $dag" >&2
+                kill "$pid"
+                exit 1
+            fi
+        done
+        now="$(date +%s%N)"
+        times+=("$(( (now - start) / 1000 ))")
+        sleep 0.3
+    done
+    kill -INT "$pid"
+    wait "$pid" || true
+    printf '%s\n' "${times[@]}" | sort -n | awk -v name="$name: watch, save → DAG module on disk" '
+        { t[NR] = $1 }
+        END { printf "%-62s median %7.1f ms  min %7.1f ms\n",
+                     name, t[int((NR + 1) / 2)] / 1000, t[1] / 1000 }'
+}
+
+watch_latency ew-mnc-overall-report "filter: clean" "filter: dirty"
 
 # Every corpus spec that compiles, with its lock file written from its fixture, one process
 # per compile-args group (the options differ between groups).

@@ -305,7 +305,7 @@ pub struct LockArgs {
 /// Renderer of `graph.svg` and `graph.png`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum GraphEngine {
-    /// Pure Rust: layered layout, SVG, rasterised with resvg (deterministic).
+    /// Pure Rust: layered layout, SVG, rasterised with tiny-skia (deterministic).
     Builtin,
     /// The Graphviz `dot` binary (layout of the reference's graph.dot, `rankdir=LR`).
     Graphviz,

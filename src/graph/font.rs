@@ -3,12 +3,10 @@
 //! DejaVu Sans (Book and Oblique, from the `dejavu` crate; licence in `NOTICE.md` and
 //! `licenses/DejaVu-fonts.txt`) is compiled into the binary: the rasteriser never looks at
 //! system fonts, so the PNG is the same on every machine, and text cannot silently
-//! disappear for want of a font. Every generic family (`serif`, the usual default, included)
-//! maps to it.
+//! disappear for want of a font.
 
 use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider};
-use std::sync::{Arc, OnceLock};
 
 /// The family name written into the SVG.
 pub const FAMILY: &str = "DejaVu Sans";
@@ -41,24 +39,6 @@ pub fn text_width(text: &str, size: f32, italic: bool) -> f32 {
         .sum()
 }
 
-/// The font database of the rasteriser: only the embedded faces, every generic family
-/// mapped to DejaVu Sans. Built once.
-pub fn database() -> Arc<resvg::usvg::fontdb::Database> {
-    static DB: OnceLock<Arc<resvg::usvg::fontdb::Database>> = OnceLock::new();
-    DB.get_or_init(|| {
-        let mut db = resvg::usvg::fontdb::Database::new();
-        db.load_font_data(regular().to_vec());
-        db.load_font_data(oblique().to_vec());
-        db.set_serif_family(FAMILY);
-        db.set_sans_serif_family(FAMILY);
-        db.set_monospace_family(FAMILY);
-        db.set_cursive_family(FAMILY);
-        db.set_fantasy_family(FAMILY);
-        Arc::new(db)
-    })
-    .clone()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +49,5 @@ mod tests {
         assert!((80.0..120.0).contains(&w), "{w}");
         assert!(text_width("iiii", 12.0, false) < text_width("WWWW", 12.0, false));
         assert_eq!(text_width("", 12.0, true), 0.0);
-        assert_eq!(database().len(), 2);
     }
 }

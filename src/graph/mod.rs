@@ -5,7 +5,7 @@
 //!         (petgraph DiGraph)     └─ layout::layout ── Drawing ── render::svg ─── graph.svg
 //!                                   (layered, top to bottom)   │
 //!                                                     raster::png ─────────────── graph.png
-//!                                                     (resvg + glyph cache)
+//!                                                     (tiny-skia + glyph cache)
 //! ```
 //!
 //! Every step is a pure function of its input (the salsa queries are in
@@ -17,6 +17,7 @@ pub mod dot;
 pub mod font;
 pub mod layered;
 pub mod layout;
+mod png_file;
 pub mod raster;
 pub mod render;
 

@@ -1,5 +1,5 @@
-//! [`Drawing`] → `graph.svg` (our own SVG writer), and the PNG size rules (the raster
-//! itself is [`super::raster`]).
+//! [`Drawing`] → `graph.svg` (our own SVG writer), the labels and colours both images use,
+//! and the PNG size rules (the raster itself is [`super::raster`]).
 //!
 //! The SVG is deterministic: coordinates are rounded in the drawing and it is written in a
 //! fixed order; text is set in DejaVu Sans, the font the PNG embeds.
@@ -18,9 +18,9 @@ pub const PNG_MAX_SIDE: u32 = 8192;
 pub const PNG_MAX_PIXELS: f64 = 16.0e6;
 
 /// Header row background (Graphviz's `grey`).
-const HEADER_FILL: &str = "#c0c0c0";
+pub(super) const HEADER_FILL: &str = "#c0c0c0";
 /// Edge colours, by source task (so the edges of one task are easy to follow).
-const EDGE_COLOURS: [&str; 8] = [
+pub(super) const EDGE_COLOURS: [&str; 8] = [
     "#1f5f99", "#b35900", "#2e7d32", "#a12b2b", "#6a3d9a", "#00796b", "#8d6e00", "#5d4037",
 ];
 
@@ -28,12 +28,6 @@ const EDGE_COLOURS: [&str; 8] = [
 /// `<title>` of its id; each dependency a `<path class="edge">` with `data-source`,
 /// `data-target` and `data-arg` attributes.
 pub fn svg(g: &TaskGraph, d: &Drawing) -> String {
-    svg_document(g, d, true)
-}
-
-/// The SVG document, with or without its `<text>` elements (the rasteriser draws the
-/// labels itself).
-pub fn svg_document(g: &TaskGraph, d: &Drawing, with_text: bool) -> String {
     let mut out = String::with_capacity(1024 + d.nodes.len() * 900 + d.edges.len() * 300);
     let _ = writeln!(
         out,
@@ -61,7 +55,7 @@ pub fn svg_document(g: &TaskGraph, d: &Drawing, with_text: bool) -> String {
     }
     out.push_str("</g>\n<g class=\"nodes\">\n");
     for n in &d.nodes {
-        node(&mut out, n, with_text);
+        node(&mut out, n);
     }
     out.push_str("</g>\n</svg>\n");
     out
@@ -93,7 +87,7 @@ fn edge(out: &mut String, d: &Drawing, e: &EdgePath) {
     out.push_str("\"/>\n");
 }
 
-fn node(out: &mut String, n: &NodeBox, with_text: bool) {
+fn node(out: &mut String, n: &NodeBox) {
     let (x, y, w, h) = (n.x, n.y, n.width, n.height());
     let _ = writeln!(
         out,
@@ -110,21 +104,19 @@ fn node(out: &mut String, n: &NodeBox, with_text: bool) {
             "<path d=\"M{x} {ry}h{w}\" stroke=\"#000000\" stroke-width=\"0.6\"/>"
         );
     }
-    if with_text {
-        for label in node_labels(n) {
-            let style = if label.italic {
-                " font-style=\"italic\""
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                out,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\"{style}>{}</text>",
-                label.x,
-                label.y,
-                escape(&label.text)
-            );
-        }
+    for label in node_labels(n) {
+        let style = if label.italic {
+            " font-style=\"italic\""
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\"{style}>{}</text>",
+            label.x,
+            label.y,
+            escape(&label.text)
+        );
     }
     out.push_str("</g>\n");
 }

@@ -616,3 +616,36 @@ fn a_failed_write_is_retried_on_the_next_event_of_the_spec() {
     w.quiet_for(Duration::from_millis(600));
     w.interrupt();
 }
+
+/// The editor saves wtc watch must see as one change each (watch's debounce is short, so
+/// the save reaches the disk soon, but not shorter than such a burst): a rename over the
+/// spec (a temporary written beside it, then renamed), and a save that moves the spec
+/// aside, writes it anew and deletes the backup (vim's default), during which the spec
+/// does not exist. Each is exactly one rebuild of the final text: no "deleted" line, no
+/// second line, and the edit is in the package.
+#[test]
+fn an_editor_save_burst_is_one_rebuild_and_arrives() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let spec = ws.root.join(CHAIN);
+    let dag = ws
+        .root
+        .join(PKG)
+        .join("wt_greeting_chain_workflow/dags/run_sequential.py");
+    let mut w = Watch::start(&ws, &[CHAIN, "--registry", "registry.json"]);
+    w.started(1);
+
+    rename_save(&spec, &read(&spec).replace("b: 10", "b: 21"));
+    assert!(w.message(CHAIN).starts_with("rewrote "));
+    w.quiet_for(Duration::from_millis(300));
+    assert!(read(&dag).contains("b=21"), "{}", read(&dag));
+
+    let backup = spec.with_file_name("spec.yaml~");
+    let text = read(&spec).replace("b: 21", "b: 22");
+    std::fs::rename(&spec, &backup).unwrap();
+    std::fs::write(&spec, &text).unwrap();
+    std::fs::remove_file(&backup).unwrap();
+    assert!(w.message(CHAIN).starts_with("rewrote "));
+    w.quiet_for(Duration::from_millis(300));
+    assert!(read(&dag).contains("b=22"), "{}", read(&dag));
+    w.interrupt();
+}

@@ -27,9 +27,16 @@ use std::sync::mpsc;
 use std::time::Duration;
 use targets::{Reload, Target, directories, reloads};
 
-/// How long the file system must be quiet before a batch of events is handled: long
-/// enough to see an editor's write + rename as one change, short enough to feel instant.
-const DEBOUNCE: Duration = Duration::from_millis(75);
+/// How long the file system must be quiet before a batch of events is handled. An
+/// editor's save is a burst of a few system calls (write a temporary file and rename it
+/// over the spec, or move the spec aside, write it anew and delete the backup) that takes
+/// well under a millisecond, so 15 ms sees it as one change and keeps the wait small
+/// next to a rebuild (BENCHMARKS.md, watch latency).
+const DEBOUNCE: Duration = Duration::from_millis(15);
+
+/// How often the debouncer looks for quiet paths: an event is handled between `DEBOUNCE`
+/// and `DEBOUNCE + TICK` after it.
+const TICK: Duration = Duration::from_millis(5);
 
 /// What wakes the loop.
 enum Msg {
@@ -57,7 +64,7 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
     }) {
         return fail(format!("cannot handle Ctrl-C: {e}"));
     }
-    let debouncer = match new_debouncer(DEBOUNCE, None, move |r: DebounceEventResult| {
+    let debouncer = match new_debouncer(DEBOUNCE, Some(TICK), move |r: DebounceEventResult| {
         let _ = tx.send(Msg::Fs(r));
     }) {
         Ok(d) => d,
