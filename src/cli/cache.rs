@@ -32,7 +32,7 @@ pub enum CacheCommand {
     /// those held by the given `wtc.lock` files (how a team seeds the shared cache from
     /// its committed lock files).
     Push(PushArgs),
-    /// Remove local cache entries older than a duration.
+    /// Remove local cache entries older than a duration (with their kept environments).
     Prune(PruneArgs),
 }
 
@@ -320,6 +320,14 @@ fn prune(args: &PruneArgs) -> ExitCode {
             Ok(()) => {
                 removed += 1;
                 bytes += e.size;
+                // The entry's kept environment goes with it.
+                if let Err(err) = crate::discovery::env::remove(&root, &e.key) {
+                    failed = true;
+                    let _ = fail(format!(
+                        "cannot remove the environment of {}: {err}",
+                        e.key.short()
+                    ));
+                }
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
             Err(err) => {

@@ -21,6 +21,7 @@ pub mod overrides;
 pub mod reads;
 pub mod release;
 pub mod render;
+pub mod run;
 pub mod scaffold;
 mod specs;
 pub mod templates;
@@ -54,6 +55,10 @@ pub enum Command {
     /// file, the template directory, lock files, registry files); only files whose bytes
     /// changed are rewritten.
     Watch(WatchArgs),
+    /// Compile a spec, then run its workflow once in the discovery environment (or
+    /// `--python-env`), without Docker or pixi: params from `--params FILE` or `--case ID`
+    /// (validated first), output streamed, result.json under `<spec dir>/.wtc/runs/`.
+    Run(run::RunArgs),
     /// Write the lock file (`wtc.lock` beside the spec) from task discovery or a given
     /// registry document, so later compiles need no network.
     Lock(LockArgs),
@@ -337,6 +342,7 @@ pub fn main() -> ExitCode {
         Command::Compile(args) => compile::run(&args.check, &args.output, Some(&args.release)),
         Command::Check(args) => compile::run(&args.check, &args.output, None),
         Command::Watch(args) => watch::run(&args),
+        Command::Run(args) => run::run(&args),
         Command::Lock(args) => lock::run(&args),
         Command::Templates(args) => templates::run(&args),
         Command::Explain(args) => explain::run(&args),

@@ -15,7 +15,8 @@
 //! | `cache` | `<cache>/discovery/<key>.json`, atomic, verified on read |
 //! | `shared` | the shared cache behind it: an object store (`--cache-url`), create-only writes |
 //! | `solve` | repodata (rattler gateway) + virtual packages + resolvo |
-//! | `install` | rattler installer into a temporary prefix (shared package cache) |
+//! | `install` | rattler installer into a prefix (shared package cache) |
+//! | `env` | the kept environments `<cache>/envs/<key>/`: state, marker, lock, removal |
 //! | `pypi` | one bulk `uv pip install` |
 //! | `registry_cmd` | `wt-registry --format json`, validated against the contract |
 //! | `progress` | spinner / plain lines |
@@ -26,6 +27,7 @@
 //! existing environment.
 
 pub mod cache;
+pub mod env;
 pub mod error;
 pub mod install;
 pub mod lock;
@@ -332,20 +334,119 @@ fn store_locally(
     }
 }
 
-/// Solve, install, `uv pip install` and run `wt-registry` in a temporary environment
-/// (removed afterwards).
+/// Solve, install, `uv pip install` and run `wt-registry`. With a cache root the
+/// environment is kept as the key's (`env`: `<cache>/envs/<key>/`, marked complete before
+/// `wt-registry` runs); without one it lives in a temporary directory, removed afterwards.
 pub fn discover_fresh(
     inputs: &DiscoveryInputs,
     settings: &Settings,
     label: &str,
 ) -> Result<Discovered, DiscoveryError> {
+    let progress = Progress::new(settings.progress, label);
+    let (prefix, records, _hold) = match &settings.cache_root {
+        Some(root) => {
+            let key = plan::key::discovery_key(inputs);
+            let guard = lock_env(root, &key)?;
+            let prefix = env::env_dir(root, &key);
+            let records = build_env(inputs, settings, &prefix, &progress)?;
+            env::mark(&prefix, &key).map_err(|e| DiscoveryError::Io {
+                what: "cannot mark the environment complete:",
+                path: prefix.clone(),
+                source: e,
+            })?;
+            (prefix, records, Hold::Lock(guard))
+        }
+        None => {
+            let tmp = temp_env_dir(settings)?;
+            let prefix = tmp.path().join("env");
+            let records = build_env(inputs, settings, &prefix, &progress)?;
+            (prefix, records, Hold::Temp(tmp))
+        }
+    };
+    progress.phase(Phase::Discover);
+    let output = registry_cmd::run_registry(&prefix, &inputs.spec_texts())?;
+    progress.finish();
+    Ok(Discovered {
+        document: output.document,
+        registry: Arc::new(output.registry),
+        solved: Arc::new(solved_records(&records)),
+    })
+}
+
+/// What keeps a fresh discovery's environment alive until `wt-registry` has run.
+enum Hold {
+    Lock(#[allow(dead_code)] env::EnvLock),
+    Temp(#[allow(dead_code)] tempfile::TempDir),
+}
+
+/// Take the lock of `key`'s kept environment.
+fn lock_env(root: &Path, key: &DiscoveryKey) -> Result<env::EnvLock, DiscoveryError> {
+    env::lock(root, key).map_err(|e| DiscoveryError::Io {
+        what: "cannot lock the environment directory",
+        path: env::envs_dir(root),
+        source: e,
+    })
+}
+
+/// The kept environment of `key` for `wtc run`, and whether it had to be re-created.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeptEnv {
+    /// Intact: used as is (nothing solved or installed).
+    Reused(PathBuf),
+    /// It was damaged (the reason) and has been re-created.
+    Recreated(PathBuf, String),
+    /// There is none (the registry came from a lock file or a cache entry made without
+    /// one); where it would be.
+    Missing(PathBuf),
+}
+
+/// The kept environment of a discovery key: reused while intact, re-created (solve,
+/// install, PyPI; no `wt-registry`) when damaged. `None` without a cache root.
+pub fn kept_env(
+    inputs: &DiscoveryInputs,
+    key: &DiscoveryKey,
+    settings: &Settings,
+    label: &str,
+) -> Result<Option<KeptEnv>, DiscoveryError> {
+    let Some(root) = &settings.cache_root else {
+        return Ok(None);
+    };
+    let prefix = env::env_dir(root, key);
+    if env::state(&prefix, key) == env::State::Missing {
+        return Ok(Some(KeptEnv::Missing(prefix)));
+    }
+    let _guard = lock_env(root, key)?;
+    match env::state(&prefix, key) {
+        env::State::Intact => Ok(Some(KeptEnv::Reused(prefix))),
+        env::State::Missing => Ok(Some(KeptEnv::Missing(prefix))),
+        env::State::Damaged(reason) => {
+            let progress = Progress::new(settings.progress, label);
+            build_env(inputs, settings, &prefix, &progress)?;
+            progress.finish();
+            env::mark(&prefix, key).map_err(|e| DiscoveryError::Io {
+                what: "cannot mark the environment complete:",
+                path: prefix.clone(),
+                source: e,
+            })?;
+            Ok(Some(KeptEnv::Recreated(prefix, reason)))
+        }
+    }
+}
+
+/// Solve, install into `prefix` (emptied first) and `uv pip install` the PyPI sources;
+/// the solved records.
+fn build_env(
+    inputs: &DiscoveryInputs,
+    settings: &Settings,
+    prefix: &Path,
+    progress: &Progress,
+) -> Result<Vec<RepoDataRecord>, DiscoveryError> {
     // rustls with ring; a no-op if a provider is already installed.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let tmp = temp_env_dir(settings)?;
-    let prefix = tmp.path().join("env");
+    env::unmark(prefix);
     let env_error = |phase, cause: String| DiscoveryError::EnvironmentCreation {
         phase,
-        prefix: prefix.clone(),
+        prefix: prefix.to_path_buf(),
         specs: inputs.spec_texts(),
         channels: solve::solve_channels(inputs),
         cause,
@@ -356,7 +457,7 @@ pub fn discover_fresh(
         .build()
         .map_err(|e| DiscoveryError::Io {
             what: "cannot start the async runtime for",
-            path: prefix.clone(),
+            path: prefix.to_path_buf(),
             source: e,
         })?;
     let package_cache = PackageCache::new(
@@ -372,8 +473,6 @@ pub fn discover_fresh(
         )
         .with_package_cache(package_cache.clone())
         .finish();
-
-    let progress = Progress::new(settings.progress, label);
     progress.phase(Phase::Solve);
     let records = rt
         .block_on(solve::solve(inputs, &gateway))
@@ -382,7 +481,7 @@ pub fn discover_fresh(
     install::install(
         &rt,
         &records,
-        &prefix,
+        prefix,
         platform,
         &package_cache,
         progress.multi(),
@@ -391,16 +490,9 @@ pub fn discover_fresh(
     .map_err(|c| env_error(EnvPhase::Install, c))?;
     if !inputs.pypi.is_empty() {
         progress.phase(Phase::Pypi);
-        pypi::install_pypi(inputs, &prefix, &settings.uv_extra_args)?;
+        pypi::install_pypi(inputs, prefix, &settings.uv_extra_args)?;
     }
-    progress.phase(Phase::Discover);
-    let output = registry_cmd::run_registry(&prefix, &inputs.spec_texts())?;
-    progress.finish();
-    Ok(Discovered {
-        document: output.document,
-        registry: Arc::new(output.registry),
-        solved: Arc::new(solved_records(&records)),
-    })
+    Ok(records)
 }
 
 /// A temporary directory for the environment: under the cache root when possible (same
