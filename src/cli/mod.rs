@@ -290,6 +290,16 @@ pub struct WatchArgs {
     /// directories of its specs (updating them in place).
     #[arg(long, hide = true)]
     pub clobber: bool,
+    /// After every successful recompile, run the workflow (as `wtc run --case ID`) and
+    /// print its summary; an edit during a run cancels it and starts over (one spec).
+    #[arg(long, value_name = "ID", conflicts_with = "run_params")]
+    pub run_case: Option<String>,
+    /// The same with the params of FILE (as `wtc run --params FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub run_params: Option<Utf8PathBuf>,
+    /// Runs use the real IO tasks (default: `--mock-io`).
+    #[arg(long)]
+    pub no_mock_io: bool,
 }
 
 #[derive(Debug, Args)]

@@ -125,7 +125,8 @@ impl Started {
         self.running.handle()
     }
 
-    /// Wait for the workflow to exit and print the summary; its exit code.
+    /// Wait for the workflow to exit and print the summary; wtc's exit code (see
+    /// [`summary::report`]).
     pub fn finish(self) -> u8 {
         let handle = self.running.handle();
         let code = match self.running.wait() {
@@ -135,13 +136,12 @@ impl Started {
                 1
             }
         };
-        summary::print(
+        summary::report(
             &self.results,
             self.start.elapsed(),
             code,
             handle.cancelled(),
-        );
-        code
+        )
     }
 }
 
@@ -197,7 +197,17 @@ impl Runner {
     /// Load and check the params, create the results directory and start the workflow
     /// of `unit` (compiled, its package written in place). Params problems are rendered.
     pub(in crate::cli) fn start(&self, driver: &Driver, unit: &Unit) -> Result<Started, RunError> {
-        let params = self.load_params(driver, unit)?;
+        let params = load_params(driver, unit, &self.params)?;
+        self.spawn(driver, unit, &params)
+    }
+
+    /// Create the results directory and start the workflow with `params` (checked).
+    fn spawn(
+        &self,
+        driver: &Driver,
+        unit: &Unit,
+        params: &serde_json::Value,
+    ) -> Result<Started, RunError> {
         let results =
             summary::results_dir(self.results.as_deref(), unit.parent()).map_err(|source| {
                 RunError::ResultsDir {
@@ -248,52 +258,55 @@ impl Runner {
             start,
         })
     }
+}
 
-    /// The params as JSON, validated against the package's `params.json`; problems are
-    /// rendered against the params text.
-    fn load_params(&self, driver: &Driver, unit: &Unit) -> Result<serde_json::Value, RunError> {
-        let (path, shown) = match &self.params {
-            ParamsFrom::File(p) => (absolute(p), p.clone()),
-            ParamsFrom::Case(_) => {
-                let path = unit.parent().join(cases::CASES_FILE);
-                let shown = unit
-                    .shown
-                    .parent()
-                    .map_or_else(|| path.clone(), |p| p.join(cases::CASES_FILE));
-                (path, shown)
-            }
-        };
-        let text =
-            crate::files::read_text(path.as_std_path()).map_err(|source| RunError::Read {
-                path: shown.clone(),
-                source,
-            })?;
-        let invalid = |diagnostics: Vec<crate::diagnostics::Diagnostic>| {
-            let styled = styled_stderr();
-            for d in &diagnostics {
-                eprintln!(
-                    "{}",
-                    super::render::render(d, shown.as_str(), &text, styled)
-                );
-                driver.footer.shown(d);
-            }
-            driver.footer.print();
-            RunError::InvalidParams {
-                path: shown.clone(),
-                count: diagnostics.len(),
-            }
-        };
-        let root = params::parse(&text).map_err(|d| invalid(vec![*d]))?;
-        let node = match &self.params {
-            ParamsFrom::File(_) => Some(&root),
-            ParamsFrom::Case(id) => cases::case_params(&root, id, shown.as_str())?,
-        };
-        let schema = match params_value(&driver.db, unit.wf) {
-            Ok(s) => s.clone(),
-            Err(_) => return Err(invalid(Vec::new())),
-        };
-        params::check(node, &schema).map_err(invalid)
-    }
+/// The params as JSON, validated against the package's `params.json`; problems are
+/// rendered against the params text.
+fn load_params(
+    driver: &Driver,
+    unit: &Unit,
+    from: &ParamsFrom,
+) -> Result<serde_json::Value, RunError> {
+    let (path, shown) = match from {
+        ParamsFrom::File(p) => (absolute(p), p.clone()),
+        ParamsFrom::Case(_) => {
+            let path = unit.parent().join(cases::CASES_FILE);
+            let shown = unit
+                .shown
+                .parent()
+                .map_or_else(|| path.clone(), |p| p.join(cases::CASES_FILE));
+            (path, shown)
+        }
+    };
+    let text = crate::files::read_text(path.as_std_path()).map_err(|source| RunError::Read {
+        path: shown.clone(),
+        source,
+    })?;
+    let invalid = |diagnostics: Vec<crate::diagnostics::Diagnostic>| {
+        let styled = styled_stderr();
+        for d in &diagnostics {
+            eprintln!(
+                "{}",
+                super::render::render(d, shown.as_str(), &text, styled)
+            );
+            driver.footer.shown(d);
+        }
+        driver.footer.print();
+        RunError::InvalidParams {
+            path: shown.clone(),
+            count: diagnostics.len(),
+        }
+    };
+    let root = params::parse(&text).map_err(|d| invalid(vec![*d]))?;
+    let node = match from {
+        ParamsFrom::File(_) => Some(&root),
+        ParamsFrom::Case(id) => cases::case_params(&root, id, shown.as_str())?,
+    };
+    let schema = match params_value(&driver.db, unit.wf) {
+        Ok(s) => s.clone(),
+        Err(_) => return Err(invalid(Vec::new())),
+    };
+    params::check(node, &schema).map_err(invalid)
 }
 
 /// The run being waited for, stopped by Ctrl-C (first: interrupted; then: killed).
@@ -325,21 +338,28 @@ pub(super) fn run(args: &RunArgs) -> ExitCode {
     let Some((driver, unit)) = compile(&args.check, &args.output, &spec) else {
         return ExitCode::from(1);
     };
-    let runner = match environment(&driver, &unit, args.check.discovery.python_env.as_deref()) {
+    let from = match (&args.params, &args.case) {
+        (Some(p), _) => ParamsFrom::File(p.clone()),
+        (None, Some(c)) => ParamsFrom::Case(c.clone()),
+        (None, None) => unreachable!("clap requires --params or --case"),
+    };
+    // Params first: a mistake there is found before an environment is re-created.
+    let params = match load_params(&driver, &unit, &from) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let python_env = args.check.discovery.python_env.as_deref();
+    let runner = match environment(&driver, &unit, python_env) {
         Ok(python) => Runner {
             python,
-            params: match (&args.params, &args.case) {
-                (Some(p), _) => ParamsFrom::File(p.clone()),
-                (None, Some(c)) => ParamsFrom::Case(c.clone()),
-                (None, None) => unreachable!("clap requires --params or --case"),
-            },
+            params: from,
             mock_io: args.mock_io,
             results: args.results.clone(),
             quiet: args.check.quiet,
         },
         Err(e) => return fail(e),
     };
-    let started = match runner.start(&driver, &unit) {
+    let started = match runner.spawn(&driver, &unit, &params) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };

@@ -76,26 +76,45 @@ fn shorten(s: &str) -> String {
     format!("{cut}…")
 }
 
-/// The summary printed after a run.
-pub fn print(results: &Utf8Path, took: Duration, code: u8, cancelled: bool) {
+/// The response's task error and its traceback, if it reports one.
+pub fn task_error(text: &str) -> Option<(String, Option<String>)> {
+    let doc: Value = serde_json::from_str(text).ok()?;
+    let error = doc.get("error").filter(|e| !e.is_null())?;
+    let error = error
+        .as_str()
+        .map_or_else(|| error.to_string(), str::to_string);
+    let trace = doc.get("trace").and_then(Value::as_str).map(str::to_string);
+    Some((error, trace))
+}
+
+/// Print the summary after a run (a task error's traceback first) and return wtc's exit
+/// code: the child's, or 1 when it exited 0 with a response reporting a task error.
+pub fn report(results: &Utf8Path, took: Duration, code: u8, cancelled: bool) -> u8 {
     let result = results.join("result.json");
     let secs = took.as_secs_f64();
     if cancelled {
         eprintln!("wtc: run cancelled after {secs:.1} s");
-        return;
+        return code;
     }
-    match std::fs::read_to_string(&result) {
-        Ok(text) => {
-            eprintln!("wtc: result: {result}");
-            eprintln!(
-                "wtc: {} (exit code {code}, {secs:.1} s)",
-                response_line(&text)
-            );
+    let Ok(text) = std::fs::read_to_string(&result) else {
+        eprintln!("wtc: no result.json was written to {results} (exit code {code}, {secs:.1} s)");
+        return code;
+    };
+    let mut code = code;
+    if let Some((_, trace)) = task_error(&text) {
+        if let Some(trace) = trace {
+            eprintln!("{}", trace.trim_end());
         }
-        Err(_) => eprintln!(
-            "wtc: no result.json was written to {results} (exit code {code}, {secs:.1} s)"
-        ),
+        if code == 0 {
+            code = 1;
+        }
     }
+    eprintln!("wtc: result: {result}");
+    eprintln!(
+        "wtc: {} (exit code {code}, {secs:.1} s)",
+        response_line(&text)
+    );
+    code
 }
 
 #[cfg(test)]

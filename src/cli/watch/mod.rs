@@ -8,7 +8,12 @@
 //!
 //! Ctrl-C (or SIGTERM/SIGHUP) stops the loop between rounds and exits with 0; a second
 //! Ctrl-C exits at once (130), e.g. while a long discovery runs.
+//!
+//! With `--run-case ID` / `--run-params FILE` ([`runs`]) the workflow runs after every
+//! round that wrote the package; a new round cancels the run in progress first, and
+//! stopping cancels it too.
 
+mod runs;
 mod session;
 mod targets;
 
@@ -45,6 +50,11 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
+    let mut runs = runs::Runs::new(args);
+    if runs.is_some() && session.specs.len() != 1 {
+        eprintln!("error: --run-case and --run-params watch exactly one spec file");
+        return ExitCode::from(2);
+    }
     let (tx, rx) = mpsc::channel::<Msg>();
     let stop = tx.clone();
     let presses = AtomicUsize::new(0);
@@ -70,6 +80,9 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
     // Watch first, so a change made during the first compile is not missed.
     watcher.register(&session.targets(), true);
     session.build_all();
+    if let Some(r) = &mut runs {
+        r.after_round(&session, args);
+    }
     let quiet = session.driver.quiet;
     if !quiet {
         let n = session.live();
@@ -107,6 +120,9 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
         }
         let rescans = todo.iter().any(|r| matches!(r, Reload::Rescan(_)));
         watcher.forget_missing();
+        if let Some(r) = &mut runs {
+            r.cancel();
+        }
         session.apply(&todo);
         if watcher.register(&session.targets(), rescans) {
             // Directories that appeared were not watched while they were being filled:
@@ -118,6 +134,12 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
             again.extend(session.deleted().map(Reload::Spec));
             session.apply(&again);
         }
+        if let Some(r) = &mut runs {
+            r.after_round(&session, args);
+        }
+    }
+    if let Some(r) = &mut runs {
+        r.cancel();
     }
     watcher.debouncer.stop();
     if !quiet {

@@ -105,6 +105,8 @@ pub(super) struct Session<'a> {
     pub specs: Vec<Watched>,
     /// Spec trees (`wtc watch DIR`): canonical root, and the root as the user wrote it.
     pub trees: Vec<(Utf8PathBuf, Utf8PathBuf)>,
+    /// The specs whose package the last round wrote (what `--run-case` runs).
+    pub wrote: Vec<usize>,
     args: &'a WatchArgs,
 }
 
@@ -134,6 +136,7 @@ impl<'a> Session<'a> {
             driver,
             specs,
             trees,
+            wrote: Vec::new(),
             args,
         })
     }
@@ -402,6 +405,7 @@ impl<'a> Session<'a> {
 
     /// Compile `dirty` in parallel, then write each package in place and print its line.
     fn build(&mut self, dirty: Vec<(usize, Why)>, start: Instant) {
+        self.wrote.clear();
         if dirty.is_empty() {
             return;
         }
@@ -448,6 +452,7 @@ impl<'a> Session<'a> {
             let owed = std::mem::take(&mut w.owed);
             let msg = match result {
                 Ok(report) => {
+                    self.wrote.push(i);
                     if let Some(line) = &report.recovery {
                         eprintln!("wtc: {line}");
                     }

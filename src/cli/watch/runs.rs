@@ -1,0 +1,90 @@
+//! `wtc watch --run-case ID` / `--run-params FILE`: after every round that wrote the
+//! spec's package, run the workflow (`cli::run`) in the background and print its summary;
+//! a new round first cancels the run in progress (its process group is killed).
+
+use super::super::run::child::Handle;
+use super::super::run::{ParamsFrom, Runner, environment};
+use super::super::term::fail;
+use super::session::Session;
+use crate::cli::WatchArgs;
+use std::thread::JoinHandle;
+
+/// A run in progress: what stops it, and the thread that waits for it.
+struct Live {
+    handle: Handle,
+    waiter: JoinHandle<u8>,
+}
+
+/// The runs of one watch session.
+pub(super) struct Runs {
+    params: ParamsFrom,
+    mock_io: bool,
+    /// The environment, found at the first run.
+    runner: Option<Runner>,
+    live: Option<Live>,
+}
+
+impl Runs {
+    /// The runs `args` ask for (`None`: no `--run-case` / `--run-params`).
+    pub fn new(args: &WatchArgs) -> Option<Self> {
+        let params = match (&args.run_case, &args.run_params) {
+            (Some(id), _) => ParamsFrom::Case(id.clone()),
+            (None, Some(file)) => ParamsFrom::File(file.clone()),
+            (None, None) => return None,
+        };
+        Some(Self {
+            params,
+            mock_io: !args.no_mock_io,
+            runner: None,
+            live: None,
+        })
+    }
+
+    /// Cancel the run in progress, if any (waits until it is gone).
+    pub fn cancel(&mut self) {
+        if let Some(live) = self.live.take() {
+            if !live.waiter.is_finished() {
+                live.handle.kill();
+            }
+            let _ = live.waiter.join();
+        }
+    }
+
+    /// Start a run if the last round wrote the package of the (single) spec.
+    pub fn after_round(&mut self, session: &Session<'_>, args: &WatchArgs) {
+        if !session.wrote.contains(&0) {
+            return;
+        }
+        let (driver, unit) = (&session.driver, &session.specs[0].unit);
+        if self.runner.is_none() {
+            match environment(driver, unit, args.check.discovery.python_env.as_deref()) {
+                Ok(python) => {
+                    self.runner = Some(Runner {
+                        python,
+                        params: self.params.clone(),
+                        mock_io: self.mock_io,
+                        results: None,
+                        quiet: driver.quiet,
+                    });
+                }
+                Err(e) => {
+                    let _ = fail(e);
+                    return;
+                }
+            }
+        }
+        let Some(runner) = &self.runner else {
+            return;
+        };
+        match runner.start(driver, unit) {
+            Ok(started) => {
+                let handle = started.handle();
+                let waiter = std::thread::spawn(move || started.finish());
+                self.live = Some(Live { handle, waiter });
+            }
+            Err(e) => {
+                let _ = fail(e);
+            }
+        }
+    }
+}
