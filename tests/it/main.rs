@@ -26,6 +26,7 @@ mod no_panic;
 mod pixi_toml;
 mod pydantic_models;
 mod ruff;
+mod run;
 mod scaffold;
 mod shared_cache;
 mod snapshots;

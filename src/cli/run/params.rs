@@ -264,7 +264,10 @@ fn located(
                     Code::InvalidParam,
                     format!("invalid param at {at}: {message}"),
                 )
-                .at(span, error.kind().keyword().to_string()),
+                .at(
+                    span,
+                    format!("fails the schema's `{}`", error.kind().keyword()),
+                ),
             ]
         }
     }
