@@ -27,6 +27,7 @@ mod pixi_toml;
 mod pydantic_models;
 mod ruff;
 mod run;
+mod run_watch;
 mod scaffold;
 mod shared_cache;
 mod snapshots;

@@ -81,6 +81,14 @@ pub fn write_project(ws: &Workspace, dir: &str, task: &str, partial: &str, cases
     ws.write(&format!("{dir}/test-cases.yaml"), cases);
 }
 
+/// The venv (`None`: skipped), with the test tasks and a project `p` of one `task`.
+pub fn task_project(ws: &Workspace, task: &str, partial: &str, cases: &str) -> Option<Utf8PathBuf> {
+    let venv = venv()?;
+    write_tasks(ws);
+    write_project(ws, "p", task, partial, cases);
+    Some(venv)
+}
+
 /// Wait until `path` exists and holds two pids.
 pub fn pids(path: &Utf8Path) -> (u32, u32) {
     let start = Instant::now();
@@ -193,18 +201,15 @@ fn every_example_case_gives_its_expected_result() {
 
 #[test]
 fn default_results_go_under_the_spec_dir_and_are_not_walked() {
-    let Some(venv) = venv() else {
-        return;
-    };
     let ws = Workspace::new();
-    write_tasks(&ws);
-    write_project(
+    let Some(venv) = task_project(
         &ws,
-        "p",
         "echo",
         "{}",
         "hello:\n  params:\n    step:\n      value: hey\n",
-    );
+    ) else {
+        return;
+    };
     let out = wtc_run(&ws, &venv, &["p/spec.yaml", "--case", "hello"]);
     out.ok();
     let runs: Vec<_> = std::fs::read_dir(ws.root.join("p/.wtc/runs"))
@@ -252,18 +257,10 @@ fn default_results_go_under_the_spec_dir_and_are_not_walked() {
 
 #[test]
 fn a_task_that_raises_exits_non_zero_with_its_traceback() {
-    let Some(venv) = venv() else {
+    let ws = Workspace::new();
+    let Some(venv) = task_project(&ws, "explode", "{message: kaboom}", "c:\n  params: {}\n") else {
         return;
     };
-    let ws = Workspace::new();
-    write_tasks(&ws);
-    write_project(
-        &ws,
-        "p",
-        "explode",
-        "{message: kaboom}",
-        "c:\n  params: {}\n",
-    );
     let out = wtc_run(
         &ws,
         &venv,
@@ -394,19 +391,16 @@ fn params_errors_are_located_and_nothing_runs() {
 
 #[test]
 fn sigint_stops_the_workflow_and_everything_it_started() {
-    let Some(venv) = venv() else {
-        return;
-    };
     let ws = Workspace::new();
-    write_tasks(&ws);
     let pid_file = ws.root.join("pids");
-    write_project(
+    let Some(venv) = task_project(
         &ws,
-        "p",
         "nap",
         &format!("{{pid_file: '{pid_file}'}}"),
         "long:\n  params: {}\n",
-    );
+    ) else {
+        return;
+    };
     let mut wtc = ws
         .wtc([
             "run",
