@@ -5,9 +5,8 @@
 #![cfg(unix)]
 
 use crate::run::{alive, pids, task_project, wait_gone};
-use crate::support::Workspace;
+use crate::support::{Workspace, drain_into};
 use camino::Utf8Path;
-use std::io::Read;
 use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -28,23 +27,8 @@ impl Watching {
             .env("PYTHONPATH", ws.root.join("py"))
             .spawn();
         let output = Arc::new(Mutex::new(String::new()));
-        for mut pipe in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let sink = output.clone();
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                while let Ok(n) = pipe.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    sink.lock()
-                        .unwrap()
-                        .push_str(&String::from_utf8_lossy(&buf[..n]));
-                }
-            });
-        }
+        drain_into(child.stdout.take().unwrap(), output.clone());
+        drain_into(child.stderr.take().unwrap(), output.clone());
         Self { child, output }
     }
 
