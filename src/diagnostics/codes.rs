@@ -5,7 +5,8 @@
 //! The explanations are Markdown files, `explain/<code>.md`, embedded at build time. Each
 //! says what triggers the code, shows a minimal input that does, and how to fix it. A
 //! fenced example whose info string is `yaml spec.yaml`, `toml env-overrides.toml` or
-//! `toml provider.toml` is compiled by the tests (`tests/it/explain.rs`), which check that
+//! `toml provider.toml` is compiled by the tests (`tests/it/explain.rs`; `yaml params.yaml` is
+//! checked as `wtc run` params of the `chain` example), which check that
 //! it really produces the code.
 
 use super::Severity;
