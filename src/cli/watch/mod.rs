@@ -50,11 +50,10 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let mut runs = runs::Runs::new(args);
-    if runs.is_some() && session.specs.len() != 1 {
-        eprintln!("error: --run-case and --run-params watch exactly one spec file");
-        return ExitCode::from(2);
-    }
+    let mut runs = match runs::Runs::new(args, &session) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let (tx, rx) = mpsc::channel::<Msg>();
     let stop = tx.clone();
     let presses = AtomicUsize::new(0);
@@ -80,9 +79,7 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
     // Watch first, so a change made during the first compile is not missed.
     watcher.register(&session.targets(), true);
     session.build_all();
-    if let Some(r) = &mut runs {
-        r.after_round(&session, args);
-    }
+    runs.after_round(&session, args);
     let quiet = session.driver.quiet;
     if !quiet {
         let n = session.live();
@@ -120,9 +117,7 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
         }
         let rescans = todo.iter().any(|r| matches!(r, Reload::Rescan(_)));
         watcher.forget_missing();
-        if let Some(r) = &mut runs {
-            r.cancel();
-        }
+        runs.cancel();
         session.apply(&todo);
         if watcher.register(&session.targets(), rescans) {
             // Directories that appeared were not watched while they were being filled:
@@ -134,13 +129,9 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
             again.extend(session.deleted().map(Reload::Spec));
             session.apply(&again);
         }
-        if let Some(r) = &mut runs {
-            r.after_round(&session, args);
-        }
+        runs.after_round(&session, args);
     }
-    if let Some(r) = &mut runs {
-        r.cancel();
-    }
+    runs.cancel();
     watcher.debouncer.stop();
     if !quiet {
         println!("Stopped watching.");

@@ -7,6 +7,7 @@ use super::super::run::{ParamsFrom, Runner, environment};
 use super::super::term::fail;
 use super::session::Session;
 use crate::cli::WatchArgs;
+use std::process::ExitCode;
 use std::thread::JoinHandle;
 
 /// A run in progress: what stops it, and the thread that waits for it.
@@ -17,7 +18,8 @@ struct Live {
 
 /// The runs of one watch session.
 pub(super) struct Runs {
-    params: ParamsFrom,
+    /// `None`: no `--run-case` / `--run-params`, nothing to run.
+    params: Option<ParamsFrom>,
     mock_io: bool,
     /// The environment, found at the first run.
     runner: Option<Runner>,
@@ -25,14 +27,19 @@ pub(super) struct Runs {
 }
 
 impl Runs {
-    /// The runs `args` ask for (`None`: no `--run-case` / `--run-params`).
-    pub fn new(args: &WatchArgs) -> Option<Self> {
+    /// The runs `args` ask for (none without `--run-case` / `--run-params`); a usage
+    /// error (exit code 2) unless the session watches exactly one spec.
+    pub fn new(args: &WatchArgs, session: &Session<'_>) -> Result<Self, ExitCode> {
         let params = match (&args.run_case, &args.run_params) {
-            (Some(id), _) => ParamsFrom::Case(id.clone()),
-            (None, Some(file)) => ParamsFrom::File(file.clone()),
-            (None, None) => return None,
+            (Some(id), _) => Some(ParamsFrom::Case(id.clone())),
+            (None, Some(file)) => Some(ParamsFrom::File(file.clone())),
+            (None, None) => None,
         };
-        Some(Self {
+        if params.is_some() && session.specs.len() != 1 {
+            eprintln!("error: --run-case and --run-params watch exactly one spec file");
+            return Err(ExitCode::from(2));
+        }
+        Ok(Self {
             params,
             mock_io: !args.no_mock_io,
             runner: None,
@@ -52,6 +59,9 @@ impl Runs {
 
     /// Start a run if the last round wrote the package of the (single) spec.
     pub fn after_round(&mut self, session: &Session<'_>, args: &WatchArgs) {
+        let Some(params) = &self.params else {
+            return;
+        };
         if !session.wrote.contains(&0) {
             return;
         }
@@ -61,7 +71,7 @@ impl Runs {
                 Ok(python) => {
                     self.runner = Some(Runner {
                         python,
-                        params: self.params.clone(),
+                        params: params.clone(),
                         mock_io: self.mock_io,
                         results: None,
                         quiet: driver.quiet,
