@@ -26,13 +26,14 @@ pub fn venv() -> Option<Utf8PathBuf> {
 /// The tasks of these tests, importable from `<ws>/py` (with an entry point, so the
 /// venv's `wt-registry` finds them through `PYTHONPATH`): `explode` raises, `echo`
 /// returns its value, `nap` writes its pid and that of a child ignoring SIGINT to
-/// `pid_file`, then sleeps.
+/// `pid_file`, then sleeps (ignoring SIGINT itself with `ignore_interrupt`).
 pub fn write_tasks(ws: &Workspace) {
     ws.write(
         "py/run_test_tasks/__init__.py",
         r#""""Tasks for wtc's run tests."""
 
 import os
+import signal
 import subprocess
 import time
 
@@ -50,7 +51,9 @@ def echo(value: str = "hi") -> dict:
 
 
 @register(description="Write the pids, start a child ignoring SIGINT, then sleep.")
-def nap(pid_file: str, seconds: float = 120.0) -> dict:
+def nap(pid_file: str, seconds: float = 120.0, ignore_interrupt: bool = False) -> dict:
+    if ignore_interrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     child = subprocess.Popen(["sh", "-c", "trap '' INT; sleep 300"])
     with open(pid_file + ".tmp", "w") as f:
         f.write(f"{os.getpid()} {child.pid}")
@@ -389,19 +392,13 @@ fn params_errors_are_located_and_nothing_runs() {
     assert!(out.stderr.contains("nothing was run"), "{}", out.stderr);
 }
 
-#[test]
-fn sigint_stops_the_workflow_and_everything_it_started() {
-    let ws = Workspace::new();
+/// `wtc run --case long` of a `nap` project started in the background; the pids of the
+/// workflow and of its grandchild.
+fn start_nap(ws: &Workspace, ignore_interrupt: bool) -> Option<(std::process::Child, u32, u32)> {
     let pid_file = ws.root.join("pids");
-    let Some(venv) = task_project(
-        &ws,
-        "nap",
-        &format!("{{pid_file: '{pid_file}'}}"),
-        "long:\n  params: {}\n",
-    ) else {
-        return;
-    };
-    let mut wtc = ws
+    let partial = format!("{{pid_file: '{pid_file}', ignore_interrupt: {ignore_interrupt}}}");
+    let venv = task_project(ws, "nap", &partial, "long:\n  params: {}\n")?;
+    let wtc = ws
         .wtc([
             "run",
             "--python-env",
@@ -414,13 +411,24 @@ fn sigint_stops_the_workflow_and_everything_it_started() {
         .spawn();
     let (python, grandchild) = pids(&pid_file);
     assert!(alive(python) && alive(grandchild));
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &wtc.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    Some((wtc, python, grandchild))
+}
+
+/// Send SIGINT to `wtc` (`again`: every 300 ms until it exits) and wait for it; its exit
+/// status and stderr.
+fn interrupt(mut wtc: std::process::Child, again: bool) -> (std::process::ExitStatus, String) {
     let start = Instant::now();
+    let mut sends = 0;
     let status = loop {
+        if sends == 0 || again {
+            sends += 1;
+            let sent = std::process::Command::new("kill")
+                .args(["-INT", &wtc.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(sent.success());
+        }
+        std::thread::sleep(Duration::from_millis(300));
         if let Some(s) = wtc.try_wait().unwrap() {
             break s;
         }
@@ -428,16 +436,57 @@ fn sigint_stops_the_workflow_and_everything_it_started() {
             let _ = wtc.kill();
             panic!("wtc run did not exit after SIGINT");
         }
-        std::thread::sleep(Duration::from_millis(50));
     };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(wtc.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    (status, stderr)
+}
+
+#[test]
+fn sigint_stops_the_workflow_and_everything_it_started() {
+    let ws = Workspace::new();
+    let Some((wtc, python, grandchild)) = start_nap(&ws, false) else {
+        return;
+    };
+    let (status, stderr) = interrupt(wtc, false);
     assert_ne!(status.code(), Some(0));
     // The workflow got the interrupt; the grandchild that ignores it was killed with its group.
     wait_gone(python);
     wait_gone(grandchild);
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(wtc.stderr.as_mut().unwrap(), &mut stderr).unwrap();
     // click answers the interrupt with `Aborted!`: the workflow was interrupted, not killed.
     assert!(stderr.contains("Aborted!"), "{stderr}");
+}
+
+#[test]
+fn a_second_sigint_kills_a_workflow_that_ignores_the_first() {
+    let ws = Workspace::new();
+    let Some((wtc, python, grandchild)) = start_nap(&ws, true) else {
+        return;
+    };
+    let (status, stderr) = interrupt(wtc, true);
+    // Killed (SIGKILL: 128 + 9), with everything in its group.
+    assert_eq!(status.code(), Some(137), "{stderr}");
+    wait_gone(python);
+    wait_gone(grandchild);
+    assert!(stderr.contains("wtc: run cancelled"), "{stderr}");
+    assert!(!stderr.contains("Aborted!"), "{stderr}");
+}
+
+#[test]
+fn a_registry_from_the_lock_file_gives_no_environment() {
+    let ws = Workspace::new();
+    ws.copy_dir(&repo().join("examples/chain"), "chain");
+    let out = ws
+        .wtc(["run", "chain/spec.yaml", "--case", "custom", "-q"])
+        .output();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    for needle in [
+        "no discovery environment is kept for its discovery key",
+        "wtc lock --refresh-discovery",
+    ] {
+        assert!(out.stderr.contains(needle), "{}", out.stderr);
+    }
+    assert!(!ws.root.join("chain/.wtc").exists());
 }
 
 /// The file's (inode, mtime): unchanged means not re-created.
