@@ -89,20 +89,30 @@ fn edit(path: &Utf8Path, from: &str, to: &str) {
 #[test]
 fn watch_runs_the_case_again_after_each_edit() {
     let ws = Workspace::new();
-    let Some(venv) = task_project(&ws, "echo", "{value: one}", "c:\n  params: {}\n") else {
+    let cases = "c:\n  params:\n    step:\n      value: one\n";
+    let Some(venv) = task_project(&ws, "echo", "{}", cases) else {
         return;
     };
+    let (spec, cases) = (
+        ws.root.join("p/spec.yaml"),
+        ws.root.join("p/test-cases.yaml"),
+    );
     let watch = Watching::start(&ws, &venv);
     watch.wait_for(r#"wtc: success: {"echo":"one"}"#, 1);
-    edit(&ws.root.join("p/spec.yaml"), "value: one", "value: two");
+    // The case's params are watched: an edit runs again.
+    edit(&cases, "value: one", "value: two");
     watch.wait_for(r#"wtc: success: {"echo":"two"}"#, 1);
-    // A broken edit runs nothing; fixing it runs again.
-    edit(&ws.root.join("p/spec.yaml"), "task: echo", "task: ech");
-    watch.wait_for("kept the last good package", 1);
-    edit(&ws.root.join("p/spec.yaml"), "task: ech", "task: echo");
+    // A spec edit recompiles, then runs.
+    edit(&spec, "task: echo", "task: echo\n    name: Step");
     watch.wait_for(r#"wtc: success: {"echo":"two"}"#, 2);
+    // A broken spec runs nothing, not even for a params edit; fixing it runs again.
+    edit(&spec, "task: echo", "task: ech");
+    watch.wait_for("kept the last good package", 1);
+    edit(&cases, "value: two", "value: three");
+    edit(&spec, "task: ech", "task: echo");
+    watch.wait_for(r#"wtc: success: {"echo":"three"}"#, 1);
     let out = watch.interrupt();
-    assert_eq!(out.matches("wtc: result: ").count(), 3, "{out}");
+    assert_eq!(out.matches("wtc: result: ").count(), 4, "{out}");
     assert!(!out.contains("run cancelled"), "{out}");
 }
 

@@ -79,7 +79,7 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
     // Watch first, so a change made during the first compile is not missed.
     watcher.register(&session.targets(), true);
     session.build_all();
-    runs.after_round(&session, args);
+    runs.after_round(&session, args, false);
     let quiet = session.driver.quiet;
     if !quiet {
         let n = session.live();
@@ -118,6 +118,7 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
         let rescans = todo.iter().any(|r| matches!(r, Reload::Rescan(_)));
         watcher.forget_missing();
         runs.cancel();
+        let rerun = todo.contains(&Reload::RunParams);
         session.apply(&todo);
         if watcher.register(&session.targets(), rescans) {
             // Directories that appeared were not watched while they were being filled:
@@ -129,7 +130,7 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
             again.extend(session.deleted().map(Reload::Spec));
             session.apply(&again);
         }
-        runs.after_round(&session, args);
+        runs.after_round(&session, args, rerun);
     }
     runs.cancel();
     watcher.debouncer.stop();

@@ -1,9 +1,14 @@
 //! `wtc watch --run-case ID` / `--run-params FILE`: after every round that wrote the
 //! spec's package, run the workflow (`cli::run`) in the background and print its summary;
-//! a new round first cancels the run in progress (its process group is killed).
+//! a new round first cancels the run in progress (its process group is killed). The
+//! params (`test-cases.yaml` beside the spec, or the `--run-params` file) are watched: an
+//! edit runs again when the package is good.
 
+use super::super::reads::Role;
+use super::super::run::cases::CASES_FILE;
 use super::super::run::child::Handle;
 use super::super::run::{ParamsFrom, Runner, environment};
+use super::super::specs::absolute;
 use super::super::term::fail;
 use super::session::Session;
 use crate::cli::WatchArgs;
@@ -24,6 +29,8 @@ pub(super) struct Runs {
     /// The environment, found at the first run.
     runner: Option<Runner>,
     live: Option<Live>,
+    /// Whether the spec's last rebuild wrote its package (a params edit reruns only then).
+    good: bool,
 }
 
 impl Runs {
@@ -39,11 +46,21 @@ impl Runs {
             eprintln!("error: --run-case and --run-params watch exactly one spec file");
             return Err(ExitCode::from(2));
         }
+        // Their params are watched too: an edit runs again.
+        let watched = match &params {
+            Some(ParamsFrom::Case(_)) => Some(session.specs[0].unit.parent().join(CASES_FILE)),
+            Some(ParamsFrom::File(file)) => Some(absolute(file)),
+            None => None,
+        };
+        if let Some(path) = watched {
+            session.driver.reads.record(&path, Role::RunParams);
+        }
         Ok(Self {
             params,
             mock_io: !args.no_mock_io,
             runner: None,
             live: None,
+            good: false,
         })
     }
 
@@ -57,12 +74,17 @@ impl Runs {
         }
     }
 
-    /// Start a run if the last round wrote the package of the (single) spec.
-    pub fn after_round(&mut self, session: &Session<'_>, args: &WatchArgs) {
+    /// Start a run if the last round wrote the package of the (single) spec, or if
+    /// `params_changed` and its last rebuild was good.
+    pub fn after_round(&mut self, session: &Session<'_>, args: &WatchArgs, params_changed: bool) {
         let Some(params) = &self.params else {
             return;
         };
-        if !session.wrote.contains(&0) {
+        let wrote = session.wrote.contains(&0);
+        if session.rebuilt.contains(&0) {
+            self.good = wrote;
+        }
+        if !(wrote || params_changed && self.good) {
             return;
         }
         let (driver, unit) = (&session.driver, &session.specs[0].unit);

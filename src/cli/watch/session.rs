@@ -105,7 +105,9 @@ pub(super) struct Session<'a> {
     pub specs: Vec<Watched>,
     /// Spec trees (`wtc watch DIR`): canonical root, and the root as the user wrote it.
     pub trees: Vec<(Utf8PathBuf, Utf8PathBuf)>,
-    /// The specs whose package the last round wrote (what `--run-case` runs).
+    /// The specs the last round rebuilt, and those whose package it wrote (what
+    /// `--run-case` runs).
+    pub rebuilt: Vec<usize>,
     pub wrote: Vec<usize>,
     args: &'a WatchArgs,
 }
@@ -136,6 +138,7 @@ impl<'a> Session<'a> {
             driver,
             specs,
             trees,
+            rebuilt: Vec::new(),
             wrote: Vec::new(),
             args,
         })
@@ -172,6 +175,7 @@ impl<'a> Session<'a> {
                 Role::Overrides | Role::Pyproject => Some(Target::file(&path, Reload::Overrides)),
                 Role::TemplateDir => Some(Target::recursive(&path, Reload::Templates)),
                 Role::RegistryFile => Some(Target::file(&path, Reload::RegistryFiles)),
+                Role::RunParams => Some(Target::file(&path, Reload::RunParams)),
                 Role::SpecTree => Some(Target::spec_tree(&path)),
             };
             out.extend(target);
@@ -406,6 +410,7 @@ impl<'a> Session<'a> {
     /// Compile `dirty` in parallel, then write each package in place and print its line.
     fn build(&mut self, dirty: Vec<(usize, Why)>, start: Instant) {
         self.wrote.clear();
+        self.rebuilt = dirty.iter().map(|(i, _)| *i).collect();
         if dirty.is_empty() {
             return;
         }
