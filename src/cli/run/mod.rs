@@ -90,6 +90,9 @@ pub enum RunError {
     Case(#[from] cases::CaseError),
     #[error("invalid params in `{path}` ({count} error{}); nothing was run", plural(*.count))]
     InvalidParams { path: Utf8PathBuf, count: usize },
+    /// Not expected: a package is written only when its `params.json` was built.
+    #[error("the workflow has no params schema")]
+    NoSchema,
     #[error("cannot create the results directory `{path}`: {source}")]
     ResultsDir {
         path: Utf8PathBuf,
@@ -304,7 +307,7 @@ fn load_params(
     };
     let schema = match params_value(&driver.db, unit.wf) {
         Ok(s) => s.clone(),
-        Err(_) => return Err(invalid(Vec::new())),
+        Err(_) => return Err(RunError::NoSchema),
     };
     params::check(node, &schema).map_err(invalid)
 }
