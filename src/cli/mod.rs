@@ -58,7 +58,7 @@ pub enum Command {
     /// Compile a spec, then run its workflow once in the discovery environment (or
     /// `--python-env`), without Docker or pixi: params from `--params FILE` or `--case ID`
     /// (validated first), output streamed, result.json under `<spec dir>/.wtc/runs/`.
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     /// Write the lock file (`wtc.lock` beside the spec) from task discovery or a given
     /// registry document, so later compiles need no network.
     Lock(LockArgs),
@@ -352,7 +352,7 @@ pub fn main() -> ExitCode {
         Command::Compile(args) => compile::run(&args.check, &args.output, Some(&args.release)),
         Command::Check(args) => compile::run(&args.check, &args.output, None),
         Command::Watch(args) => watch::run(&args),
-        Command::Run(args) => run::run(&args),
+        Command::Run(args) => run::run(*args),
         Command::Lock(args) => lock::run(&args),
         Command::Templates(args) => templates::run(&args),
         Command::Explain(args) => explain::run(&args),

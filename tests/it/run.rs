@@ -575,3 +575,57 @@ fn the_discovery_environment_is_kept_reused_recreated_and_pruned() {
     out.ok();
     assert!(!prefix.exists(), "{}", out.stdout);
 }
+
+#[test]
+fn usage_errors_exit_2() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    for args in [
+        &["run", "chain/spec.yaml"][..],
+        &[
+            "run",
+            "chain/spec.yaml",
+            "--case",
+            "a",
+            "--params",
+            "p.yaml",
+        ],
+        &["run", "--case", "a"],
+        &[
+            "run",
+            "chain/spec.yaml",
+            "--spec",
+            "chain/spec.yaml",
+            "--case",
+            "a",
+        ],
+        &[
+            "watch",
+            "chain/spec.yaml",
+            "--run-case",
+            "a",
+            "--run-params",
+            "p.yaml",
+        ],
+    ] {
+        let out = ws.wtc(args).output();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+    }
+    // watch runs exactly one spec.
+    ws.copy_example("groups", "groups");
+    let out = ws
+        .wtc([
+            "watch",
+            ".",
+            "--registry",
+            "registry.json",
+            "--run-case",
+            "a",
+        ])
+        .output();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        out.stderr.contains("exactly one spec file"),
+        "{}",
+        out.stderr
+    );
+}

@@ -22,9 +22,9 @@ pub mod summary;
 use super::discover::Source;
 use super::driver::{Driver, Unit, plural};
 use super::reads::Reads;
-use super::specs::{Input, absolute};
+use super::specs::absolute;
 use super::term::{fail, styled_stderr};
-use super::{CheckArgs, OutputArgs};
+use super::{CheckArgs, DependencyArgs, DiscoveryArgs, OutputArgs, SpecArgs};
 use crate::artifacts::names;
 use crate::artifacts::params_json::params_value;
 use crate::discovery::plan::discovery_inputs;
@@ -39,18 +39,35 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("params_source").required(true).args(["params", "case"])))]
 pub struct RunArgs {
+    /// The spec file.
+    #[arg(
+        value_name = "SPEC",
+        required_unless_present = "spec_flag",
+        conflicts_with = "spec_flag"
+    )]
+    pub spec: Option<Utf8PathBuf>,
+    /// The spec file (same as the positional SPEC).
+    #[arg(long = "spec", value_name = "FILE")]
+    pub spec_flag: Option<Utf8PathBuf>,
     #[command(flatten)]
-    pub check: CheckArgs,
+    pub discovery: DiscoveryArgs,
+    #[command(flatten)]
+    pub dependencies: DependencyArgs,
+    /// Use only the lock file for the task registry; fail if it is missing or stale.
+    #[arg(long, conflicts_with_all = ["registry", "python_env", "refresh_discovery"])]
+    pub locked: bool,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Print nothing of wtc's own but errors and the run's summary.
+    #[arg(long, short)]
+    pub quiet: bool,
     #[command(flatten)]
     pub output: OutputArgs,
     /// A YAML or JSON file with the workflow params.
-    #[arg(
-        long,
-        value_name = "FILE",
-        required_unless_present = "case",
-        conflicts_with = "case"
-    )]
+    #[arg(long, value_name = "FILE")]
     pub params: Option<Utf8PathBuf>,
     /// The params of case ID of the `test-cases.yaml` beside the spec.
     #[arg(long, value_name = "ID")]
@@ -316,16 +333,36 @@ fn load_params(
 static CURRENT: Mutex<Option<Handle>> = Mutex::new(None);
 
 /// `wtc run`.
-pub(super) fn run(args: &RunArgs) -> ExitCode {
-    let inputs = args.check.specs.inputs();
-    let spec = match inputs.as_slice() {
-        [Input::File(spec)] => spec.clone(),
-        _ => {
-            eprintln!(
-                "error: `wtc run` takes exactly one spec file\n\nUsage: wtc run [--spec] <SPEC> (--params FILE | --case ID)"
-            );
-            return ExitCode::from(2);
-        }
+pub(super) fn run(args: RunArgs) -> ExitCode {
+    let RunArgs {
+        spec,
+        spec_flag,
+        discovery,
+        dependencies,
+        locked,
+        deny_warnings,
+        quiet,
+        output,
+        params,
+        case,
+        mock_io,
+        results,
+    } = args;
+    let Some(spec) = spec.or(spec_flag) else {
+        unreachable!("clap requires SPEC or --spec");
+    };
+    // The compile is `compile`'s, for this one spec.
+    let check = CheckArgs {
+        specs: SpecArgs {
+            specs: vec![spec.clone()],
+            spec_flags: Vec::new(),
+            all: Vec::new(),
+        },
+        discovery,
+        dependencies,
+        locked,
+        deny_warnings,
+        quiet,
     };
     let presses = AtomicUsize::new(0);
     if let Err(e) = ctrlc::set_handler(move || {
@@ -338,12 +375,12 @@ pub(super) fn run(args: &RunArgs) -> ExitCode {
     }) {
         return fail(format!("cannot handle Ctrl-C: {e}"));
     }
-    let Some((driver, unit)) = compile(&args.check, &args.output, &spec) else {
+    let Some((driver, unit)) = compile(&check, &output, &spec) else {
         return ExitCode::from(1);
     };
-    let from = match (&args.params, &args.case) {
-        (Some(p), _) => ParamsFrom::File(p.clone()),
-        (None, Some(c)) => ParamsFrom::Case(c.clone()),
+    let from = match (params, case) {
+        (Some(p), _) => ParamsFrom::File(p),
+        (None, Some(c)) => ParamsFrom::Case(c),
         (None, None) => unreachable!("clap requires --params or --case"),
     };
     // Params first: a mistake there is found before an environment is re-created.
@@ -351,14 +388,14 @@ pub(super) fn run(args: &RunArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
-    let python_env = args.check.discovery.python_env.as_deref();
+    let python_env = check.discovery.python_env.as_deref();
     let runner = match environment(&driver, &unit, python_env) {
         Ok(python) => Runner {
             python,
             params: from,
-            mock_io: args.mock_io,
-            results: args.results.clone(),
-            quiet: args.check.quiet,
+            mock_io,
+            results,
+            quiet,
         },
         Err(e) => return fail(e),
     };
