@@ -58,6 +58,7 @@ def nap(pid_file: str, seconds: float = 120.0, ignore_interrupt: bool = False) -
     with open(pid_file + ".tmp", "w") as f:
         f.write(f"{os.getpid()} {child.pid}")
     os.replace(pid_file + ".tmp", pid_file)
+    print("napping", flush=True)
     time.sleep(seconds)
     return {"slept": seconds}
 "#,
@@ -409,7 +410,16 @@ fn start_nap(ws: &Workspace, ignore_interrupt: bool) -> Option<(std::process::Ch
         ])
         .env("PYTHONPATH", ws.root.join("py"))
         .spawn();
+    let mut wtc = wtc;
     let (python, grandchild) = pids(&pid_file);
+    // The workflow's output is streamed while it runs.
+    let stdout = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    crate::support::drain_into(wtc.stdout.take().unwrap(), stdout.clone());
+    let start = Instant::now();
+    while !stdout.lock().unwrap().contains("napping") {
+        assert!(start.elapsed() < TIMEOUT, "no output while running");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert!(alive(python) && alive(grandchild));
     Some((wtc, python, grandchild))
 }
