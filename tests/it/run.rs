@@ -399,7 +399,7 @@ fn start_nap(ws: &Workspace, ignore_interrupt: bool) -> Option<(std::process::Ch
     let pid_file = ws.root.join("pids");
     let partial = format!("{{pid_file: '{pid_file}', ignore_interrupt: {ignore_interrupt}}}");
     let venv = task_project(ws, "nap", &partial, "long:\n  params: {}\n")?;
-    let wtc = ws
+    let mut wtc = ws
         .wtc([
             "run",
             "--python-env",
@@ -410,7 +410,6 @@ fn start_nap(ws: &Workspace, ignore_interrupt: bool) -> Option<(std::process::Ch
         ])
         .env("PYTHONPATH", ws.root.join("py"))
         .spawn();
-    let mut wtc = wtc;
     let (python, grandchild) = pids(&pid_file);
     // The workflow's output is streamed while it runs.
     let stdout = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
