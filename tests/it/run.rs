@@ -504,6 +504,10 @@ fn stamp(path: &std::path::Path) -> (u64, i64, i64) {
     (m.ino(), m.mtime(), m.mtime_nsec())
 }
 
+/// Through the two calls `wtc run` makes (`discovery::obtain` while attaching the
+/// registry, then `discovery::kept_env`), on the offline `file://` channel: the binary's
+/// discovery always adds the known https channels to a spec's (as the reference does), which
+/// an offline test cannot reach.
 #[test]
 fn the_discovery_environment_is_kept_reused_recreated_and_pruned() {
     let mut world = World::new();
