@@ -11,6 +11,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use expect_test::expect;
 use std::os::unix::fs::MetadataExt;
 use std::time::{Duration, Instant};
+use wtc::db::{Database, Host};
 use wtc::discovery::plan::key::discovery_key;
 use wtc::discovery::{self, KeptEnv, env};
 
@@ -641,4 +642,88 @@ fn usage_errors_exit_2() {
         "{}",
         out.stderr
     );
+}
+
+/// The binary's side of the kept environment: a spec whose discovery key has a cache entry
+/// and an intact kept environment runs in it, with nothing solved or installed (the
+/// environment is made by a real discovery on the `file://` channel, then stored under the
+/// key the binary computes for the spec, as a discovery of that spec would have).
+#[test]
+fn a_run_after_discovery_solves_and_installs_nothing() {
+    use crate::support::{CompileArgs, compile};
+    use salsa::Setter;
+    use std::sync::Arc;
+    let mut world = World::new();
+    // A `python` that does what the workflow's CLI does: write result.json.
+    let python = "#!/bin/sh\ndir=\"${WT_RESULTS#file://}\"\nprintf '{\"result\": {\"ran\": true}, \"error\": null, \"trace\": null}' > \"${dir}result.json\"\necho \"fake python: $*\"\n";
+    world.channel.add(Pkg {
+        name: "python",
+        version: "3.11",
+        subdir: "noarch",
+        depends: &[],
+        files: vec![PkgFile("bin/python", python.into(), true)],
+    });
+    world.channel.publish();
+    let inputs = world.inputs(&[("demo-tasks", ">=1"), ("python", "*")]);
+    let (found, _) = obtain(&inputs, None, &world.settings_in("cache"));
+    let (discovered, _) = found.unwrap();
+    let made = env::env_dir(&world.root.join("cache"), &discovery_key(&inputs));
+
+    let ws = Workspace::new();
+    let url = world.channel.url();
+    let text = format!(
+        "id: kept\nrequirements:\n  - name: demo-tasks\n    version: \">=1\"\n    channel: {url}\nworkflow:\n  - id: step\n    task: add\n"
+    );
+    ws.write("kept/spec.yaml", &text);
+    ws.write("p.yaml", "step:\n  a: 1\n");
+    // The key the binary computes for the spec (the channel exists on this host).
+    let db = Database::default();
+    let registry = crate::support::channel::REGISTRY;
+    let spec = ws.root.join("kept/spec.yaml");
+    let (wf, _) = compile(&db, &spec, &text, registry, vec![], &CompileArgs::default());
+    let mut db = db;
+    let host = Host::new(
+        &db,
+        wtc::discovery::plan::inputs::host_platform().into(),
+        Arc::new([url.clone()].into_iter().collect()),
+    );
+    wf.set_host(&mut db).to(host);
+    let key = wtc::discovery::plan::discovery_key(&db, wf).clone();
+    let cli_inputs = wtc::discovery::plan::discovery_inputs(&db, wf).clone();
+    let cache = ws.cache();
+    discovery::cache::store(cache.as_std_path(), &key, &cli_inputs, &discovered).unwrap();
+    let prefix = env::env_dir(cache.as_std_path(), &key);
+    std::fs::create_dir_all(prefix.parent().unwrap()).unwrap();
+    std::fs::rename(&made, &prefix).unwrap();
+    env::mark(&prefix, &key).unwrap();
+    let marker = prefix.join("conda-meta/wtc-env.json");
+    let before = (stamp(&marker), stamp(&env::python(&prefix)));
+
+    let out = ws
+        .wtc([
+            "run",
+            "kept/spec.yaml",
+            "--params",
+            "p.yaml",
+            "--no-progress",
+        ])
+        .output();
+    out.ok();
+    for absent in ["Solving", "Downloading and installing", "Discovering tasks"] {
+        assert!(!out.stderr.contains(absent), "{}", out.stderr);
+    }
+    for present in [
+        "task registry from the discovery cache",
+        "running in the discovery environment",
+        "wtc: success: {\"ran\":true}",
+    ] {
+        assert!(out.stderr.contains(present), "{}", out.stderr);
+    }
+    assert!(
+        out.stdout
+            .contains("fake python: -m wt_kept_workflow.cli run"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!((stamp(&marker), stamp(&env::python(&prefix))), before);
 }
