@@ -336,6 +336,23 @@ fn prune(args: &PruneArgs) -> ExitCode {
             }
         }
     }
+    // Environments without an entry (their discovery failed late) age out the same way.
+    let mut orphans = 0;
+    for (key, modified) in crate::discovery::env::orphans(&root) {
+        if now.duration_since(modified).unwrap_or_default() <= args.older_than {
+            continue;
+        }
+        match crate::discovery::env::remove(&root, &key) {
+            Ok(_) => orphans += 1,
+            Err(err) => {
+                failed = true;
+                let _ = fail(format!(
+                    "cannot remove the environment of {}: {err}",
+                    key.short()
+                ));
+            }
+        }
+    }
     if !args.quiet {
         println!(
             "removed {removed} of {} ({}) from {}",
@@ -343,6 +360,13 @@ fn prune(args: &PruneArgs) -> ExitCode {
             size_text(bytes),
             root.join("discovery").display()
         );
+        if orphans > 0 {
+            println!(
+                "removed {orphans} environment{} without an entry from {}",
+                if orphans == 1 { "" } else { "s" },
+                crate::discovery::env::envs_dir(&root).display()
+            );
+        }
     }
     if failed {
         ExitCode::from(1)

@@ -116,6 +116,25 @@ fn flock(_file: &File) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The environments under a cache root whose key has no cache entry (a discovery that
+/// failed after installing, or an entry removed by hand), with their modification time.
+pub fn orphans(root: &Path) -> Vec<(DiscoveryKey, std::time::SystemTime)> {
+    let Ok(dir) = std::fs::read_dir(envs_dir(root)) else {
+        return Vec::new();
+    };
+    let mut out: Vec<_> = dir
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let key = DiscoveryKey::parse(e.file_name().to_str()?)?;
+            let modified = e.metadata().ok()?.modified().ok()?;
+            (!super::cache::entry_path(root, &key).exists()).then_some((key, modified))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 /// Remove the environment of `key` (and its lock file): cache pruning.
 pub fn remove(root: &Path, key: &DiscoveryKey) -> std::io::Result<bool> {
     let dir = env_dir(root, key);

@@ -572,9 +572,16 @@ fn the_discovery_environment_is_kept_reused_recreated_and_pruned() {
         Some(KeptEnv::Missing(env::env_dir(&root, &other_key)))
     );
 
+    // An environment without an entry (left by a discovery that failed late) ages out too.
+    let orphan = env::env_dir(&root, &other_key);
+    std::fs::create_dir_all(orphan.join("conda-meta")).unwrap();
+    let old = std::time::SystemTime::now() - Duration::from_secs(3 * 3600);
+    std::fs::File::open(&orphan)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
     // Pruning the cache entry removes its environment.
     let entry = discovery::cache::entry_path(&root, &key);
-    let old = std::time::SystemTime::now() - Duration::from_secs(3 * 3600);
     std::fs::File::options()
         .write(true)
         .open(&entry)
@@ -588,6 +595,13 @@ fn the_discovery_environment_is_kept_reused_recreated_and_pruned() {
         .output();
     out.ok();
     assert!(!prefix.exists(), "{}", out.stdout);
+    assert!(!orphan.exists(), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("removed 1 environment without an entry"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
