@@ -32,7 +32,7 @@ pub enum CacheCommand {
     /// those held by the given `wtc.lock` files (how a team seeds the shared cache from
     /// its committed lock files).
     Push(PushArgs),
-    /// Remove local cache entries older than a duration.
+    /// Remove local cache entries older than a duration (with their kept environments).
     Prune(PruneArgs),
 }
 
@@ -320,11 +320,36 @@ fn prune(args: &PruneArgs) -> ExitCode {
             Ok(()) => {
                 removed += 1;
                 bytes += e.size;
+                // The entry's kept environment goes with it.
+                if let Err(err) = crate::discovery::env::remove(&root, &e.key) {
+                    failed = true;
+                    let _ = fail(format!(
+                        "cannot remove the environment of {}: {err}",
+                        e.key.short()
+                    ));
+                }
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
             Err(err) => {
                 failed = true;
                 let _ = fail(format!("cannot remove {}: {err}", e.path.display()));
+            }
+        }
+    }
+    // Environments without an entry (their discovery failed late) age out the same way.
+    let mut orphans = 0;
+    for (key, modified) in crate::discovery::env::orphans(&root) {
+        if now.duration_since(modified).unwrap_or_default() <= args.older_than {
+            continue;
+        }
+        match crate::discovery::env::remove(&root, &key) {
+            Ok(_) => orphans += 1,
+            Err(err) => {
+                failed = true;
+                let _ = fail(format!(
+                    "cannot remove the environment of {}: {err}",
+                    key.short()
+                ));
             }
         }
     }
@@ -335,6 +360,13 @@ fn prune(args: &PruneArgs) -> ExitCode {
             size_text(bytes),
             root.join("discovery").display()
         );
+        if orphans > 0 {
+            println!(
+                "removed {orphans} environment{} without an entry from {}",
+                if orphans == 1 { "" } else { "s" },
+                crate::discovery::env::envs_dir(&root).display()
+            );
+        }
     }
     if failed {
         ExitCode::from(1)

@@ -21,6 +21,7 @@ pub mod overrides;
 pub mod reads;
 pub mod release;
 pub mod render;
+pub mod run;
 pub mod scaffold;
 mod schema;
 mod specs;
@@ -55,6 +56,10 @@ pub enum Command {
     /// file, the template directory, lock files, registry files); only files whose bytes
     /// changed are rewritten.
     Watch(WatchArgs),
+    /// Compile a spec, then run its workflow once in the discovery environment (or
+    /// `--python-env`), without Docker or pixi: params from `--params FILE` or `--case ID`
+    /// (validated first), output streamed, result.json under `<spec dir>/.wtc/runs/`.
+    Run(Box<run::RunArgs>),
     /// Write the lock file (`wtc.lock` beside the spec) from task discovery or a given
     /// registry document, so later compiles need no network.
     Lock(LockArgs),
@@ -289,6 +294,16 @@ pub struct WatchArgs {
     /// directories of its specs (updating them in place).
     #[arg(long, hide = true)]
     pub clobber: bool,
+    /// After every successful recompile, run the workflow (as `wtc run --case ID`) and
+    /// print its summary; an edit during a run cancels it and starts over (one spec).
+    #[arg(long, value_name = "ID", conflicts_with = "run_params")]
+    pub run_case: Option<String>,
+    /// The same with the params of FILE (as `wtc run --params FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub run_params: Option<Utf8PathBuf>,
+    /// Runs use the real IO tasks (default: `--mock-io`).
+    #[arg(long)]
+    pub no_mock_io: bool,
 }
 
 #[derive(Debug, Args)]
@@ -341,6 +356,7 @@ pub fn main() -> ExitCode {
         Command::Compile(args) => compile::run(&args.check, &args.output, Some(&args.release)),
         Command::Check(args) => compile::run(&args.check, &args.output, None),
         Command::Watch(args) => watch::run(&args),
+        Command::Run(args) => run::run(*args),
         Command::Lock(args) => lock::run(&args),
         Command::Templates(args) => templates::run(&args),
         Command::Explain(args) => explain::run(&args),

@@ -29,6 +29,8 @@ pub enum Role {
     RegistryFile,
     /// A directory walked for `spec.yaml` files (`--all DIR`, `wtc watch DIR`).
     SpecTree,
+    /// The params of `wtc watch --run-case` (the `test-cases.yaml`) or `--run-params`.
+    RunParams,
 }
 
 /// The shared record (cheap to clone; clones share it).

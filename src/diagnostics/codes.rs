@@ -5,7 +5,8 @@
 //! The explanations are Markdown files, `explain/<code>.md`, embedded at build time. Each
 //! says what triggers the code, shows a minimal input that does, and how to fix it. A
 //! fenced example whose info string is `yaml spec.yaml`, `toml env-overrides.toml` or
-//! `toml provider.toml` is compiled by the tests (`tests/it/explain.rs`), which check that
+//! `toml provider.toml` is compiled by the tests (`tests/it/explain.rs`; `yaml params.yaml` is
+//! checked as `wtc run` params of the `chain` example), which check that
 //! it really produces the code.
 
 use super::Severity;
@@ -103,6 +104,11 @@ codes! {
     PathSourceNotADirectory "path-source-not-a-directory" [Warning] "a PyPI `path` dependency does not name a directory",
     SupersededRequirement "superseded-requirement" [Warning] "a spec requirement is replaced by an env-overrides entry",
     InvalidVariant "invalid-variant" [Error] "`--variant` does not make valid conda package names",
+    // wtc run: params
+    ParamsSyntax "params-syntax" [Error] "a `wtc run` params file (or test-cases.yaml) is not valid YAML or JSON",
+    UnknownParam "unknown-param" [Error] "run params hold a key the workflow's params schema does not define",
+    MissingParam "missing-param" [Error] "run params lack a value the workflow's params schema requires",
+    InvalidParam "invalid-param" [Error] "a run params value does not match the workflow's params schema",
     // --template-dir
     Template "template" [Error] "a `--template-dir` template failed to render",
     UnknownTemplate "unknown-template" [Warning] "a `--template-dir` file replaces no embedded template",

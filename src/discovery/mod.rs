@@ -15,7 +15,9 @@
 //! | `cache` | `<cache>/discovery/<key>.json`, atomic, verified on read |
 //! | `shared` | the shared cache behind it: an object store (`--cache-url`), create-only writes |
 //! | `solve` | repodata (rattler gateway) + virtual packages + resolvo |
-//! | `install` | rattler installer into a temporary prefix (shared package cache) |
+//! | `install` | rattler installer into a prefix (shared package cache) |
+//! | `env` | the kept environments `<cache>/envs/<key>/`: state, marker, lock, removal |
+//! | `build` | solve + install + PyPI into a prefix (fresh discovery); `kept_env`: reuse or re-create |
 //! | `pypi` | one bulk `uv pip install` |
 //! | `registry_cmd` | `wt-registry --format json`, validated against the contract |
 //! | `progress` | spinner / plain lines |
@@ -25,7 +27,9 @@
 //! instead). `--python-env PREFIX` instead runs the registry of an
 //! existing environment.
 
+mod build;
 pub mod cache;
+pub mod env;
 pub mod error;
 pub mod install;
 pub mod lock;
@@ -38,14 +42,14 @@ pub mod solve;
 
 use crate::db::SolvedRecord;
 use crate::registry::{Registry, RegistryError};
+pub use build::{KeptEnv, kept_env};
+use build::{build_env, lock_env, temp_env_dir};
 use cache::Payload;
 pub use error::{DiscoveryError, EnvPhase, RegistryFilesError};
 use plan::inputs::{DiscoveryInputs, record_channel_name};
 use plan::key::DiscoveryKey;
 use progress::{Phase, Progress, ProgressMode};
-use rattler::package_cache::PackageCache;
 use rattler_conda_types::{PrefixRecord, RepoDataRecord};
-use rattler_repodata_gateway::Gateway;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -332,67 +336,35 @@ fn store_locally(
     }
 }
 
-/// Solve, install, `uv pip install` and run `wt-registry` in a temporary environment
-/// (removed afterwards).
+/// Solve, install, `uv pip install` and run `wt-registry`. With a cache root the
+/// environment is kept as the key's (`env`: `<cache>/envs/<key>/`, marked complete before
+/// `wt-registry` runs); without one it lives in a temporary directory, removed afterwards.
 pub fn discover_fresh(
     inputs: &DiscoveryInputs,
     settings: &Settings,
     label: &str,
 ) -> Result<Discovered, DiscoveryError> {
-    // rustls with ring; a no-op if a provider is already installed.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let tmp = temp_env_dir(settings)?;
-    let prefix = tmp.path().join("env");
-    let env_error = |phase, cause: String| DiscoveryError::EnvironmentCreation {
-        phase,
-        prefix: prefix.clone(),
-        specs: inputs.spec_texts(),
-        channels: solve::solve_channels(inputs),
-        cause,
-    };
-    let platform = solve::subdir(inputs).map_err(|e| env_error(EnvPhase::Solve, e.to_string()))?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| DiscoveryError::Io {
-            what: "cannot start the async runtime for",
-            path: prefix.clone(),
-            source: e,
-        })?;
-    let package_cache = PackageCache::new(
-        settings
-            .rattler_cache
-            .join(rattler_cache::PACKAGE_CACHE_DIR),
-    );
-    let gateway = Gateway::builder()
-        .with_cache_dir(
-            settings
-                .rattler_cache
-                .join(rattler_cache::REPODATA_CACHE_DIR),
-        )
-        .with_package_cache(package_cache.clone())
-        .finish();
-
     let progress = Progress::new(settings.progress, label);
-    progress.phase(Phase::Solve);
-    let records = rt
-        .block_on(solve::solve(inputs, &gateway))
-        .map_err(|c| env_error(EnvPhase::Solve, c))?;
-    progress.phase(Phase::Install);
-    install::install(
-        &rt,
-        &records,
-        &prefix,
-        platform,
-        &package_cache,
-        progress.multi(),
-        &|line| progress.println(line),
-    )
-    .map_err(|c| env_error(EnvPhase::Install, c))?;
-    if !inputs.pypi.is_empty() {
-        progress.phase(Phase::Pypi);
-        pypi::install_pypi(inputs, &prefix, &settings.uv_extra_args)?;
-    }
+    let (prefix, records, _hold) = match &settings.cache_root {
+        Some(root) => {
+            let key = plan::key::discovery_key(inputs);
+            let guard = lock_env(root, &key)?;
+            let prefix = env::env_dir(root, &key);
+            let records = build_env(inputs, settings, &prefix, &progress)?;
+            env::mark(&prefix, &key).map_err(|e| DiscoveryError::Io {
+                what: "cannot mark the environment complete:",
+                path: prefix.clone(),
+                source: e,
+            })?;
+            (prefix, records, Hold::Lock(guard))
+        }
+        None => {
+            let tmp = temp_env_dir(settings)?;
+            let prefix = tmp.path().join("env");
+            let records = build_env(inputs, settings, &prefix, &progress)?;
+            (prefix, records, Hold::Temp(tmp))
+        }
+    };
     progress.phase(Phase::Discover);
     let output = registry_cmd::run_registry(&prefix, &inputs.spec_texts())?;
     progress.finish();
@@ -403,27 +375,10 @@ pub fn discover_fresh(
     })
 }
 
-/// A temporary directory for the environment: under the cache root when possible (same
-/// file system as the package cache, so files are hard-linked), else the system's.
-fn temp_env_dir(settings: &Settings) -> Result<tempfile::TempDir, DiscoveryError> {
-    let builder = {
-        let mut b = tempfile::Builder::new();
-        b.prefix("wtc-discovery-");
-        b
-    };
-    if let Some(root) = &settings.cache_root {
-        let dir = root.join("tmp");
-        if std::fs::create_dir_all(&dir).is_ok()
-            && let Ok(t) = builder.tempdir_in(&dir)
-        {
-            return Ok(t);
-        }
-    }
-    builder.tempdir().map_err(|e| DiscoveryError::Io {
-        what: "cannot create a temporary directory in",
-        path: std::env::temp_dir(),
-        source: e,
-    })
+/// What keeps a fresh discovery's environment alive until `wt-registry` has run.
+enum Hold {
+    Lock(#[allow(dead_code)] env::EnvLock),
+    Temp(#[allow(dead_code)] tempfile::TempDir),
 }
 
 /// `{name, version, channel}` of each solved record, sorted by name.

@@ -77,11 +77,14 @@ fn fresh_discovery_then_cache_hits_refresh_and_local_channel_changes() {
     );
     assert_eq!(d.solved[0].channel, world.channel.url());
     assert_eq!(world.registry_runs(), 1);
-    // The temporary environment is gone.
-    let tmp_envs = std::fs::read_dir(world.root.join("cache/tmp"))
-        .unwrap()
-        .count();
-    assert_eq!(tmp_envs, 0);
+    // The environment is kept as the key's, complete (for `wtc run`); no temporary one.
+    let kept = wtc::discovery::env::env_dir(
+        &world.root.join("cache"),
+        &wtc::discovery::plan::key::discovery_key(&inputs),
+    );
+    assert!(kept.join("conda-meta/wtc-env.json").is_file());
+    assert!(kept.join("share/helper-lib/data.txt").is_file());
+    assert!(!world.root.join("cache/tmp").exists());
 
     // Cache hit: no solve, no install, no registry run (the package archives and the
     // package cache are removed to be sure nothing could be installed).
@@ -526,7 +529,11 @@ fn pypi_step_in_the_pipeline_runs_the_environments_uv() {
         .map(String::from)
         .collect();
     assert_eq!(argv[..3], ["pip", "install", "--python"]);
-    assert!(argv[3].ends_with("/env/bin/python"), "{argv:?}");
+    let key = wtc::discovery::plan::key::discovery_key(&inputs);
+    assert!(
+        argv[3].ends_with(&format!("/envs/{key}/bin/python")),
+        "{argv:?}"
+    );
     assert_eq!(
         argv[4..],
         [

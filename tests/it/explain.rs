@@ -125,6 +125,30 @@ fn compile_codes(spec: &str, overrides: Option<&str>) -> Vec<Code> {
     compiled.diagnostics.iter().map(|d| d.code).collect()
 }
 
+/// The codes of `wtc run`'s check of the params `text` against the `chain` example's
+/// `params.json`.
+fn params_codes(text: &str) -> Vec<Code> {
+    use wtc::cli::run::params::{check, parse};
+    let db = Database::default();
+    let (_, compiled) = crate::support::compile_example(&db, "chain");
+    let package = compiled.package.as_ref().expect("chain compiles");
+    let schema: serde_json::Value = package
+        .files
+        .iter()
+        .find(|(p, _)| p.ends_with("/params.json"))
+        .map(|(_, bytes)| serde_json::from_slice(bytes).unwrap())
+        .expect("params.json");
+    match parse(text) {
+        Err(d) => vec![d.code],
+        Ok(root) => check(Some(&root), &schema)
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|d| d.code)
+            .collect(),
+    }
+}
+
 /// Codes whose example cannot be checked here: they need another registry, a file system,
 /// a command-line option, a template directory, merged providers, or a failure of wtc.
 const UNCHECKED: &[&str] = &[
@@ -198,6 +222,15 @@ fn explanation_examples_produce_their_code() {
                 ));
             }
         }
+        for params in find("yaml params.yaml") {
+            checked = true;
+            let codes = params_codes(params);
+            if !codes.contains(&code) {
+                failures.push(format!(
+                    "{code}: params.yaml example gives {codes:?}:\n{params}"
+                ));
+            }
+        }
         if !checked {
             unchecked.push(code.as_str());
         }
@@ -205,7 +238,7 @@ fn explanation_examples_produce_their_code() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(
         unchecked, UNCHECKED,
-        "codes without a checked example (`yaml spec.yaml`, `toml env-overrides.toml` or `toml provider.toml` fence)"
+        "codes without a checked example (`yaml spec.yaml`, `toml env-overrides.toml`, `toml provider.toml` or `yaml params.yaml` fence)"
     );
 }
 

@@ -32,3 +32,8 @@ fn env_overrides_corpus() {
 fn provider_manifest_corpus() {
     replay("provider_manifest", wtc::cli::fuzz::provider_manifest);
 }
+
+#[test]
+fn params_corpus() {
+    replay("params", wtc::cli::fuzz::params);
+}

@@ -32,8 +32,11 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["fingerprint", "pydantic_gen", "graph", "templates"],
     ),
     ("artifacts", &["artifacts"]),
-    ("edges", &["output", "discovery", "scaffold"]),
-    ("cli", &["cli"]),
+    (
+        "edges",
+        &["output", "discovery", "discovery::env", "scaffold"],
+    ),
+    ("cli", &["cli", "cli::run"]),
 ];
 
 /// One violation, already formatted as `file:line: message`.

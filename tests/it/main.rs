@@ -26,6 +26,8 @@ mod no_panic;
 mod pixi_toml;
 mod pydantic_models;
 mod ruff;
+mod run;
+mod run_watch;
 mod scaffold;
 mod schema_cmd;
 mod shared_cache;

@@ -8,7 +8,12 @@
 //!
 //! Ctrl-C (or SIGTERM/SIGHUP) stops the loop between rounds and exits with 0; a second
 //! Ctrl-C exits at once (130), e.g. while a long discovery runs.
+//!
+//! With `--run-case ID` / `--run-params FILE` ([`runs`]) the workflow runs after every
+//! round that wrote the package; a new round cancels the run in progress first, and
+//! stopping cancels it too.
 
+mod runs;
 mod session;
 mod targets;
 
@@ -52,6 +57,10 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
+    let mut runs = match runs::Runs::new(args, &session) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let (tx, rx) = mpsc::channel::<Msg>();
     let stop = tx.clone();
     let presses = AtomicUsize::new(0);
@@ -77,6 +86,7 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
     // Watch first, so a change made during the first compile is not missed.
     watcher.register(&session.targets(), true);
     session.build_all();
+    runs.after_round(&session, args, false);
     let quiet = session.driver.quiet;
     if !quiet {
         let n = session.live();
@@ -114,6 +124,8 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
         }
         let rescans = todo.iter().any(|r| matches!(r, Reload::Rescan(_)));
         watcher.forget_missing();
+        runs.cancel();
+        let rerun = todo.contains(&Reload::RunParams);
         session.apply(&todo);
         if watcher.register(&session.targets(), rescans) {
             // Directories that appeared were not watched while they were being filled:
@@ -125,7 +137,9 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
             again.extend(session.deleted().map(Reload::Spec));
             session.apply(&again);
         }
+        runs.after_round(&session, args, rerun);
     }
+    runs.cancel();
     watcher.debouncer.stop();
     if !quiet {
         println!("Stopped watching.");

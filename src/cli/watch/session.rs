@@ -105,6 +105,10 @@ pub(super) struct Session<'a> {
     pub specs: Vec<Watched>,
     /// Spec trees (`wtc watch DIR`): canonical root, and the root as the user wrote it.
     pub trees: Vec<(Utf8PathBuf, Utf8PathBuf)>,
+    /// The specs the last round rebuilt, and those whose package it wrote (what
+    /// `--run-case` runs).
+    pub rebuilt: Vec<usize>,
+    pub wrote: Vec<usize>,
     args: &'a WatchArgs,
 }
 
@@ -134,6 +138,8 @@ impl<'a> Session<'a> {
             driver,
             specs,
             trees,
+            rebuilt: Vec::new(),
+            wrote: Vec::new(),
             args,
         })
     }
@@ -169,6 +175,7 @@ impl<'a> Session<'a> {
                 Role::Overrides | Role::Pyproject => Some(Target::file(&path, Reload::Overrides)),
                 Role::TemplateDir => Some(Target::recursive(&path, Reload::Templates)),
                 Role::RegistryFile => Some(Target::file(&path, Reload::RegistryFiles)),
+                Role::RunParams => Some(Target::file(&path, Reload::RunParams)),
                 Role::SpecTree => Some(Target::spec_tree(&path)),
             };
             out.extend(target);
@@ -402,6 +409,8 @@ impl<'a> Session<'a> {
 
     /// Compile `dirty` in parallel, then write each package in place and print its line.
     fn build(&mut self, dirty: Vec<(usize, Why)>, start: Instant) {
+        self.wrote.clear();
+        self.rebuilt = dirty.iter().map(|(i, _)| *i).collect();
         if dirty.is_empty() {
             return;
         }
@@ -448,6 +457,7 @@ impl<'a> Session<'a> {
             let owed = std::mem::take(&mut w.owed);
             let msg = match result {
                 Ok(report) => {
+                    self.wrote.push(i);
                     if let Some(line) = &report.recovery {
                         eprintln!("wtc: {line}");
                     }

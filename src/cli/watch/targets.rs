@@ -30,6 +30,8 @@ pub(super) enum Reload {
     RegistryFiles,
     /// Re-read the `--template-dir` directory.
     Templates,
+    /// Run again: the params of `--run-case` / `--run-params` changed.
+    RunParams,
 }
 
 /// How far below a target's path changes count.

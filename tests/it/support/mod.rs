@@ -169,3 +169,22 @@ pub fn yaml_to_json(node: &wtc::syntax::yaml::Node) -> serde_json::Value {
         ),
     }
 }
+
+/// Append everything `pipe` yields to `sink`, on a thread of its own (a child's output
+/// while the test drives it).
+pub fn drain_into(
+    mut pipe: impl std::io::Read + Send + 'static,
+    sink: std::sync::Arc<std::sync::Mutex<String>>,
+) {
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = pipe.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+}
