@@ -185,7 +185,7 @@ pub fn normalize_version(v: &str) -> Result<String, RequirementError> {
         .unwrap_or_else(|| "*".into()))
 }
 
-const CONDA_KEYS: &[&str] = &["name", "version", "channel", "requirement"];
+pub const CONDA_KEYS: &[&str] = &["name", "version", "channel", "requirement"];
 /// Everything a PyPI requirement may say besides its `name`; the table form of a PyPI
 /// entry in a dependency file (`--env-overrides`, the defaults) takes the same keys.
 pub const PYPI_OPTION_KEYS: &[&str] = &[

@@ -31,7 +31,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["fingerprint", "pydantic_gen", "graph", "templates"],
     ),
     ("artifacts", &["artifacts"]),
-    ("edges", &["output", "discovery", "scaffold"]),
+    ("edges", &["output", "discovery", "scaffold", "lsp"]),
     ("cli", &["cli"]),
 ];
 

@@ -11,7 +11,7 @@ use crate::spec::model::*;
 use crate::syntax::yaml::{Node, NodeKind};
 use std::sync::Arc;
 
-const TASK_KEYS: &[&str] = &[
+pub const TASK_KEYS: &[&str] = &[
     "id",
     "name",
     "task",
@@ -20,7 +20,7 @@ const TASK_KEYS: &[&str] = &[
     "mapvalues",
     "skipif",
 ];
-const GROUP_KEYS: &[&str] = &["type", "title", "description", "tasks"];
+pub const GROUP_KEYS: &[&str] = &["type", "title", "description", "tasks"];
 
 pub(super) fn lower_entry(
     sink: &mut Sink,

@@ -7,7 +7,7 @@ use crate::spec::model::*;
 use crate::spec::python_names::{is_identifier, is_keyword};
 use crate::syntax::yaml::{Node, NodeKind, Scalar};
 
-const MAP_KEYS: &[&str] = &["argnames", "argvalues"];
+pub const MAP_KEYS: &[&str] = &["argnames", "argvalues"];
 
 pub(super) fn lower_map(sink: &mut Sink, node: &Node, key: &str) -> Option<MapBlock> {
     if node.is_null() {

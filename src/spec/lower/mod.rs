@@ -21,11 +21,14 @@ mod skipif;
 mod value;
 
 use entry::lower_entry;
-pub use ids::{IdProblem, check_spec_id};
+pub use entry::{GROUP_KEYS, TASK_KEYS};
+pub use ids::{IdProblem, check_spec_id, check_task_id};
 use ids::{NameKind, check_name};
+pub use map::MAP_KEYS;
 use metadata::check_metadata;
 use overrides::lower_overrides;
 pub use overrides::yaml_to_json;
+pub use skipif::SKIPIF_KEYS;
 use skipif::lower_skipif;
 pub use value::{ReferenceError, parse_reference};
 

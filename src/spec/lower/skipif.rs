@@ -4,7 +4,7 @@ use crate::spec::fields::Sink;
 use crate::spec::model::*;
 use crate::syntax::yaml::Node;
 
-const SKIPIF_KEYS: &[&str] = &["conditions", "unpack_depth"];
+pub const SKIPIF_KEYS: &[&str] = &["conditions", "unpack_depth"];
 
 pub(super) fn lower_skipif(sink: &mut Sink, node: &Node) -> Option<SkipIf> {
     if node.is_null() {
