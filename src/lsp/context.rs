@@ -123,12 +123,7 @@ impl<'t> Doc<'t> {
 
     /// The enclosing keys of a position on line `at` whose keys sit at column `col` (`item`:
     /// that position is inside a list item started on line `at` at column `dash`).
-    fn path(
-        &self,
-        at: usize,
-        mut col: usize,
-        dash: Option<usize>,
-    ) -> (Vec<String>, Option<usize>) {
+    fn path(&self, at: usize, mut col: usize, dash: Option<usize>) -> (Vec<String>, Option<usize>) {
         let mut path = Vec::new();
         let mut mapping_line = None;
         let mut i = at;

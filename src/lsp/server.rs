@@ -84,6 +84,8 @@ impl<'c> Server<'c> {
 
     /// Serve until `shutdown` + `exit` (or the client hangs up).
     pub fn run(mut self) -> Result<(), lsp_server::ProtocolError> {
+        // `initialized` was consumed by `Connection::initialize_finish`.
+        self.register_watchers();
         loop {
             match self.next_event() {
                 Event::Closed => return Ok(()),
@@ -195,7 +197,6 @@ impl<'c> Server<'c> {
                     self.on_watched(p);
                 }
             }
-            "initialized" => self.register_watchers(),
             _ => {}
         }
     }
@@ -230,21 +231,24 @@ impl<'c> Server<'c> {
     /// Attach `uri` to its registry; a load started now shows progress.
     fn attach(&mut self, uri: &Url) {
         match self.session.attach(uri) {
-            Some(Attach::Pending { started: true }) => {
-                self.loading += 1;
-                if self.loading == 1 && self.progress {
-                    self.request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
-                        token: NumberOrString::String(DISCOVERY_TOKEN.into()),
-                    });
-                    self.progress_value(WorkDoneProgress::Begin(WorkDoneProgressBegin {
-                        title: "wtc: task discovery".into(),
-                        cancellable: Some(false),
-                        message: Some("obtaining the task registry".into()),
-                        percentage: None,
-                    }));
-                }
-            }
+            Some(Attach::Pending { started: true }) => self.load_started(),
             Some(Attach::Failed(_) | Attach::Ready(_) | Attach::Pending { .. }) | None => {}
+        }
+    }
+
+    /// A background load started: progress begins with the first one.
+    fn load_started(&mut self) {
+        self.loading += 1;
+        if self.loading == 1 && self.progress {
+            self.request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
+                token: NumberOrString::String(DISCOVERY_TOKEN.into()),
+            });
+            self.progress_value(WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                title: "wtc: task discovery".into(),
+                cancellable: Some(false),
+                message: Some("obtaining the task registry".into()),
+                percentage: None,
+            }));
         }
     }
 
@@ -313,7 +317,7 @@ impl<'c> Server<'c> {
             };
             if files.contains(&path) {
                 if self.session.registries.reload_fixed() {
-                    self.loading += 1;
+                    self.load_started();
                 }
             } else if path.file_name().is_some_and(|n| n == "wtc.lock") {
                 reattach.extend(self.session.lock_changed(&path));

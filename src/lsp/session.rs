@@ -6,6 +6,7 @@ use super::positions::Lines;
 use super::registry::{Attach, Config, Loaded, Registries, placeholder};
 use crate::db::{Database, RegistryInput, SharedInputs, Workflow, WorkflowBuilder};
 use crate::diagnostics::Code;
+use crate::discovery::plan::inputs::host_platform;
 use crate::discovery::plan::key::DiscoveryKey;
 use crate::discovery::plan::{discovery_inputs, discovery_key};
 use crate::front::{lowered, spec_model};
@@ -45,7 +46,12 @@ impl Session {
     #[must_use]
     pub fn new(config: Config, done: Sender<Loaded>) -> Self {
         let db = Database::default();
-        let shared = WorkflowBuilder::new().shared(&db);
+        // As `compile` does, so discovery keys (and lock files) agree with it.
+        let shared = WorkflowBuilder::new()
+            .wt_conda_channel(std::env::var("WT_CONDA_CHANNEL").unwrap_or_default())
+            .pixi_version(std::env::var("PIXI_VERSION").unwrap_or_default())
+            .platform(host_platform())
+            .shared(&db);
         let empty = placeholder(&db);
         Self {
             db,

@@ -22,6 +22,7 @@ mod hardening;
 mod incremental;
 mod incremental_snapshots;
 mod layers;
+mod lsp;
 mod no_panic;
 mod pixi_toml;
 mod pydantic_models;
