@@ -188,6 +188,21 @@ impl Session {
         Some(attach)
     }
 
+    /// Give the spec `uri` the registry `d` for its discovery key as if discovery had
+    /// answered it (benchmarks and tests of many specs, without the network).
+    pub fn preload(&mut self, uri: &Url, d: crate::discovery::Discovered) {
+        let Some(doc) = self.docs.get(uri) else {
+            return;
+        };
+        let key = discovery_key(&self.db, doc.wf).clone();
+        let loaded = Loaded {
+            want: super::registry::Want::Key(key),
+            result: Ok(d),
+        };
+        self.registries.finish(&mut self.db, loaded);
+        self.attach(uri);
+    }
+
     /// A background load finished: attach every spec it answers for. Returns the specs
     /// whose registry changed and the failure message, if it failed.
     pub fn loaded(&mut self, loaded: Loaded) -> (Vec<Url>, Option<String>) {

@@ -23,6 +23,8 @@ mod incremental;
 mod incremental_snapshots;
 mod layers;
 mod lsp;
+mod lsp_client;
+mod lsp_fuzz;
 mod no_panic;
 mod pixi_toml;
 mod pydantic_models;
