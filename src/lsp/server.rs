@@ -156,7 +156,6 @@ impl<'c> Server<'c> {
             ));
             return;
         }
-        // Pending diagnostics first, so a pull never sees older text than a push.
         let response = handlers::dispatch(&self.session, req);
         self.send(response);
     }
