@@ -41,3 +41,25 @@ fn pytest_lsp_drives_wtc_lsp_over_stdio() {
     assert!(out.status.success(), "{text}");
     assert!(text.contains("1 passed"), "{text}");
 }
+
+#[test]
+fn lsp_flags_are_those_of_the_issue() {
+    let ws = Workspace::new();
+    // `--registry` and `--python-env` exclude each other; `--solved` needs `--registry`.
+    for args in [
+        &["lsp", "--registry", "r.json", "--python-env", "env"][..],
+        &["lsp", "--solved", "s.json"][..],
+    ] {
+        let run = ws.wtc(args).output();
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", run.stderr);
+    }
+    let help = ws.wtc(["lsp", "--help"]).output().ok();
+    for flag in [
+        "--registry <FILE>",
+        "--solved <FILE>",
+        "--python-env <PREFIX>",
+        "--cache-dir <DIR>",
+    ] {
+        assert!(help.contains(flag), "{help}");
+    }
+}
