@@ -79,6 +79,27 @@ pub enum Command {
     /// Explain a diagnostic code (the `unknown-key` of `error[unknown-key]`), or list the
     /// codes.
     Explain(ExplainArgs),
+    /// Run the language server (LSP over stdio) for spec.yaml files.
+    Lsp(LspArgs),
+}
+
+/// `wtc lsp [--registry FILE [--solved FILE] | --python-env PREFIX] [--cache-dir DIR]`; the
+/// same options are accepted as `initializationOptions` (`registry`, `solved`,
+/// `pythonEnv`, `cacheDir`), which take precedence.
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// A `wt-registry --format json` document for every spec (skips discovery).
+    #[arg(long, value_name = "FILE", conflicts_with = "python_env")]
+    pub registry: Option<Utf8PathBuf>,
+    /// A JSON list of `{name, version, channel}` records of the solved environment.
+    #[arg(long, value_name = "FILE", requires = "registry")]
+    pub solved: Option<Utf8PathBuf>,
+    /// Run `wt-registry` of an existing environment instead of discovering.
+    #[arg(long, value_name = "PREFIX")]
+    pub python_env: Option<Utf8PathBuf>,
+    /// Discovery cache directory [default: $WTC_CACHE_DIR, else $XDG_CACHE_HOME/wtc].
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<Utf8PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -326,6 +347,19 @@ pub enum GraphEngine {
     Graphviz,
 }
 
+fn lsp(args: LspArgs) -> ExitCode {
+    let config = crate::lsp::Config {
+        registry: args.registry.map(|p| specs::absolute(&p).into()),
+        solved: args.solved.map(|p| specs::absolute(&p).into()),
+        python_env: args.python_env.map(Into::into),
+        cache_dir: args.cache_dir.map(Into::into),
+    };
+    match crate::lsp::run_stdio(config) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => term::fail(format!("lsp: {e}")),
+    }
+}
+
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -362,6 +396,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Cache(args) => cache::run(&args),
+        Command::Lsp(args) => lsp(args),
         Command::Defaults => {
             print!("{}", crate::dependencies::defaults::DEFAULTS_TOML);
             ExitCode::SUCCESS

@@ -34,7 +34,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("artifacts", &["artifacts"]),
     (
         "edges",
-        &["output", "discovery", "discovery::env", "scaffold"],
+        &["output", "discovery", "discovery::env", "scaffold", "lsp"],
     ),
     ("cli", &["cli", "cli::run"]),
 ];

@@ -38,6 +38,12 @@ pub fn check_spec_id(v: &str) -> Result<(), IdProblem> {
     check_id(v, NameKind::Spec)
 }
 
+/// The rules of a task instance id (a Python identifier, not a keyword or built-in, at
+/// most [`MAX_TASK_ID_LEN`] characters), for other places that name one (`wtc lsp` rename).
+pub fn check_task_id(v: &str) -> Result<(), IdProblem> {
+    check_id(v, NameKind::Task)
+}
+
 pub(super) fn check_id(v: &str, kind: NameKind) -> Result<(), IdProblem> {
     let (what, max) = match kind {
         NameKind::Spec => ("workflow id", MAX_SPEC_ID_LEN),

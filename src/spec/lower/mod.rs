@@ -23,7 +23,7 @@ mod value;
 use entry::lower_entry;
 /// The keys of a task instance and of a task group.
 pub use entry::{GROUP_KEYS, TASK_KEYS};
-pub use ids::{IdProblem, check_spec_id};
+pub use ids::{IdProblem, check_spec_id, check_task_id};
 use ids::{NameKind, check_name};
 /// The keys of a `map` / `mapvalues` block.
 pub use map::MAP_KEYS;

@@ -8,6 +8,7 @@
 pub mod channel;
 mod compile;
 mod fixture;
+pub mod lsp;
 pub mod suite;
 mod toml;
 

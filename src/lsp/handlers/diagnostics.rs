@@ -1,0 +1,124 @@
+//! Diagnostics: what `wtc check` reports for the open text (only what needs no registry
+//! until one answers for the spec), as LSP diagnostics with range, severity, code, the
+//! code's `wtc explain` text (in `data.explain`) and secondary labels as related
+//! information. Pushed by the server loop after a debounce; pulled by
+//! `textDocument/diagnostic`.
+
+use super::{Failure, document};
+use crate::artifacts::front_end_diagnostics;
+use crate::artifacts::params_json::params_json;
+use crate::diagnostics::{Diagnostic, Severity, Source};
+use crate::front::lowered;
+use crate::lsp::session::{Document, Session};
+use crate::syntax::span::within_content;
+use lsp_types::{
+    DiagnosticRelatedInformation, DiagnosticSeverity, DocumentDiagnosticParams,
+    DocumentDiagnosticReport, DocumentDiagnosticReportResult, FullDocumentDiagnosticReport,
+    Location, NumberOrString, RelatedFullDocumentDiagnosticReport, Url,
+};
+
+/// The compiler's diagnostics for `doc`'s current text.
+#[must_use]
+pub fn of_document(session: &Session, doc: &Document) -> Vec<Diagnostic> {
+    let db = &session.db;
+    if !doc.registered {
+        return lowered(db, doc.wf).diagnostics.clone();
+    }
+    let mut out = front_end_diagnostics(db, doc.wf).as_ref().clone();
+    out.extend(
+        crate::dependencies::merge::diagnostics(db, doc.wf)
+            .iter()
+            .cloned(),
+    );
+    if !out.iter().any(Diagnostic::is_error)
+        && let Err(errors) = params_json(db, doc.wf)
+    {
+        out.extend(errors.iter().cloned());
+    }
+    out
+}
+
+/// `d` as an LSP diagnostic of the document `uri`.
+#[must_use]
+pub fn to_lsp(
+    session: &Session,
+    doc: &Document,
+    uri: &Url,
+    d: &Diagnostic,
+) -> lsp_types::Diagnostic {
+    let text = session.text(doc);
+    let in_spec = d.source == Source::Spec;
+    let range = match (&d.primary, in_spec) {
+        (Some(l), true) => doc.lines.range(text, within_content(text, l.span)),
+        _ => lsp_types::Range::default(),
+    };
+    let mut message = d.message.clone();
+    if let Some(l) = d
+        .primary
+        .as_ref()
+        .filter(|l| !l.message.is_empty() && l.message != "here")
+    {
+        message.push_str(&format!(" ({})", l.message));
+    }
+    if let Some(help) = &d.help {
+        message.push_str(&format!("\nhelp: {help}"));
+    }
+    for note in &d.notes {
+        message.push_str(&format!("\nnote: {note}"));
+    }
+    let related: Vec<DiagnosticRelatedInformation> = d
+        .secondary
+        .iter()
+        .filter(|_| in_spec)
+        .map(|l| DiagnosticRelatedInformation {
+            location: Location::new(
+                uri.clone(),
+                doc.lines.range(text, within_content(text, l.span)),
+            ),
+            message: l.message.clone(),
+        })
+        .collect();
+    lsp_types::Diagnostic {
+        range,
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(d.code.as_str().to_string())),
+        code_description: None,
+        source: Some("wtc".to_string()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: Some(serde_json::json!({ "explain": d.code.explanation() })),
+    }
+}
+
+/// The LSP diagnostics of the open document `uri`.
+#[must_use]
+pub fn for_uri(session: &Session, uri: &Url) -> Vec<lsp_types::Diagnostic> {
+    let Some(doc) = session.doc(uri) else {
+        return Vec::new();
+    };
+    of_document(session, doc)
+        .iter()
+        .map(|d| to_lsp(session, doc, uri, d))
+        .collect()
+}
+
+/// `textDocument/diagnostic`.
+pub fn pull(
+    session: &Session,
+    params: DocumentDiagnosticParams,
+) -> Result<DocumentDiagnosticReportResult, Failure> {
+    document(session, &params.text_document.uri)?;
+    Ok(DocumentDiagnosticReportResult::Report(
+        DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                result_id: None,
+                items: for_uri(session, &params.text_document.uri),
+            },
+        }),
+    ))
+}

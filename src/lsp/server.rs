@@ -1,0 +1,330 @@
+//! The main loop (synchronous, as in rust-analyzer and ruff): messages from the client,
+//! finished background registry loads, and the diagnostics debounce, on one thread.
+//! Requests are answered in order; a `$/cancelRequest` for a request still queued
+//! answers it with `RequestCancelled`.
+
+use super::handlers::{self, diagnostics};
+use super::registry::{Attach, Config, Loaded};
+use super::session::Session;
+use crossbeam_channel::{Receiver, select};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{
+    Cancel, DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument,
+    DidOpenTextDocument, Notification as _, Progress, PublishDiagnostics, ShowMessage,
+};
+use lsp_types::request::{RegisterCapability, WorkDoneProgressCreate};
+use lsp_types::{
+    CancelParams, ClientCapabilities, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, FileSystemWatcher, GlobPattern, MessageType, NumberOrString,
+    ProgressParams, ProgressParamsValue, PublishDiagnosticsParams, Registration,
+    RegistrationParams, ShowMessageParams, Url, WorkDoneProgress, WorkDoneProgressBegin,
+    WorkDoneProgressCreateParams, WorkDoneProgressEnd,
+};
+use std::collections::{BTreeSet, VecDeque};
+use std::time::{Duration, Instant};
+
+/// How long diagnostics wait after the last change before they are pushed.
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// The progress token of task discovery.
+const DISCOVERY_TOKEN: &str = "wtc/discovery";
+
+/// The server state around the session.
+pub struct Server<'c> {
+    conn: &'c Connection,
+    session: Session,
+    loaded: Receiver<Loaded>,
+    /// Messages read ahead (to see cancellations).
+    backlog: VecDeque<Message>,
+    dirty: BTreeSet<Url>,
+    deadline: Option<Instant>,
+    progress: bool,
+    watch_dynamic: bool,
+    /// Background loads in flight (progress shown while > 0).
+    loading: usize,
+    next_id: i32,
+}
+
+/// What woke the loop.
+enum Event {
+    Message(Message),
+    Loaded(Loaded),
+    Tick,
+    Closed,
+}
+
+impl<'c> Server<'c> {
+    pub fn new(conn: &'c Connection, config: Config, caps: &ClientCapabilities) -> Self {
+        let (done, loaded) = crossbeam_channel::unbounded();
+        let progress = caps
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false);
+        let watch_dynamic = caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files)
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        Self {
+            conn,
+            session: Session::new(config, done),
+            loaded,
+            backlog: VecDeque::new(),
+            dirty: BTreeSet::new(),
+            deadline: None,
+            progress,
+            watch_dynamic,
+            loading: 0,
+            next_id: 0,
+        }
+    }
+
+    /// Serve until `shutdown` + `exit` (or the client hangs up).
+    pub fn run(mut self) -> Result<(), lsp_server::ProtocolError> {
+        // `initialized` was consumed by `Connection::initialize_finish`.
+        self.register_watchers();
+        loop {
+            match self.next_event() {
+                Event::Closed => return Ok(()),
+                Event::Tick => self.publish_dirty(),
+                Event::Loaded(l) => self.on_loaded(l),
+                Event::Message(Message::Request(req)) => {
+                    if self.conn.handle_shutdown(&req)? {
+                        return Ok(());
+                    }
+                    self.on_request(req);
+                }
+                Event::Message(Message::Notification(n)) => self.on_notification(n),
+                Event::Message(Message::Response(_)) => {}
+            }
+        }
+    }
+
+    fn next_event(&mut self) -> Event {
+        if let Some(m) = self.backlog.pop_front() {
+            return Event::Message(m);
+        }
+        let timeout = self.deadline.map_or(Duration::from_secs(3600), |d| {
+            d.saturating_duration_since(Instant::now())
+        });
+        select! {
+            recv(self.conn.receiver) -> m => m.map_or(Event::Closed, Event::Message),
+            recv(self.loaded) -> l => l.map_or(Event::Tick, Event::Loaded),
+            default(timeout) => Event::Tick,
+        }
+    }
+
+    fn send(&self, m: impl Into<Message>) {
+        let _ = self.conn.sender.send(m.into());
+    }
+
+    fn notify<N: lsp_types::notification::Notification>(&self, params: N::Params) {
+        self.send(Notification::new(N::METHOD.to_string(), params));
+    }
+
+    fn request<R: lsp_types::request::Request>(&mut self, params: R::Params) {
+        self.next_id += 1;
+        let id = RequestId::from(format!("wtc-{}", self.next_id));
+        self.send(Request::new(id, R::METHOD.to_string(), params));
+    }
+
+    fn on_request(&mut self, req: Request) {
+        // Read what has arrived meanwhile: a cancellation of this request is honoured.
+        while let Ok(m) = self.conn.receiver.try_recv() {
+            self.backlog.push_back(m);
+        }
+        let cancelled = self.backlog.iter().any(|m| match m {
+            Message::Notification(n) if n.method == Cancel::METHOD => {
+                serde_json::from_value::<CancelParams>(n.params.clone()).is_ok_and(|p| {
+                    let id = match p.id {
+                        NumberOrString::Number(n) => RequestId::from(n),
+                        NumberOrString::String(s) => RequestId::from(s),
+                    };
+                    id == req.id
+                })
+            }
+            _ => false,
+        });
+        if cancelled {
+            self.send(Response::new_err(
+                req.id,
+                ErrorCode::RequestCanceled as i32,
+                "cancelled".to_string(),
+            ));
+            return;
+        }
+        let response = handlers::dispatch(&self.session, req);
+        self.send(response);
+    }
+
+    fn on_notification(&mut self, n: Notification) {
+        match n.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                if let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) {
+                    let uri = p.text_document.uri;
+                    self.session
+                        .open(uri.clone(), p.text_document.text, p.text_document.version);
+                    self.attach(&uri);
+                    self.mark_dirty(uri);
+                }
+            }
+            DidChangeTextDocument::METHOD => {
+                if let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(n.params) {
+                    let uri = p.text_document.uri;
+                    self.session
+                        .change(&uri, p.text_document.version, p.content_changes);
+                    self.attach(&uri);
+                    self.mark_dirty(uri);
+                }
+            }
+            DidCloseTextDocument::METHOD => {
+                if let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) {
+                    self.session.close(&p.text_document.uri);
+                    self.dirty.remove(&p.text_document.uri);
+                    self.notify::<PublishDiagnostics>(PublishDiagnosticsParams::new(
+                        p.text_document.uri,
+                        Vec::new(),
+                        None,
+                    ));
+                }
+            }
+            DidChangeWatchedFiles::METHOD => {
+                if let Ok(p) = serde_json::from_value::<DidChangeWatchedFilesParams>(n.params) {
+                    self.on_watched(p);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn mark_dirty(&mut self, uri: Url) {
+        self.dirty.insert(uri);
+        self.deadline = Some(Instant::now() + DEBOUNCE);
+    }
+
+    fn publish_dirty(&mut self) {
+        if self.deadline.is_some_and(|d| d > Instant::now()) {
+            return;
+        }
+        self.deadline = None;
+        for uri in std::mem::take(&mut self.dirty) {
+            self.publish(uri);
+        }
+    }
+
+    fn publish(&self, uri: Url) {
+        let Some(doc) = self.session.doc(&uri) else {
+            return;
+        };
+        let version = doc.version;
+        let items = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            diagnostics::for_uri(&self.session, &uri)
+        }))
+        .unwrap_or_default();
+        self.notify::<PublishDiagnostics>(PublishDiagnosticsParams::new(uri, items, Some(version)));
+    }
+
+    /// Attach `uri` to its registry; a load started now shows progress.
+    fn attach(&mut self, uri: &Url) {
+        match self.session.attach(uri) {
+            Some(Attach::Pending { started: true }) => self.load_started(),
+            Some(Attach::Failed(_) | Attach::Ready(_) | Attach::Pending { .. }) | None => {}
+        }
+    }
+
+    /// A background load started: progress begins with the first one.
+    fn load_started(&mut self) {
+        self.loading += 1;
+        if self.loading == 1 && self.progress {
+            self.request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
+                token: NumberOrString::String(DISCOVERY_TOKEN.into()),
+            });
+            self.progress_value(WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                title: "wtc: task discovery".into(),
+                cancellable: Some(false),
+                message: Some("obtaining the task registry".into()),
+                percentage: None,
+            }));
+        }
+    }
+
+    fn progress_value(&self, value: WorkDoneProgress) {
+        self.notify::<Progress>(ProgressParams {
+            token: NumberOrString::String(DISCOVERY_TOKEN.into()),
+            value: ProgressParamsValue::WorkDone(value),
+        });
+    }
+
+    fn on_loaded(&mut self, loaded: Loaded) {
+        self.loading = self.loading.saturating_sub(1);
+        if self.loading == 0 && self.progress {
+            self.progress_value(WorkDoneProgress::End(WorkDoneProgressEnd {
+                message: Some("done".into()),
+            }));
+        }
+        let (uris, failure) = self.session.loaded(loaded);
+        if let Some(e) = failure {
+            self.notify::<ShowMessage>(ShowMessageParams {
+                typ: MessageType::WARNING,
+                message: format!("wtc: no task registry: {e}"),
+            });
+        }
+        for uri in uris {
+            self.publish(uri);
+        }
+    }
+
+    fn register_watchers(&mut self) {
+        if !self.watch_dynamic {
+            return;
+        }
+        let mut globs = vec!["**/wtc.lock".to_string()];
+        globs.extend(
+            self.session
+                .registries
+                .config()
+                .registry_files()
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned()),
+        );
+        let watchers = globs
+            .into_iter()
+            .map(|g| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(g),
+                kind: None,
+            })
+            .collect();
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        self.request::<RegisterCapability>(RegistrationParams {
+            registrations: vec![Registration {
+                id: "wtc-watched-files".into(),
+                method: DidChangeWatchedFiles::METHOD.into(),
+                register_options: serde_json::to_value(options).ok(),
+            }],
+        });
+    }
+
+    fn on_watched(&mut self, p: DidChangeWatchedFilesParams) {
+        let files = self.session.registries.config().registry_files();
+        let mut reattach = Vec::new();
+        for change in p.changes {
+            let Ok(path) = change.uri.to_file_path() else {
+                continue;
+            };
+            if files.contains(&path) {
+                if self.session.registries.reload_fixed() {
+                    self.load_started();
+                }
+            } else if path.file_name().is_some_and(|n| n == "wtc.lock") {
+                reattach.extend(self.session.lock_changed(&path));
+            }
+        }
+        for uri in reattach {
+            self.attach(&uri);
+            self.mark_dirty(uri);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! The server's state: one salsa database holding every open spec (the editor's unsaved
+//! text, never the disk's), each spec's line index, its last model that parsed (for
+//! completion on half-typed YAML), and where its registry stands.
+
+use super::positions::Lines;
+use super::registry::{Attach, Config, Loaded, Registries, placeholder};
+use crate::db::{Database, RegistryInput, SharedInputs, Workflow, WorkflowBuilder};
+use crate::diagnostics::Code;
+use crate::discovery::plan::inputs::host_platform;
+use crate::discovery::plan::key::DiscoveryKey;
+use crate::discovery::plan::{discovery_inputs, discovery_key};
+use crate::front::{lowered, spec_model};
+use crate::spec::model::Spec;
+use crossbeam_channel::Sender;
+use lsp_types::{TextDocumentContentChangeEvent, Url};
+use salsa::Setter;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// One open spec.
+pub struct Document {
+    pub wf: Workflow,
+    pub version: i32,
+    pub lines: Lines,
+    /// The file the spec is (its lock file is beside it).
+    pub path: PathBuf,
+    /// A registry answers for the spec: registry-dependent features and diagnostics are on.
+    pub registered: bool,
+    /// The discovery key the spec was last attached for.
+    pub key: Option<DiscoveryKey>,
+    /// The model of the last text that parsed as YAML.
+    pub last_good: Option<Arc<Spec>>,
+}
+
+/// The database and the open documents.
+pub struct Session {
+    pub db: Database,
+    shared: SharedInputs,
+    empty: RegistryInput,
+    docs: BTreeMap<Url, Document>,
+    pub registries: Registries,
+}
+
+impl Session {
+    #[must_use]
+    pub fn new(config: Config, done: Sender<Loaded>) -> Self {
+        let db = Database::default();
+        // As `compile` does, so discovery keys (and lock files) agree with it.
+        let shared = WorkflowBuilder::new()
+            .wt_conda_channel(std::env::var("WT_CONDA_CHANNEL").unwrap_or_default())
+            .pixi_version(std::env::var("PIXI_VERSION").unwrap_or_default())
+            .platform(host_platform())
+            .shared(&db);
+        let empty = placeholder(&db);
+        Self {
+            db,
+            shared,
+            empty,
+            docs: BTreeMap::new(),
+            registries: Registries::new(config, done),
+        }
+    }
+
+    #[must_use]
+    pub fn doc(&self, uri: &Url) -> Option<&Document> {
+        self.docs.get(uri)
+    }
+
+    /// The open documents' URIs.
+    #[must_use]
+    pub fn uris(&self) -> Vec<Url> {
+        self.docs.keys().cloned().collect()
+    }
+
+    /// The current text of `doc`.
+    #[must_use]
+    pub fn text<'a>(&'a self, doc: &Document) -> &'a str {
+        doc.wf.spec(&self.db).text(&self.db)
+    }
+
+    /// A spec was opened with `text`.
+    pub fn open(&mut self, uri: Url, text: String, version: i32) {
+        let path = uri
+            .to_file_path()
+            .unwrap_or_else(|()| PathBuf::from(uri.path()));
+        let shown = camino::Utf8PathBuf::from(path.to_string_lossy().into_owned());
+        let lines = Lines::new(&text);
+        let wf = self.shared.workflow(&self.db, shown, text);
+        wf.set_registry(&mut self.db).to(self.empty);
+        let doc = Document {
+            wf,
+            version,
+            lines,
+            path,
+            registered: false,
+            key: None,
+            last_good: None,
+        };
+        self.docs.insert(uri.clone(), doc);
+        self.after_edit(&uri);
+    }
+
+    /// Apply the editor's changes (whole text or ranges) to a spec.
+    pub fn change(
+        &mut self,
+        uri: &Url,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) {
+        let Some(doc) = self.docs.get(uri) else {
+            return;
+        };
+        let mut text = doc.wf.spec(&self.db).text(&self.db).clone();
+        let mut lines = doc.lines.clone();
+        for change in changes {
+            match change.range {
+                Some(range) => {
+                    let span = lines.span(&text, range);
+                    text.replace_range(span.start..span.end, &change.text);
+                }
+                None => text = change.text,
+            }
+            lines = Lines::new(&text);
+        }
+        let wf = doc.wf;
+        wf.spec(&self.db).set_text(&mut self.db).to(text);
+        if let Some(doc) = self.docs.get_mut(uri) {
+            doc.version = version;
+            doc.lines = lines;
+        }
+        self.after_edit(uri);
+    }
+
+    /// A spec was closed.
+    pub fn close(&mut self, uri: &Url) {
+        self.docs.remove(uri);
+    }
+
+    /// Remember the model when the text parses.
+    fn after_edit(&mut self, uri: &Url) {
+        let Some(doc) = self.docs.get(uri) else {
+            return;
+        };
+        let parsed = !lowered(&self.db, doc.wf)
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::YamlSyntax);
+        if parsed {
+            let spec = spec_model(&self.db, doc.wf).clone();
+            if let Some(doc) = self.docs.get_mut(uri) {
+                doc.last_good = Some(spec);
+            }
+        }
+    }
+
+    /// Point the spec at its registry (starting a load when needed); `Attach` says how it
+    /// stands. A spec whose text does not lower keeps its previous registry.
+    pub fn attach(&mut self, uri: &Url) -> Option<Attach> {
+        let doc = self.docs.get(uri)?;
+        let wf = doc.wf;
+        let attach = if self.registries.is_fixed() {
+            self.registries.fixed()
+        } else {
+            if lowered(&self.db, wf)
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error())
+            {
+                return None;
+            }
+            let key = discovery_key(&self.db, wf).clone();
+            let inputs = discovery_inputs(&self.db, wf).clone();
+            let path = doc.path.clone();
+            if let Some(doc) = self.docs.get_mut(uri) {
+                doc.key = Some(key.clone());
+            }
+            self.registries.for_key(&key, &inputs, &path)
+        };
+        if let Attach::Ready(input) = &attach {
+            if *wf.registry(&self.db) != *input {
+                wf.set_registry(&mut self.db).to(*input);
+            }
+            if let Some(doc) = self.docs.get_mut(uri) {
+                doc.registered = true;
+            }
+        }
+        Some(attach)
+    }
+
+    /// Give the spec `uri` the registry `d` for its discovery key as if discovery had
+    /// answered it (benchmarks and tests of many specs, without the network).
+    pub fn preload(&mut self, uri: &Url, d: crate::discovery::Discovered) {
+        let Some(doc) = self.docs.get(uri) else {
+            return;
+        };
+        let key = discovery_key(&self.db, doc.wf).clone();
+        let loaded = Loaded {
+            want: super::registry::Want::Key(key),
+            result: Ok(d),
+        };
+        self.registries.finish(&mut self.db, loaded);
+        self.attach(uri);
+    }
+
+    /// A background load finished: attach every spec it answers for. Returns the specs
+    /// whose registry changed and the failure message, if it failed.
+    pub fn loaded(&mut self, loaded: Loaded) -> (Vec<Url>, Option<String>) {
+        let failure = loaded.result.as_ref().err().cloned();
+        let (input, _) = self.registries.finish(&mut self.db, loaded);
+        if input.is_none() {
+            return (Vec::new(), failure);
+        }
+        let uris = self.uris();
+        let mut touched = Vec::new();
+        for uri in uris {
+            if matches!(self.attach(&uri), Some(Attach::Ready(_))) {
+                touched.push(uri);
+            }
+        }
+        (touched, None)
+    }
+
+    /// The specs whose lock file is `lock` (a changed `wtc.lock`): forget their key's
+    /// registry so the next attach reads the lock file again.
+    pub fn lock_changed(&mut self, lock: &std::path::Path) -> Vec<Url> {
+        let mut out = Vec::new();
+        for (uri, doc) in &self.docs {
+            if doc.path.parent() == lock.parent() {
+                if let Some(key) = &doc.key {
+                    self.registries.forget_key(key);
+                }
+                out.push(uri.clone());
+            }
+        }
+        out
+    }
+}
