@@ -116,11 +116,16 @@ impl Driver {
             eprintln!("error: {e}");
             return Err(ExitCode::from(2));
         }
-        let source: Source =
-            source(&check.discovery, check.locked, check.quiet, &reads).map_err(fail)?;
+        let source: Source = source(
+            &check.build.discovery,
+            check.build.locked,
+            check.quiet,
+            &reads,
+        )
+        .map_err(fail)?;
         let mut db = Database::default();
         let cwd = super::specs::absolute(Utf8Path::new("."));
-        let dependencies = &check.dependencies;
+        let dependencies = &check.build.dependencies;
         let overrides = match &dependencies.env_overrides {
             None => None,
             Some(path) => {
@@ -139,7 +144,7 @@ impl Driver {
             (overrides, templates, reads),
             dependencies,
             (Some(output), images),
-            check.deny_warnings,
+            check.build.deny_warnings,
             check.quiet,
         ))
     }

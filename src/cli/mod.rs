@@ -227,10 +227,10 @@ pub struct TemplatesArgs {
     pub quiet: bool,
 }
 
+/// Where the task registry and the dependencies come from, and whether warnings fail: the
+/// flags every command that compiles shares (`check`, `compile`, `watch`, `run`).
 #[derive(Debug, Args)]
-pub struct CheckArgs {
-    #[command(flatten)]
-    pub specs: SpecArgs,
+pub struct BuildArgs {
     #[command(flatten)]
     pub discovery: DiscoveryArgs,
     #[command(flatten)]
@@ -241,6 +241,14 @@ pub struct CheckArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub specs: SpecArgs,
+    #[command(flatten)]
+    pub build: BuildArgs,
     /// Print nothing but diagnostics.
     #[arg(long, short)]
     pub quiet: bool,

@@ -24,7 +24,7 @@ use super::driver::{Driver, Unit, plural};
 use super::reads::Reads;
 use super::specs::absolute;
 use super::term::{fail, styled_stderr};
-use super::{CheckArgs, DependencyArgs, DiscoveryArgs, OutputArgs, SpecArgs};
+use super::{BuildArgs, CheckArgs, OutputArgs, SpecArgs};
 use crate::artifacts::names;
 use crate::artifacts::params_json::params_value;
 use crate::discovery::plan::discovery_inputs;
@@ -52,15 +52,7 @@ pub struct RunArgs {
     #[arg(long = "spec", value_name = "FILE")]
     pub spec_flag: Option<Utf8PathBuf>,
     #[command(flatten)]
-    pub discovery: DiscoveryArgs,
-    #[command(flatten)]
-    pub dependencies: DependencyArgs,
-    /// Use only the lock file for the task registry; fail if it is missing or stale.
-    #[arg(long, conflicts_with_all = ["registry", "python_env", "refresh_discovery"])]
-    pub locked: bool,
-    /// Treat warnings as errors.
-    #[arg(long)]
-    pub deny_warnings: bool,
+    pub build: BuildArgs,
     /// Print nothing of wtc's own but errors and the run's summary.
     #[arg(long, short)]
     pub quiet: bool,
@@ -337,10 +329,7 @@ pub(super) fn run(args: RunArgs) -> ExitCode {
     let RunArgs {
         spec,
         spec_flag,
-        discovery,
-        dependencies,
-        locked,
-        deny_warnings,
+        build,
         quiet,
         output,
         params,
@@ -358,10 +347,7 @@ pub(super) fn run(args: RunArgs) -> ExitCode {
             spec_flags: Vec::new(),
             all: Vec::new(),
         },
-        discovery,
-        dependencies,
-        locked,
-        deny_warnings,
+        build,
         quiet,
     };
     let presses = AtomicUsize::new(0);
@@ -388,7 +374,7 @@ pub(super) fn run(args: RunArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
-    let python_env = check.discovery.python_env.as_deref();
+    let python_env = check.build.discovery.python_env.as_deref();
     let runner = match environment(&driver, &unit, python_env) {
         Ok(python) => Runner {
             python,

@@ -89,7 +89,11 @@ impl Runs {
         }
         let (driver, unit) = (&session.driver, &session.specs[0].unit);
         if self.runner.is_none() {
-            match environment(driver, unit, args.check.discovery.python_env.as_deref()) {
+            match environment(
+                driver,
+                unit,
+                args.check.build.discovery.python_env.as_deref(),
+            ) {
                 Ok(python) => {
                     self.runner = Some(Runner {
                         python,

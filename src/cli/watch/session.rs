@@ -208,7 +208,7 @@ impl<'a> Session<'a> {
     /// previous contents.
     fn reload_shared(&mut self, reloads: &[Reload], round: &mut Round) {
         if reloads.contains(&Reload::RegistryFiles) {
-            let discovery = &self.args.check.discovery;
+            let discovery = &self.args.check.build.discovery;
             match self
                 .driver
                 .registries
