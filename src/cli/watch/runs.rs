@@ -31,6 +31,9 @@ pub(super) struct Runs {
     live: Option<Live>,
     /// Whether the spec's last rebuild wrote its package (a params edit reruns only then).
     good: bool,
+    /// Whether `cancel` stopped a run before it finished: the round starts it over even
+    /// when it changes nothing (an editor's save can arrive as several events).
+    interrupted: bool,
 }
 
 impl Runs {
@@ -61,6 +64,7 @@ impl Runs {
             runner: None,
             live: None,
             good: false,
+            interrupted: false,
         })
     }
 
@@ -69,13 +73,14 @@ impl Runs {
         if let Some(live) = self.live.take() {
             if !live.waiter.is_finished() {
                 live.handle.kill();
+                self.interrupted = true;
             }
             let _ = live.waiter.join();
         }
     }
 
     /// Start a run if the last round wrote the package of the (single) spec, or if
-    /// `params_changed` and its last rebuild was good.
+    /// `params_changed` or a run was cancelled, and its last rebuild was good.
     pub fn after_round(&mut self, session: &Session<'_>, args: &WatchArgs, params_changed: bool) {
         let Some(params) = &self.params else {
             return;
@@ -84,7 +89,8 @@ impl Runs {
         if session.rebuilt.contains(&0) {
             self.good = wrote;
         }
-        if !(wrote || params_changed && self.good) {
+        let restart = std::mem::take(&mut self.interrupted);
+        if !(wrote || (params_changed || restart) && self.good) {
             return;
         }
         let (driver, unit) = (&session.driver, &session.specs[0].unit);
