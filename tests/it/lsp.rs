@@ -195,39 +195,42 @@ fn complete_in(
 }
 
 /// While the YAML does not parse (an unclosed quote above the cursor), `${{ workflow.`
-/// and `partial:` still complete.
+/// and `partial:` still complete, with what the last good parse knows: an instance
+/// written as a flow mapping, the task of an instance whose `task:` is being retyped.
 #[test]
 fn completion_on_yaml_that_does_not_parse() {
     let mut c = client();
     let u = uri("/ws/d/spec.yaml");
-    c.open(&u, GOOD);
-    let broken = GOOD
+    let flow = "workflow:\n  - {id: first, task: make_range, partial: {bounds: [1, 2]}}\n";
+    let good = format!(
+        "{}  - id: hello\n    task: greet\n    partial:\n      g: hi\n",
+        GOOD.replace("workflow:\n", flow)
+    );
+    c.open(&u, &good);
+    let broken = good
         .replace("name: Numbers", "name: \"Numbers")
         .replace("${{ workflow.tripled.return }}", "${{ workflow.");
     let ids = complete_in(&mut c, &u, 2, (&broken, "values: ${{ workflow.", 21));
-    assert!(
-        c.request(
-            "textDocument/diagnostic",
-            json!({"textDocument": {"uri": u}})
-        )
-        .to_string()
-        .contains("yaml-syntax")
+    let pulled = c.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": u}}),
     );
+    assert!(pulled.to_string().contains("yaml-syntax"), "{pulled}");
     check(
         ids,
         expect![[r#"
-        numbers [00000] "task instance" -> "numbers"@16:30-16:30
+        numbers [00000] "task instance" -> "numbers"@17:30-17:30
+        first [00001] "task instance" -> "first"@17:30-17:30
     "#]],
     );
-    let broken =
-        format!("{broken}  - id: hello\n    task: greet\n    partial:\n      g: hi\n      \n");
+    let broken = format!("{}      \n", broken.replace("task: greet", "task: gre"));
     check(
         complete_in(&mut c, &u, 3, (&broken, "g: hi\n", 12)),
         expect![[r#"
-        name [00000] "string (required)" -> "name: "@29:6-29:6
-        greeting [10001] "string = \"Hello\"" -> "greeting: "@29:6-29:6
-        punctuation [10002] "string = \"!\"" -> "punctuation: "@29:6-29:6
-    "#]],
+            name [00000] "string (required)" -> "name: "@30:6-30:6
+            greeting [10001] "string = \"Hello\"" -> "greeting: "@30:6-30:6
+            punctuation [10002] "string = \"!\"" -> "punctuation: "@30:6-30:6
+        "#]],
     );
     c.shutdown();
 }
