@@ -86,6 +86,12 @@ impl<'c> Server<'c> {
     pub fn run(mut self) -> Result<(), lsp_server::ProtocolError> {
         // `initialized` was consumed by `Connection::initialize_finish`.
         self.register_watchers();
+        if let Some(e) = self.session.overrides_error.take() {
+            self.notify::<ShowMessage>(ShowMessageParams {
+                typ: MessageType::WARNING,
+                message: format!("wtc: {e}"),
+            });
+        }
         loop {
             match self.next_event() {
                 Event::Closed => return Ok(()),

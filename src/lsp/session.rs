@@ -43,16 +43,23 @@ pub struct Session {
     pub registries: Registries,
     /// The env-overrides file once it could be read.
     overrides: Option<OverridesFile>,
+    /// Why the env-overrides file could not be read at start-up (for the user).
+    pub overrides_error: Option<String>,
 }
 
 impl Session {
     #[must_use]
     pub fn new(config: Config, done: Sender<Loaded>) -> Self {
         let mut db = Database::default();
-        let overrides = config
+        let loaded = config
             .env_overrides
             .as_deref()
-            .and_then(|p| load(&mut db, &overrides_path(p)).ok());
+            .map(|p| load(&mut db, &overrides_path(p)).map_err(|e| e.to_string()));
+        let (overrides, overrides_error) = match loaded {
+            Some(Ok(file)) => (Some(file), None),
+            Some(Err(e)) => (None, Some(e)),
+            None => (None, None),
+        };
         // As `compile` does, so discovery keys (and lock files) agree with it.
         let shared = WorkflowBuilder::new()
             .wt_conda_channel(std::env::var("WT_CONDA_CHANNEL").unwrap_or_default())
@@ -68,6 +75,7 @@ impl Session {
             docs: BTreeMap::new(),
             registries: Registries::new(config, done),
             overrides,
+            overrides_error,
         }
     }
 

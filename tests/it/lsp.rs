@@ -692,6 +692,11 @@ fn pull(c: &mut Client, u: &lsp_types::Url) -> String {
     show_diagnostics(&r["items"])
 }
 
+/// Open GOOD as `u`; its pushed diagnostics.
+fn open_good(c: &mut Client, u: &lsp_types::Url) -> String {
+    show_diagnostics(&c.open(u, GOOD))
+}
+
 /// The env-overrides file (`envOverrides`) is used as `compile` uses it, watched, and a
 /// change to it re-checks the open specs.
 #[test]
@@ -743,6 +748,38 @@ fn env_overrides_file_is_used_and_watched() {
         0:0-0:0 sev1 toml-syntax invalid TOML: unclosed table, expected `]`
     "#]],
     );
+    c.shutdown();
+}
+
+/// An env-overrides file missing at start-up is reported, and read once it is created.
+#[test]
+fn env_overrides_file_created_later() {
+    let ws = Workspace::new();
+    let overrides = ws.root.join("overrides.toml");
+    let flags = wtc::lsp::Config {
+        registry: Some(repo().join("examples/registry.json").into()),
+        env_overrides: Some(overrides.clone().into()),
+        ..Default::default()
+    };
+    let mut c = Client::start(flags, Value::Null, Vec::new());
+    let u = uri(ws.root.join("spec.yaml").as_str());
+    assert_eq!(open_good(&mut c, &u), "");
+    assert!(
+        c.messages
+            .iter()
+            .any(|m| m.contains("env-overrides file not found")),
+        "{:?}",
+        c.messages
+    );
+    ws.write(
+        "overrides.toml",
+        "[feature.default.dependencies]\nwtc-example-tasks = \"*\"\n",
+    );
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(overrides.as_str()), "type": 1}]}),
+    );
+    assert!(pull(&mut c, &u).contains("superseded-requirement"));
     c.shutdown();
 }
 
