@@ -83,9 +83,9 @@ pub enum Command {
     Lsp(LspArgs),
 }
 
-/// `wtc lsp [--registry FILE [--solved FILE] | --python-env PREFIX] [--cache-dir DIR]`; the
-/// same options are accepted as `initializationOptions` (`registry`, `solved`,
-/// `pythonEnv`, `cacheDir`), which take precedence.
+/// `wtc lsp [--registry FILE [--solved FILE] | --python-env PREFIX] [--cache-dir DIR]
+/// [--env-overrides FILE]`; the same options are accepted as `initializationOptions`
+/// (`registry`, `solved`, `pythonEnv`, `cacheDir`, `envOverrides`), which take precedence.
 #[derive(Debug, Args)]
 pub struct LspArgs {
     /// A `wt-registry --format json` document for every spec (skips discovery).
@@ -100,6 +100,9 @@ pub struct LspArgs {
     /// Discovery cache directory [default: $WTC_CACHE_DIR, else $XDG_CACHE_HOME/wtc].
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<Utf8PathBuf>,
+    /// An env-overrides file, as `compile --env-overrides` takes it.
+    #[arg(long, value_name = "FILE")]
+    pub env_overrides: Option<Utf8PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -361,6 +364,7 @@ fn lsp(args: LspArgs) -> ExitCode {
         solved: args.solved.map(|p| specs::absolute(&p).into()),
         python_env: args.python_env.map(Into::into),
         cache_dir: args.cache_dir.map(Into::into),
+        env_overrides: args.env_overrides.map(|p| specs::absolute(&p).into()),
     };
     match crate::lsp::run_stdio(config) {
         Ok(()) => ExitCode::SUCCESS,

@@ -12,6 +12,7 @@
 
 pub mod defaults;
 pub mod guard;
+pub mod load;
 pub mod loader;
 pub mod merge;
 pub mod overrides;

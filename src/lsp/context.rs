@@ -77,11 +77,15 @@ pub enum Place {
         task: Option<String>,
         bound: Vec<String>,
         key_position: bool,
+        /// The instance's id, as written.
+        own: Option<String>,
     },
     /// `${{ workflow.` : the ids above the cursor's instance (never the instance itself, so
     /// never a cycle), or `.return` after an id.
     ReferenceId {
         ids: Vec<String>,
+        /// The id of the cursor's instance, as written.
+        own: Option<String>,
     },
     ReferenceReturn,
     /// A skipif condition.
@@ -272,7 +276,7 @@ pub fn at(text: &str, index: &Lines, offset: usize) -> Cursor {
             let mut ids = doc.ids_above(item.unwrap_or(line_no));
             ids.retain(|i| Some(i) != own.as_ref());
             return Cursor {
-                place: Place::ReferenceId { ids },
+                place: Place::ReferenceId { ids, own },
                 word_start: start,
             };
         }
@@ -358,6 +362,10 @@ fn argument(doc: &Doc<'_>, _path: &[String], at: usize, _col: usize, key_positio
         .iter()
         .find(|(k, _, _)| *k == "task")
         .map(|(_, v, _)| v.trim_matches(['"', '\'']).to_string());
+    let own = keys
+        .iter()
+        .find(|(k, _, _)| *k == "id")
+        .map(|(_, v, _)| v.trim_matches(['"', '\'']).to_string());
     let mut bound = Vec::new();
     for (k, v, line) in &keys {
         match *k {
@@ -396,6 +404,7 @@ fn argument(doc: &Doc<'_>, _path: &[String], at: usize, _col: usize, key_positio
         task,
         bound,
         key_position,
+        own,
     }
 }
 
@@ -432,7 +441,8 @@ mod tests {
             Place::Argument {
                 task: Some("add".into()),
                 bound: vec!["x".into()],
-                key_position: true
+                key_position: true,
+                own: Some("b".into())
             }
         );
         assert_eq!(
@@ -444,7 +454,8 @@ mod tests {
                 "workflow:\n  - id: a\n    task: m\n  - id: b\n    partial:\n      x: ${{ workflow.|"
             ),
             Place::ReferenceId {
-                ids: vec!["a".into()]
+                ids: vec!["a".into()],
+                own: Some("b".into())
             }
         );
         assert_eq!(

@@ -14,8 +14,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The registry options of `wtc lsp` (flags, or `initializationOptions` with the keys
-/// `registry`, `solved`, `pythonEnv`, `cacheDir`).
+/// The options of `wtc lsp` (flags, or `initializationOptions` with the keys `registry`,
+/// `solved`, `pythonEnv`, `cacheDir`, `envOverrides`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Config {
@@ -27,6 +27,8 @@ pub struct Config {
     pub python_env: Option<PathBuf>,
     /// The discovery cache directory.
     pub cache_dir: Option<PathBuf>,
+    /// An env-overrides file, as `compile --env-overrides` takes it.
+    pub env_overrides: Option<PathBuf>,
 }
 
 impl Config {
@@ -38,6 +40,7 @@ impl Config {
             solved: other.solved.or(self.solved),
             python_env: other.python_env.or(self.python_env),
             cache_dir: other.cache_dir.or(self.cache_dir),
+            env_overrides: other.env_overrides.or(self.env_overrides),
         }
     }
 

@@ -86,6 +86,12 @@ impl<'c> Server<'c> {
     pub fn run(mut self) -> Result<(), lsp_server::ProtocolError> {
         // `initialized` was consumed by `Connection::initialize_finish`.
         self.register_watchers();
+        if let Some(e) = self.session.overrides_error.take() {
+            self.notify::<ShowMessage>(ShowMessageParams {
+                typ: MessageType::WARNING,
+                message: format!("wtc: {e}"),
+            });
+        }
         loop {
             match self.next_event() {
                 Event::Closed => return Ok(()),
@@ -277,11 +283,24 @@ impl<'c> Server<'c> {
         }
     }
 
+    /// The env-overrides file changed: read it again and re-check every open spec.
+    fn overrides_changed(&mut self, reattach: &mut Vec<Url>) {
+        match self.session.reload_overrides() {
+            Ok(true) => reattach.extend(self.session.uris()),
+            Ok(false) => {}
+            Err(e) => self.notify::<ShowMessage>(ShowMessageParams {
+                typ: MessageType::WARNING,
+                message: format!("wtc: {e}"),
+            }),
+        }
+    }
+
     fn register_watchers(&mut self) {
         if !self.watch_dynamic {
             return;
         }
         let mut globs = vec!["**/wtc.lock".to_string()];
+        globs.extend(self.session.overrides_path().map(String::from));
         globs.extend(
             self.session
                 .registries
@@ -309,12 +328,15 @@ impl<'c> Server<'c> {
 
     fn on_watched(&mut self, p: DidChangeWatchedFilesParams) {
         let files = self.session.registries.config().registry_files();
+        let overrides = self.session.overrides_path();
         let mut reattach = Vec::new();
         for change in p.changes {
             let Ok(path) = change.uri.to_file_path() else {
                 continue;
             };
-            if files.contains(&path) {
+            if overrides.as_ref().is_some_and(|o| o.as_std_path() == path) {
+                self.overrides_changed(&mut reattach);
+            } else if files.contains(&path) {
                 if self.session.registries.reload_fixed() {
                     self.load_started();
                 }

@@ -4,7 +4,8 @@
 
 use super::positions::Lines;
 use super::registry::{Attach, Config, Loaded, Registries, placeholder};
-use crate::db::{Database, RegistryInput, SharedInputs, Workflow, WorkflowBuilder};
+use crate::db::{Database, OverridesFile, RegistryInput, SharedInputs, Workflow, WorkflowBuilder};
+use crate::dependencies::load::{load, reload};
 use crate::diagnostics::Code;
 use crate::discovery::plan::inputs::host_platform;
 use crate::discovery::plan::key::DiscoveryKey;
@@ -40,17 +41,31 @@ pub struct Session {
     empty: RegistryInput,
     docs: BTreeMap<Url, Document>,
     pub registries: Registries,
+    /// The env-overrides file once it could be read.
+    overrides: Option<OverridesFile>,
+    /// Why the env-overrides file could not be read at start-up (for the user).
+    pub overrides_error: Option<String>,
 }
 
 impl Session {
     #[must_use]
     pub fn new(config: Config, done: Sender<Loaded>) -> Self {
-        let db = Database::default();
+        let mut db = Database::default();
+        let loaded = config
+            .env_overrides
+            .as_deref()
+            .map(|p| load(&mut db, &overrides_path(p)).map_err(|e| e.to_string()));
+        let (overrides, overrides_error) = match loaded {
+            Some(Ok(file)) => (Some(file), None),
+            Some(Err(e)) => (None, Some(e)),
+            None => (None, None),
+        };
         // As `compile` does, so discovery keys (and lock files) agree with it.
         let shared = WorkflowBuilder::new()
             .wt_conda_channel(std::env::var("WT_CONDA_CHANNEL").unwrap_or_default())
             .pixi_version(std::env::var("PIXI_VERSION").unwrap_or_default())
             .platform(host_platform())
+            .env_overrides(overrides)
             .shared(&db);
         let empty = placeholder(&db);
         Self {
@@ -59,7 +74,38 @@ impl Session {
             empty,
             docs: BTreeMap::new(),
             registries: Registries::new(config, done),
+            overrides,
+            overrides_error,
         }
+    }
+
+    /// The env-overrides file's absolute path, if one is configured.
+    #[must_use]
+    pub fn overrides_path(&self) -> Option<camino::Utf8PathBuf> {
+        self.registries
+            .config()
+            .env_overrides
+            .as_deref()
+            .map(overrides_path)
+    }
+
+    /// The env-overrides file changed on disk: read it again (or for the first time).
+    /// Returns whether the database changed, or why the file could not be read (the
+    /// previous contents stay in place).
+    pub fn reload_overrides(&mut self) -> Result<bool, String> {
+        let Some(path) = self.overrides_path() else {
+            return Ok(false);
+        };
+        if let Some(file) = self.overrides {
+            return reload(&mut self.db, file).map_err(|e| e.to_string());
+        }
+        let file = load(&mut self.db, &path).map_err(|e| e.to_string())?;
+        self.shared
+            .options
+            .set_env_overrides(&mut self.db)
+            .to(Some(file));
+        self.overrides = Some(file);
+        Ok(true)
     }
 
     #[must_use]
@@ -235,4 +281,15 @@ impl Session {
         }
         out
     }
+}
+
+/// `path` absolute (from the server's working directory) with symlinks resolved, as
+/// `compile` takes `--env-overrides`.
+fn overrides_path(path: &std::path::Path) -> camino::Utf8PathBuf {
+    let path = camino::Utf8PathBuf::from(path.to_string_lossy().into_owned());
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| camino::Utf8PathBuf::from_path_buf(d).ok())
+        .unwrap_or_else(|| "/".into());
+    crate::dependencies::load::resolve_from(&path, &cwd)
 }

@@ -163,14 +163,85 @@ fn diagnostics_pushed_and_pulled() {
     c.shutdown();
 }
 
+/// A problem `wtc check` finds past the front end (applying the rjsf overrides to
+/// rjsf.json) is a diagnostic of the server too.
+#[test]
+fn diagnostics_are_what_check_reports() {
+    let mut c = client();
+    let u = uri("/ws/c/spec.yaml");
+    let text = GOOD.replace(
+        "workflow:\n",
+        "rjsf-overrides:\n  uiSchema:\n    ui:order.x: 1\nworkflow:\n",
+    );
+    let pushed = c.open(&u, &text);
+    check(
+        show_diagnostics(&pushed),
+        expect![[r#"
+            6:4-6:14 sev1 invalid-override cannot apply override `ui:order.x`: `uiSchema.ui:order` is not a mapping (path goes through a non-mapping value) | help: an override path can only descend through mappings (objects)
+        "#]],
+    );
+    c.shutdown();
+}
+
+/// `text` as version `version` of `u`, then the completion at `needle` + `plus`.
+fn complete_in(
+    c: &mut Client,
+    u: &lsp_types::Url,
+    version: i32,
+    (text, needle, plus): (&str, &str, usize),
+) -> String {
+    c.change(u, version, text);
+    show_completion(&c.request("textDocument/completion", at(u, text, needle, plus)))
+}
+
+/// While the YAML does not parse (an unclosed quote above the cursor), `${{ workflow.`
+/// and `partial:` still complete, with what the last good parse knows: an instance
+/// written as a flow mapping, the task of an instance whose `task:` is being retyped.
+#[test]
+fn completion_on_yaml_that_does_not_parse() {
+    let mut c = client();
+    let u = uri("/ws/d/spec.yaml");
+    let flow = "workflow:\n  - {id: first, task: make_range, partial: {bounds: [1, 2]}}\n";
+    let good = format!(
+        "{}  - id: hello\n    task: greet\n    partial:\n      g: hi\n",
+        GOOD.replace("workflow:\n", flow)
+    );
+    c.open(&u, &good);
+    let broken = good
+        .replace("name: Numbers", "name: \"Numbers")
+        .replace("${{ workflow.tripled.return }}", "${{ workflow.");
+    let ids = complete_in(&mut c, &u, 2, (&broken, "values: ${{ workflow.", 21));
+    let pulled = c.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": u}}),
+    );
+    assert!(pulled.to_string().contains("yaml-syntax"), "{pulled}");
+    check(
+        ids,
+        expect![[r#"
+        numbers [00000] "task instance" -> "numbers"@17:30-17:30
+        first [00001] "task instance" -> "first"@17:30-17:30
+    "#]],
+    );
+    let broken = format!("{}      \n", broken.replace("task: greet", "task: gre"));
+    check(
+        complete_in(&mut c, &u, 3, (&broken, "g: hi\n", 12)),
+        expect![[r#"
+            name [00000] "string (required)" -> "name: "@30:6-30:6
+            greeting [10001] "string = \"Hello\"" -> "greeting: "@30:6-30:6
+            punctuation [10002] "string = \"!\"" -> "punctuation: "@30:6-30:6
+        "#]],
+    );
+    c.shutdown();
+}
+
 #[test]
 fn completion_everywhere() {
     let mut c = client();
     let u = uri("/ws/b/spec.yaml");
     c.open(&u, GOOD);
     let mut complete = |text: &str, needle: &str, plus: usize| {
-        c.change(&u, 2 + text.len() as i32, text);
-        show_completion(&c.request("textDocument/completion", at(&u, text, needle, plus)))
+        complete_in(&mut c, &u, 2 + text.len() as i32, (text, needle, plus))
     };
     // Task names after `task:` (half-typed: the text does not parse as a spec).
     let t = GOOD.replace("task: multiply", "task: mul");
@@ -608,6 +679,107 @@ fn initialization_options_and_watched_registry_file() {
     }
     assert_eq!(after, "");
     assert!(c.progress.contains(&"begin".to_string()) && c.progress.contains(&"end".to_string()));
+    c.shutdown();
+}
+
+/// The diagnostics of `u` pulled (requests are answered in order: after every earlier
+/// notification took effect).
+fn pull(c: &mut Client, u: &lsp_types::Url) -> String {
+    let r = c.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": u}}),
+    );
+    show_diagnostics(&r["items"])
+}
+
+/// Open GOOD as `u`; its pushed diagnostics.
+fn open_good(c: &mut Client, u: &lsp_types::Url) -> String {
+    show_diagnostics(&c.open(u, GOOD))
+}
+
+/// The env-overrides file (`envOverrides`) is used as `compile` uses it, watched, and a
+/// change to it re-checks the open specs.
+#[test]
+fn env_overrides_file_is_used_and_watched() {
+    let ws = Workspace::new();
+    ws.write(
+        "overrides.toml",
+        "[feature.default.dependencies]\nrich = \"*\"\n",
+    );
+    let overrides = ws.root.join("overrides.toml");
+    let options = json!({
+        "registry": repo().join("examples/registry.json").as_str(),
+        "envOverrides": overrides.as_str(),
+    });
+    let mut c = Client::start(wtc::lsp::Config::default(), options, Vec::new());
+    let u = uri(ws.root.join("spec.yaml").as_str());
+    check(show_diagnostics(&c.open(&u, GOOD)), expect![[r#""#]]);
+    let reg = c
+        .server_requests
+        .iter()
+        .find(|r| r.method == "client/registerCapability")
+        .expect("registered");
+    let globs = reg.params["registrations"][0]["registerOptions"]["watchers"].to_string();
+    assert!(globs.contains("overrides.toml"), "{globs}");
+    // The file now declares the spec's own requirement: it supersedes it.
+    ws.write(
+        "overrides.toml",
+        "[feature.default.dependencies]\nwtc-example-tasks = \"*\"\n",
+    );
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(overrides.as_str()), "type": 2}]}),
+    );
+    check(
+        pull(&mut c, &u).replace(ws.root.as_str(), "<ws>"),
+        expect![[r#"
+        2:4-2:27 sev2 superseded-requirement spec.yaml requirement `wtc-example-tasks` is superseded by --env-overrides feature.default for the compiled pixi.toml (superseded) | note: `wtc-example-tasks` is declared in feature.default at <ws>/overrides.toml:2:1
+    "#]],
+    );
+    // A file that does not parse: its error is reported, as `compile` reports it.
+    ws.write("overrides.toml", "[feature.default.dependencies\n");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(overrides.as_str()), "type": 2}]}),
+    );
+    check(
+        pull(&mut c, &u),
+        expect![[r#"
+        0:0-0:0 sev1 toml-syntax invalid TOML: unclosed table, expected `]`
+    "#]],
+    );
+    c.shutdown();
+}
+
+/// An env-overrides file missing at start-up is reported, and read once it is created.
+#[test]
+fn env_overrides_file_created_later() {
+    let ws = Workspace::new();
+    let overrides = ws.root.join("overrides.toml");
+    let flags = wtc::lsp::Config {
+        registry: Some(repo().join("examples/registry.json").into()),
+        env_overrides: Some(overrides.clone().into()),
+        ..Default::default()
+    };
+    let mut c = Client::start(flags, Value::Null, Vec::new());
+    let u = uri(ws.root.join("spec.yaml").as_str());
+    assert_eq!(open_good(&mut c, &u), "");
+    assert!(
+        c.messages
+            .iter()
+            .any(|m| m.contains("env-overrides file not found")),
+        "{:?}",
+        c.messages
+    );
+    ws.write(
+        "overrides.toml",
+        "[feature.default.dependencies]\nwtc-example-tasks = \"*\"\n",
+    );
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(overrides.as_str()), "type": 1}]}),
+    );
+    assert!(pull(&mut c, &u).contains("superseded-requirement"));
     c.shutdown();
 }
 

@@ -9,6 +9,7 @@ use crate::lsp::context::{self, Place};
 use crate::lsp::session::Session;
 use crate::registry::{KnownTask, Registry};
 use crate::spec::lower::{GROUP_KEYS, MAP_KEYS, SKIPIF_KEYS, TASK_KEYS, TOP_LEVEL_KEYS};
+use crate::spec::model::Spec;
 use crate::spec::requirements::CONDA_KEYS;
 use crate::syntax::span::Span;
 use lsp_types::{
@@ -47,25 +48,38 @@ pub fn completion(
             task,
             bound,
             key_position,
-        } => match (registry.as_deref(), task) {
-            (Some(r), Some(t)) => r
-                .lookup(&t)
-                .map(|k| arguments(k, &bound, key_position))
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        },
-        Place::ReferenceId { ids } => ids
-            .into_iter()
-            .enumerate()
-            .map(|(i, id)| Candidate {
-                sort: format!("{i:05}"),
-                insert: id.clone(),
-                label: id,
-                kind: CompletionItemKind::REFERENCE,
-                detail: Some("task instance".into()),
-                doc: None,
+            own,
+        } => registry
+            .as_deref()
+            .and_then(|r| {
+                // The task as written, else (being retyped) the one of the last good parse.
+                let known = task.and_then(|t| r.lookup(&t).ok());
+                known.or_else(|| {
+                    let spec = doc.last_good.as_deref()?;
+                    r.lookup(
+                        &crate::lsp::find::instance(spec, own.as_deref()?)?
+                            .task
+                            .value,
+                    )
+                    .ok()
+                })
             })
-            .collect(),
+            .map(|k| arguments(k, &bound, key_position))
+            .unwrap_or_default(),
+        Place::ReferenceId { ids, own } => {
+            reference_ids(ids, own.as_deref(), doc.last_good.as_deref())
+                .into_iter()
+                .enumerate()
+                .map(|(i, id)| Candidate {
+                    sort: format!("{i:05}"),
+                    insert: id.clone(),
+                    label: id,
+                    kind: CompletionItemKind::REFERENCE,
+                    detail: Some("task instance".into()),
+                    doc: None,
+                })
+                .collect()
+        }
         Place::ReferenceReturn => vec![Candidate::simple("return", CompletionItemKind::PROPERTY)],
         Place::Key { path, present } => keys(&path, &present),
         Place::Nothing => Vec::new(),
@@ -88,6 +102,33 @@ pub fn completion(
         })
         .collect();
     Ok(Some(CompletionResponse::Array(items)))
+}
+
+/// The ids `${{ workflow.` may name: those written above the instance (from the text),
+/// then those the last good parse has before it (instances the text scan cannot see, e.g.
+/// flow mappings, or above a part that does not parse). Never the instance itself nor one
+/// after it (a reference must come after its target, so never a cycle).
+fn reference_ids(mut ids: Vec<String>, own: Option<&str>, model: Option<&Spec>) -> Vec<String> {
+    let Some(model) = model else {
+        return ids;
+    };
+    let order: Vec<&str> = model.flat_tasks().map(|t| t.id.value.as_str()).collect();
+    let position = |id: &str| order.iter().position(|o| *o == id);
+    // Where the instance is in the model; a new one: after the last id written above it.
+    let end = match own.and_then(position) {
+        Some(p) => p,
+        None => ids
+            .iter()
+            .filter_map(|i| position(i))
+            .max()
+            .map_or(0, |m| m + 1),
+    };
+    for id in &order[..end] {
+        if Some(*id) != own && !ids.iter().any(|i| i == id) {
+            ids.push((*id).to_string());
+        }
+    }
+    ids
 }
 
 /// One completion before conversion.

@@ -1,12 +1,11 @@
 //! Diagnostics: what `wtc check` reports for the open text (only what needs no registry
-//! until one answers for the spec), as LSP diagnostics with range, severity, code, the
+//! until one answers for the spec; the same query as `check` once one does), as LSP diagnostics with range, severity, code, the
 //! code's `wtc explain` text (in `data.explain`) and secondary labels as related
 //! information. Pushed by the server loop after a debounce; pulled by
 //! `textDocument/diagnostic`.
 
 use super::{Failure, document};
-use crate::artifacts::front_end_diagnostics;
-use crate::artifacts::params_json::params_json;
+use crate::artifacts::package_without_images;
 use crate::diagnostics::{Diagnostic, Severity, Source};
 use crate::front::lowered;
 use crate::lsp::session::{Document, Session};
@@ -17,25 +16,16 @@ use lsp_types::{
     Location, NumberOrString, RelatedFullDocumentDiagnosticReport, Url,
 };
 
-/// The compiler's diagnostics for `doc`'s current text.
+/// The compiler's diagnostics for `doc`'s current text: those of the front end until a
+/// registry answers for the spec, then exactly what `wtc check` reports (the memoized
+/// [`package_without_images`] query, so an edit recomputes only what it touches).
 #[must_use]
 pub fn of_document(session: &Session, doc: &Document) -> Vec<Diagnostic> {
     let db = &session.db;
     if !doc.registered {
         return lowered(db, doc.wf).diagnostics.clone();
     }
-    let mut out = front_end_diagnostics(db, doc.wf).as_ref().clone();
-    out.extend(
-        crate::dependencies::merge::diagnostics(db, doc.wf)
-            .iter()
-            .cloned(),
-    );
-    if !out.iter().any(Diagnostic::is_error)
-        && let Err(errors) = params_json(db, doc.wf)
-    {
-        out.extend(errors.iter().cloned());
-    }
-    out
+    package_without_images(db, doc.wf).diagnostics.clone()
 }
 
 /// `d` as an LSP diagnostic of the document `uri`.
