@@ -122,21 +122,21 @@ pub(super) fn source(
     reads: &Reads,
 ) -> Result<Source, SourceError> {
     let mode = ProgressMode::detect(args.no_progress, quiet);
-    if let Some(r) = &args.registry {
+    if let Some(r) = &args.given.registry {
         record_registry_files(args, reads);
         return discovery::from_files(
             r.as_std_path(),
-            args.solved.as_deref().map(Utf8Path::as_std_path),
+            args.given.solved.as_deref().map(Utf8Path::as_std_path),
         )
         .map(Source::Fixed)
         .map_err(SourceError::from);
     }
-    if let Some(p) = &args.python_env {
+    if let Some(p) = &args.given.python_env {
         return discovery::from_python_env(p.as_std_path(), mode)
             .map(Source::Fixed)
             .map_err(SourceError::from);
     }
-    let mut settings = discovery::Settings::new(args.cache_dir.clone().map(Into::into), mode);
+    let mut settings = discovery::Settings::new(args.given.cache_dir.clone().map(Into::into), mode);
     settings.refresh = args.refresh_discovery;
     settings.locked = locked;
     settings.no_discover = args.no_discover;
@@ -349,13 +349,13 @@ impl Registries {
         db: &mut Database,
         args: &DiscoveryArgs,
     ) -> Result<bool, discovery::RegistryFilesError> {
-        let (Some(registry), Some(input)) = (&args.registry, self.fixed) else {
+        let (Some(registry), Some(input)) = (&args.given.registry, self.fixed) else {
             return Ok(false);
         };
         record_registry_files(args, &self.reads);
         let d = discovery::from_files(
             registry.as_std_path(),
-            args.solved.as_deref().map(Utf8Path::as_std_path),
+            args.given.solved.as_deref().map(Utf8Path::as_std_path),
         )?;
         let changed = update_registry(db, input, d.registry.clone(), d.solved.clone());
         self.source = Source::Fixed(d);
@@ -365,7 +365,7 @@ impl Registries {
 
 /// Record `--registry` / `--solved` as read.
 fn record_registry_files(args: &DiscoveryArgs, reads: &Reads) {
-    for p in args.registry.iter().chain(&args.solved) {
+    for p in args.given.registry.iter().chain(&args.given.solved) {
         reads.record(&super::specs::absolute(p), Role::RegistryFile);
     }
 }

@@ -88,18 +88,8 @@ pub enum Command {
 /// (`registry`, `solved`, `pythonEnv`, `cacheDir`, `envOverrides`), which take precedence.
 #[derive(Debug, Args)]
 pub struct LspArgs {
-    /// A `wt-registry --format json` document for every spec (skips discovery).
-    #[arg(long, value_name = "FILE", conflicts_with = "python_env")]
-    pub registry: Option<Utf8PathBuf>,
-    /// A JSON list of `{name, version, channel}` records of the solved environment.
-    #[arg(long, value_name = "FILE", requires = "registry")]
-    pub solved: Option<Utf8PathBuf>,
-    /// Run `wt-registry` of an existing environment instead of discovering.
-    #[arg(long, value_name = "PREFIX")]
-    pub python_env: Option<Utf8PathBuf>,
-    /// Discovery cache directory [default: $WTC_CACHE_DIR, else $XDG_CACHE_HOME/wtc].
-    #[arg(long, value_name = "DIR")]
-    pub cache_dir: Option<Utf8PathBuf>,
+    #[command(flatten)]
+    pub given: RegistryArgs,
     /// An env-overrides file, as `compile --env-overrides` takes it.
     #[arg(long, value_name = "FILE")]
     pub env_overrides: Option<Utf8PathBuf>,
@@ -129,8 +119,10 @@ pub struct SpecArgs {
     pub all: Vec<Utf8PathBuf>,
 }
 
+/// A registry given instead of discovered, and the discovery cache: the flags `wtc lsp`
+/// shares with every command that compiles ([`DiscoveryArgs`]).
 #[derive(Debug, Args)]
-pub struct DiscoveryArgs {
+pub struct RegistryArgs {
     /// A `wt-registry --format json` document describing the known tasks (skips discovery).
     #[arg(long, value_name = "FILE", conflicts_with = "python_env")]
     pub registry: Option<Utf8PathBuf>,
@@ -144,6 +136,12 @@ pub struct DiscoveryArgs {
     /// Discovery cache directory [default: $WTC_CACHE_DIR, else $XDG_CACHE_HOME/wtc].
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<Utf8PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoveryArgs {
+    #[command(flatten)]
+    pub given: RegistryArgs,
     /// Discover again, ignoring the lock file and the caches (both caches are refreshed:
     /// the shared entry is overwritten).
     #[arg(long, conflicts_with_all = ["registry", "python_env"])]
@@ -360,10 +358,10 @@ pub enum GraphEngine {
 
 fn lsp(args: LspArgs) -> ExitCode {
     let config = crate::lsp::Config {
-        registry: args.registry.map(|p| specs::absolute(&p).into()),
-        solved: args.solved.map(|p| specs::absolute(&p).into()),
-        python_env: args.python_env.map(Into::into),
-        cache_dir: args.cache_dir.map(Into::into),
+        registry: args.given.registry.map(|p| specs::absolute(&p).into()),
+        solved: args.given.solved.map(|p| specs::absolute(&p).into()),
+        python_env: args.given.python_env.map(Into::into),
+        cache_dir: args.given.cache_dir.map(Into::into),
         env_overrides: args.env_overrides.map(|p| specs::absolute(&p).into()),
     };
     match crate::lsp::run_stdio(config) {

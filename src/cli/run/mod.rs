@@ -374,7 +374,7 @@ pub(super) fn run(args: RunArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
-    let python_env = check.build.discovery.python_env.as_deref();
+    let python_env = check.build.discovery.given.python_env.as_deref();
     let runner = match environment(&driver, &unit, python_env) {
         Ok(python) => Runner {
             python,

@@ -98,7 +98,7 @@ impl Runs {
             match environment(
                 driver,
                 unit,
-                args.check.build.discovery.python_env.as_deref(),
+                args.check.build.discovery.given.python_env.as_deref(),
             ) {
                 Ok(python) => {
                     self.runner = Some(Runner {
