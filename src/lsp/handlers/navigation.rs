@@ -11,8 +11,8 @@ use crate::spec::model::Spec;
 use crate::syntax::span::Span;
 use lsp_server::ErrorCode;
 use lsp_types::{
-    GotoDefinitionParams, GotoDefinitionResponse, Location, PrepareRenameResponse, ReferenceParams,
-    RenameParams, TextDocumentPositionParams, TextEdit, Url, WorkspaceEdit,
+    GotoDefinitionParams, GotoDefinitionResponse, Location, Position, PrepareRenameResponse,
+    ReferenceParams, RenameParams, TextDocumentPositionParams, TextEdit, Url, WorkspaceEdit,
 };
 use std::collections::HashMap;
 
@@ -23,6 +23,28 @@ fn id_at<'a>(spec: &'a Spec, text: &str, offset: usize) -> Option<(&'a str, Span
         Hit::Id(t) => Some((t.id.value.as_str(), find::unquoted(text, t.id.span))),
         _ => None,
     }
+}
+
+/// What the navigation requests start from: the document, its text and model, and the id
+/// under the cursor with its span there (`None` when the cursor is on no id).
+struct IdAt<'s> {
+    doc: &'s Document,
+    text: &'s str,
+    spec: &'s Spec,
+    id: Option<(&'s str, Span)>,
+}
+
+fn id_under<'s>(session: &'s Session, uri: &Url, pos: Position) -> Result<IdAt<'s>, Failure> {
+    let (doc, offset) = document_at(session, uri, pos)?;
+    let spec = spec_model(&session.db, doc.wf);
+    let text = session.text(doc);
+    let id = id_at(spec, text, offset);
+    Ok(IdAt {
+        doc,
+        text,
+        spec,
+        id,
+    })
 }
 
 fn location(session: &Session, doc: &Document, uri: &Url, span: Span) -> Location {
@@ -36,9 +58,8 @@ pub fn definition(
 ) -> Result<Option<GotoDefinitionResponse>, Failure> {
     let pos = params.text_document_position_params;
     let uri = &pos.text_document.uri;
-    let (doc, offset) = document_at(session, uri, pos.position)?;
-    let spec = spec_model(&session.db, doc.wf);
-    let Some((id, _)) = id_at(spec, session.text(doc), offset) else {
+    let IdAt { doc, spec, id, .. } = id_under(session, uri, pos.position)?;
+    let Some((id, _)) = id else {
         return Ok(None);
     };
     Ok(find::instance(spec, id)
@@ -52,10 +73,13 @@ pub fn references(
 ) -> Result<Option<Vec<Location>>, Failure> {
     let pos = params.text_document_position;
     let uri = &pos.text_document.uri;
-    let (doc, offset) = document_at(session, uri, pos.position)?;
-    let spec = spec_model(&session.db, doc.wf);
-    let text = session.text(doc);
-    let Some((id, _)) = id_at(spec, text, offset) else {
+    let IdAt {
+        doc,
+        text,
+        spec,
+        id,
+    } = id_under(session, uri, pos.position)?;
+    let Some((id, _)) = id else {
         return Ok(None);
     };
     let mut spans = Vec::new();
@@ -78,11 +102,9 @@ pub fn prepare_rename(
     session: &Session,
     params: TextDocumentPositionParams,
 ) -> Result<Option<PrepareRenameResponse>, Failure> {
-    let (doc, offset) = document_at(session, &params.text_document.uri, params.position)?;
-    let spec = spec_model(&session.db, doc.wf);
-    let text = session.text(doc);
+    let IdAt { doc, text, id, .. } = id_under(session, &params.text_document.uri, params.position)?;
     Ok(
-        id_at(spec, text, offset).map(|(id, span)| PrepareRenameResponse::RangeWithPlaceholder {
+        id.map(|(id, span)| PrepareRenameResponse::RangeWithPlaceholder {
             range: doc.lines.range(text, span),
             placeholder: id.to_string(),
         }),
@@ -93,10 +115,13 @@ pub fn prepare_rename(
 pub fn rename(session: &Session, params: RenameParams) -> Result<Option<WorkspaceEdit>, Failure> {
     let pos = params.text_document_position;
     let uri = &pos.text_document.uri;
-    let (doc, offset) = document_at(session, uri, pos.position)?;
-    let spec = spec_model(&session.db, doc.wf);
-    let text = session.text(doc);
-    let Some((id, _)) = id_at(spec, text, offset) else {
+    let IdAt {
+        doc,
+        text,
+        spec,
+        id,
+    } = id_under(session, uri, pos.position)?;
+    let Some((id, _)) = id else {
         return Err(failure(
             ErrorCode::InvalidParams,
             "no task instance id or reference here",
