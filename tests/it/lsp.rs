@@ -424,15 +424,12 @@ fn definition_references_rename() {
     c.shutdown();
 }
 
-#[test]
-fn code_actions_apply_suggested_fixes() {
-    let mut c = client();
-    let u = uri("/ws/e/spec.yaml");
-    c.open(&u, BROKEN);
-    let whole = json!({"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}});
+/// Every code action for `range` of `u`, one line each: title, the first edit's range and
+/// new text.
+fn code_actions(c: &mut Client, u: &lsp_types::Url, range_: &Value) -> String {
     let actions = c.request(
         "textDocument/codeAction",
-        json!({"textDocument": {"uri": u}, "range": whole, "context": {"diagnostics": []}}),
+        json!({"textDocument": {"uri": u}, "range": range_, "context": {"diagnostics": []}}),
     );
     let shown: Vec<String> = actions
         .as_array()
@@ -448,8 +445,17 @@ fn code_actions_apply_suggested_fixes() {
             )
         })
         .collect();
+    shown.join("\n")
+}
+
+#[test]
+fn code_actions_apply_suggested_fixes() {
+    let mut c = client();
+    let u = uri("/ws/e/spec.yaml");
+    c.open(&u, BROKEN);
+    let whole = json!({"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}});
     check(
-        shown.join("\n"),
+        code_actions(&mut c, &u, &whole),
         expect![[r#"
         Replace `multipy` with `multiply` | 9:10-9:17 "multiply"
         Quote `2024-01-01` | 15:12-15:22 "\"2024-01-01\""
@@ -463,26 +469,8 @@ fn code_actions_apply_suggested_fixes() {
         "      factor: 3\n      zzz:\n        - 1\n",
     );
     c.open(&u2, &text);
-    let actions = c.request(
-        "textDocument/codeAction",
-        json!({"textDocument": {"uri": u2}, "range": whole, "context": {"diagnostics": []}}),
-    );
-    let shown: Vec<String> = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            let e = &a["edit"]["changes"][u2.as_str()][0];
-            format!(
-                "{} | {} {:?}",
-                a["title"].as_str().unwrap(),
-                range(&e["range"]),
-                e["newText"].as_str().unwrap()
-            )
-        })
-        .collect();
     check(
-        shown.join("\n"),
+        code_actions(&mut c, &u2, &whole),
         expect![[r#"
         Remove argument `zzz` | 14:0-16:0 ""
         Replace `numbrs` with `numbers` | 18:30-18:36 "numbers""#]],
