@@ -11,6 +11,7 @@ use crate::discovery::plan::inputs::host_platform;
 use crate::discovery::plan::key::DiscoveryKey;
 use crate::discovery::plan::{discovery_inputs, discovery_key};
 use crate::front::{lowered, spec_model};
+use crate::registry::Registry;
 use crate::spec::model::Spec;
 use crossbeam_channel::Sender;
 use lsp_types::{TextDocumentContentChangeEvent, Url};
@@ -117,6 +118,13 @@ impl Session {
     #[must_use]
     pub fn uris(&self) -> Vec<Url> {
         self.docs.keys().cloned().collect()
+    }
+
+    /// The task registry of `doc`, once one is attached (`None` until then).
+    #[must_use]
+    pub fn registry(&self, doc: &Document) -> Option<Arc<Registry>> {
+        doc.registered
+            .then(|| doc.wf.registry(&self.db).registry(&self.db).clone())
     }
 
     /// The current text of `doc`.

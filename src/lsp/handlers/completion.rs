@@ -30,9 +30,7 @@ pub fn completion(
     let range = doc
         .lines
         .range(text, Span::new(cursor.word_start.min(offset), offset));
-    let registry = doc
-        .registered
-        .then(|| doc.wf.registry(&session.db).registry(&session.db).clone());
+    let registry = session.registry(doc);
     let items: Vec<Candidate> = match cursor.place {
         Place::TaskName => registry.as_deref().map(task_names).unwrap_or_default(),
         Place::Condition => registry

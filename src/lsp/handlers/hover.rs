@@ -7,11 +7,10 @@ use super::{Failure, document_at};
 use crate::front::spec_model;
 use crate::lsp::find::{self, Hit};
 use crate::lsp::session::Session;
-use crate::registry::{KnownTask, Registry};
+use crate::registry::KnownTask;
 use crate::syntax::span::Span;
 use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 use serde_json::Value as Json;
-use std::sync::Arc;
 
 /// `textDocument/hover`.
 pub fn hover(session: &Session, params: HoverParams) -> Result<Option<Hover>, Failure> {
@@ -19,9 +18,7 @@ pub fn hover(session: &Session, params: HoverParams) -> Result<Option<Hover>, Fa
     let (doc, offset) = document_at(session, &pos.text_document.uri, pos.position)?;
     let text = session.text(doc);
     let spec = spec_model(&session.db, doc.wf);
-    let registry: Option<Arc<Registry>> = doc
-        .registered
-        .then(|| doc.wf.registry(&session.db).registry(&session.db).clone());
+    let registry = session.registry(doc);
     let known = |name: &str| {
         registry
             .as_deref()
