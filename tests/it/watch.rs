@@ -637,3 +637,32 @@ fn an_editor_save_burst_is_one_rebuild_and_arrives() {
     assert!(read(&dag).contains("b=22"), "{}", read(&dag));
     w.interrupt();
 }
+
+/// An idle watch sleeps: nothing ticks while no file changes (the quiet window is a
+/// timeout started by an event). Counted as the context switches of all its threads over
+/// half a second of idleness; a timer-driven debouncer waking every few milliseconds makes
+/// a hundred or more.
+#[test]
+fn an_idle_watch_does_not_wake() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let mut w = Watch::start(&ws, &[CHAIN, "--registry", "registry.json"]);
+    w.started(1);
+    let switches = |pid: u32| -> u64 {
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).unwrap();
+        tasks
+            .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("status")).ok())
+            .flat_map(|s| {
+                s.lines()
+                    .filter_map(|l| l.strip_prefix("voluntary_ctxt_switches:"))
+                    .map(|n| n.trim().parse::<u64>().unwrap())
+                    .collect::<Vec<_>>()
+            })
+            .sum()
+    };
+    let pid = w.child.id();
+    let before = switches(pid);
+    std::thread::sleep(Duration::from_millis(500));
+    let woke = switches(pid) - before;
+    assert!(woke < 20, "an idle watch woke {woke} times in 0.5 s");
+    w.interrupt();
+}

@@ -1,9 +1,10 @@
 //! `wtc watch`: compile specs, then recompile on every change.
 //!
-//! The loop: file-system events (notify, debounced by `notify-debouncer-full`) and Ctrl-C
-//! arrive on one channel. Each batch of events is mapped to reloads through the watch set
-//! ([`targets`]); a [`session::Session`] round applies them and prints a line per spec
-//! rebuilt. Writing happens inside the round, so the loop never sees a half-done write of
+//! The loop: file-system events (notify) and Ctrl-C arrive on one channel. Events are
+//! gathered until the file system has been quiet for [`QUIET`] ([`next_batch`]); the batch
+//! is mapped to reloads through the watch set ([`targets`]); a [`session::Session`] round
+//! applies them and prints a line per spec rebuilt. Between rounds the loop blocks on the
+//! channel: an idle watch never wakes. Writing happens inside the round, so the loop never sees a half-done write of
 //! its own, and its writes land in release directories it does not watch.
 //!
 //! Ctrl-C (or SIGTERM/SIGHUP) stops the loop between rounds and exits with 0; a second
@@ -21,31 +22,31 @@ use super::WatchArgs;
 use super::driver::plural;
 use super::term::{fail, no_spec, warn};
 use camino::{Utf8Path, Utf8PathBuf};
-use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
-use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify::event::{AccessKind, AccessMode};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 use session::Session;
 use std::collections::HashSet;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use targets::{Reload, Target, directories, reloads};
 
 /// How long the file system must be quiet before a batch of events is handled. An
 /// editor's save is a burst of a few system calls (write a temporary file and rename it
 /// over the spec, or move the spec aside, write it anew and delete the backup) that takes
-/// well under a millisecond, so 15 ms sees it as one change and keeps the wait small
-/// next to a rebuild (BENCHMARKS.md, watch latency).
-const DEBOUNCE: Duration = Duration::from_millis(15);
+/// well under a millisecond, so 10 ms sees it as one change and keeps the wait small next
+/// to a rebuild (BENCHMARKS.md, watch latency). The timer is the channel's own timeout,
+/// started by an event: nothing ticks while the file system is idle.
+const QUIET: Duration = Duration::from_millis(10);
 
-/// How often the debouncer looks for quiet paths: an event is handled between `DEBOUNCE`
-/// and `DEBOUNCE + TICK` after it.
-const TICK: Duration = Duration::from_millis(5);
+/// The longest a batch waits for quiet: a file written without a pause (a long copy, a
+/// generator appending) still gets a round every `MAX_WAIT`.
+const MAX_WAIT: Duration = Duration::from_millis(500);
 
 /// What wakes the loop.
 enum Msg {
-    Fs(DebounceEventResult),
+    Fs(notify::Result<Event>),
     Stop,
 }
 
@@ -73,14 +74,14 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
     }) {
         return fail(format!("cannot handle Ctrl-C: {e}"));
     }
-    let debouncer = match new_debouncer(DEBOUNCE, Some(TICK), move |r: DebounceEventResult| {
+    let notify = match notify::recommended_watcher(move |r: notify::Result<Event>| {
         let _ = tx.send(Msg::Fs(r));
     }) {
-        Ok(d) => d,
+        Ok(w) => w,
         Err(e) => return fail(format!("cannot watch the file system: {e}")),
     };
     let mut watcher = Watcher {
-        debouncer,
+        notify,
         registered: HashSet::new(),
     };
     // Watch first, so a change made during the first compile is not missed.
@@ -93,31 +94,7 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
         println!("Watching {n} spec{}… (Ctrl-C to stop)", plural(n));
     }
 
-    'outer: loop {
-        let mut paths: Vec<Utf8PathBuf> = Vec::new();
-        let mut next = rx.recv();
-        loop {
-            match next {
-                Ok(Msg::Stop) | Err(_) => break 'outer,
-                Ok(Msg::Fs(Ok(events))) => paths.extend(
-                    events
-                        .iter()
-                        .filter(|e| changes_contents(&e.kind))
-                        .flat_map(|e| e.paths.iter())
-                        .filter_map(|p| Utf8Path::from_path(p).map(Utf8Path::to_owned)),
-                ),
-                Ok(Msg::Fs(Err(errors))) => {
-                    for e in errors {
-                        warn(format!("file watcher: {e}"));
-                    }
-                }
-            }
-            // Take every batch already queued into this round.
-            match rx.try_recv() {
-                Ok(m) => next = Ok(m),
-                Err(_) => break,
-            }
-        }
+    while let Some(paths) = next_batch(&rx) {
         let todo = reloads(&session.targets(), paths.iter().map(Utf8PathBuf::as_path));
         if todo.is_empty() {
             continue;
@@ -140,11 +117,47 @@ pub(super) fn run(args: &WatchArgs) -> ExitCode {
         runs.after_round(&session, args, rerun);
     }
     runs.cancel();
-    watcher.debouncer.stop();
+    drop(watcher);
     if !quiet {
         println!("Stopped watching.");
     }
     ExitCode::SUCCESS
+}
+
+/// Wait for the next batch of changed paths: block until an event that can mean new
+/// contents arrives, then take events until none has come for [`QUIET`] (or [`MAX_WAIT`]
+/// has passed since the first). `None` when the loop must stop (Ctrl-C, or the watcher
+/// is gone).
+fn next_batch(rx: &mpsc::Receiver<Msg>) -> Option<Vec<Utf8PathBuf>> {
+    let mut paths: Vec<Utf8PathBuf> = Vec::new();
+    let mut first: Option<Instant> = None;
+    loop {
+        let msg = match first {
+            None => rx.recv().ok()?,
+            Some(start) => {
+                let left = (start + MAX_WAIT).saturating_duration_since(Instant::now());
+                match rx.recv_timeout(QUIET.min(left)) {
+                    Ok(m) => m,
+                    Err(mpsc::RecvTimeoutError::Timeout) => return Some(paths),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+                }
+            }
+        };
+        match msg {
+            Msg::Stop => return None,
+            Msg::Fs(Ok(event)) if changes_contents(&event.kind) => {
+                paths.extend(
+                    event
+                        .paths
+                        .iter()
+                        .filter_map(|p| Utf8Path::from_path(p).map(Utf8Path::to_owned)),
+                );
+                first.get_or_insert_with(Instant::now);
+            }
+            Msg::Fs(Ok(_)) => {}
+            Msg::Fs(Err(e)) => warn(format!("file watcher: {e}")),
+        }
+    }
 }
 
 /// Whether an event can mean new contents: not a mere read (wtc's own reads of a spec
@@ -159,7 +172,7 @@ fn changes_contents(kind: &EventKind) -> bool {
 
 /// The notify watcher and the directories registered with it.
 struct Watcher {
-    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    notify: RecommendedWatcher,
     registered: HashSet<(Utf8PathBuf, bool)>,
 }
 
@@ -182,7 +195,7 @@ impl Watcher {
             } else {
                 RecursiveMode::NonRecursive
             };
-            match self.debouncer.watch(dir.as_std_path(), mode) {
+            match self.notify.watch(dir.as_std_path(), mode) {
                 Ok(()) => {
                     self.registered.insert((dir, recursive));
                     added = true;
@@ -203,7 +216,7 @@ impl Watcher {
             .cloned()
             .collect();
         for entry in gone {
-            let _ = self.debouncer.unwatch(entry.0.as_std_path());
+            let _ = self.notify.unwatch(entry.0.as_std_path());
             self.registered.remove(&entry);
         }
     }
