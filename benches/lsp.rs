@@ -94,7 +94,7 @@ fn bench(c: &mut Criterion) {
                         text: toggle.next().unwrap().to_string(),
                     }],
                 );
-                diagnostics::for_uri(&session, &uri)
+                diagnostics::for_uri(session.view(), &uri)
             })
         },
     );
@@ -102,7 +102,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("lsp/completion of a task name (419 tasks)", |b| {
         b.iter(|| {
             completion::completion(
-                &session,
+                session.view(),
                 CompletionParams {
                     text_document_position: TextDocumentPositionParams::new(doc.clone(), task_at),
                     work_done_progress_params: WorkDoneProgressParams::default(),
@@ -116,7 +116,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("lsp/hover of a task name (419 tasks)", |b| {
         b.iter(|| {
             hover::hover(
-                &session,
+                session.view(),
                 HoverParams {
                     text_document_position_params: TextDocumentPositionParams::new(
                         doc.clone(),
@@ -142,7 +142,7 @@ fn bench(c: &mut Criterion) {
     let before = peak_rss_mib();
     let (workspace, uris) = session_with(&all);
     for u in &uris {
-        std::hint::black_box(diagnostics::for_uri(&workspace, u));
+        std::hint::black_box(diagnostics::for_uri(workspace.view(), u));
     }
     eprintln!(
         "lsp: workspace of {} corpus specs, diagnostics computed: peak RSS {:.1} MiB (before opening them: {:.1} MiB)",

@@ -33,7 +33,7 @@ workflow:
 ";
 
 /// A valid spec.
-const GOOD: &str = "\
+pub(crate) const GOOD: &str = "\
 id: demo
 requirements:
   - name: wtc-example-tasks
@@ -61,11 +61,11 @@ workflow:
           values: ${{ workflow.tripled.return }}
 ";
 
-fn client() -> Client {
+pub(crate) fn client() -> Client {
     Client::with_registry(repo().join("examples/registry.json").as_str())
 }
 
-fn pos(text: &str, needle: &str, plus: usize) -> Value {
+pub(crate) fn pos(text: &str, needle: &str, plus: usize) -> Value {
     let at = text.find(needle).unwrap_or_else(|| panic!("{needle}")) + plus;
     let line = text[..at].matches('\n').count();
     let col = text[..at]
@@ -77,7 +77,7 @@ fn pos(text: &str, needle: &str, plus: usize) -> Value {
     json!({"line": line, "character": col})
 }
 
-fn at(u: &lsp_types::Url, text: &str, needle: &str, plus: usize) -> Value {
+pub(crate) fn at(u: &lsp_types::Url, text: &str, needle: &str, plus: usize) -> Value {
     json!({"textDocument": {"uri": u}, "position": pos(text, needle, plus)})
 }
 
@@ -88,7 +88,7 @@ fn range(r: &Value) -> String {
     )
 }
 
-fn show_diagnostics(d: &Value) -> String {
+pub(crate) fn show_diagnostics(d: &Value) -> String {
     let mut out = String::new();
     for d in d.as_array().unwrap() {
         out.push_str(&format!(
