@@ -100,7 +100,9 @@ impl Jobs {
     /// A job finished: what it was for (`None`: nobody waits for it any more).
     pub fn finish(&mut self, job: u64) -> Option<Purpose> {
         let r = self.running.remove(&job)?;
-        if let Purpose::Request { req, .. } = &r.purpose {
+        if let Purpose::Request { req, .. } = &r.purpose
+            && self.requests.get(&req.id) == Some(&job)
+        {
             self.requests.remove(&req.id);
         }
         Some(r.purpose)
