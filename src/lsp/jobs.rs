@@ -148,3 +148,38 @@ pub fn run_again(method: &str, started: Option<i32>, now: Option<i32>) -> bool {
     ];
     whole.contains(&method) || started == now
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn which_cancelled_requests_run_again() {
+        // About the whole document: always.
+        assert!(run_again("textDocument/diagnostic", Some(1), Some(2)));
+        assert!(run_again("textDocument/foldingRange", Some(1), None));
+        // About a position: only while the document's text is the one it was asked about.
+        assert!(run_again("textDocument/hover", Some(1), Some(1)));
+        assert!(!run_again("textDocument/hover", Some(1), Some(2)));
+        assert!(!run_again("textDocument/completion", Some(1), None));
+    }
+
+    #[test]
+    fn the_document_a_request_is_about() {
+        let req = Request::new(
+            RequestId::from(1),
+            "textDocument/hover".into(),
+            serde_json::json!({"textDocument": {"uri": "file:///a/spec.yaml"}, "position": {"line": 0, "character": 0}}),
+        );
+        assert_eq!(
+            document_of(&req).map(|u| u.to_string()),
+            Some("file:///a/spec.yaml".to_string())
+        );
+        let none = Request::new(
+            RequestId::from(2),
+            "shutdown".into(),
+            serde_json::Value::Null,
+        );
+        assert_eq!(document_of(&none), None);
+    }
+}

@@ -179,6 +179,31 @@ fn an_edit_cancels_a_running_request() {
     c.shutdown();
 }
 
+/// A write that leaves the request's document as it was (here: another spec opened, which
+/// attaches its registry) cancels the running request too; it is run again and answers.
+#[test]
+fn a_write_elsewhere_runs_the_request_again() {
+    let gate = Gate::new();
+    let (mut c, u) = gated(&gate, "/ws/elsewhere/spec.yaml");
+    let id = held_hover(&gate, &mut c, &u);
+    let other = uri("/ws/elsewhere/other/spec.yaml");
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": other, "languageId": "yaml", "version": 1, "text": GOOD}}),
+    );
+    gate.left();
+    let r = c.response(id.clone());
+    assert!(r.error.is_none(), "{r:?}");
+    assert!(
+        r.result.unwrap()["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("total(")
+    );
+    assert_eq!(answers(&c, &id).len(), 1);
+    c.shutdown();
+}
+
 /// Pushed diagnostics are computed in the background: a held computation does not hold
 /// up requests, and one cancelled by an edit is computed again for the new version.
 #[test]
