@@ -670,8 +670,8 @@ fn initialization_options_and_watched_registry_file() {
     c.shutdown();
 }
 
-/// The diagnostics of `u` pulled (requests are answered in order: after every earlier
-/// notification took effect).
+/// The diagnostics of `u` pulled (a request runs on a snapshot taken when it is read:
+/// after every earlier notification took effect).
 fn pull(c: &mut Client, u: &lsp_types::Url) -> String {
     let r = c.request(
         "textDocument/diagnostic",
