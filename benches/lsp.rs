@@ -1,6 +1,7 @@
 //! `wtc lsp` on the largest corpus spec (`ew-mnc-overall-report`, 419 task instances):
 //! diagnostics after a one-character edit in one task, completion of a `task:` name, hover
-//! of a task name — the handlers the server runs, on the session it keeps. Then the peak
+//! of a task name — the handlers the server runs, on the session it keeps — and the main
+//! loop's own share of an edit (what runs before the workers take over). Then the peak
 //! RSS of one session holding every corpus spec (printed).
 //!
 //! Needs `WTC_CORPUS` (skips, saying so, without it). `cargo bench --bench lsp` for figures.
@@ -76,25 +77,37 @@ fn bench(c: &mut Criterion) {
     let edit_at = position(&text, "filter: clean", 8);
     let mut version = 1;
     let mut toggle = ['d', 'c'].into_iter().cycle();
+    let mut edit = |session: &mut Session| {
+        version += 1;
+        let range =
+            lsp_types::Range::new(edit_at, Position::new(edit_at.line, edit_at.character + 1));
+        session.change(
+            &uri,
+            version,
+            vec![TextDocumentContentChangeEvent {
+                range: Some(range),
+                range_length: None,
+                text: toggle.next().unwrap().to_string(),
+            }],
+        );
+    };
     c.bench_function(
         "lsp/diagnostics after a one-character edit (419 tasks)",
         |b| {
             b.iter(|| {
-                version += 1;
-                let range = lsp_types::Range::new(
-                    edit_at,
-                    Position::new(edit_at.line, edit_at.character + 1),
-                );
-                session.change(
-                    &uri,
-                    version,
-                    vec![TextDocumentContentChangeEvent {
-                        range: Some(range),
-                        range_length: None,
-                        text: toggle.next().unwrap().to_string(),
-                    }],
-                );
-                diagnostics::for_uri(&session, &uri)
+                edit(&mut session);
+                diagnostics::for_uri(session.view(), &uri)
+            })
+        },
+    );
+    // What the main loop itself does for a keystroke (the rest runs on the workers): apply
+    // the change, re-parse for the last good model, re-attach the registry.
+    c.bench_function(
+        "lsp/main loop's share of a one-character edit (419 tasks)",
+        |b| {
+            b.iter(|| {
+                edit(&mut session);
+                session.attach(&uri)
             })
         },
     );
@@ -102,7 +115,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("lsp/completion of a task name (419 tasks)", |b| {
         b.iter(|| {
             completion::completion(
-                &session,
+                session.view(),
                 CompletionParams {
                     text_document_position: TextDocumentPositionParams::new(doc.clone(), task_at),
                     work_done_progress_params: WorkDoneProgressParams::default(),
@@ -116,7 +129,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("lsp/hover of a task name (419 tasks)", |b| {
         b.iter(|| {
             hover::hover(
-                &session,
+                session.view(),
                 HoverParams {
                     text_document_position_params: TextDocumentPositionParams::new(
                         doc.clone(),
@@ -142,7 +155,7 @@ fn bench(c: &mut Criterion) {
     let before = peak_rss_mib();
     let (workspace, uris) = session_with(&all);
     for u in &uris {
-        std::hint::black_box(diagnostics::for_uri(&workspace, u));
+        std::hint::black_box(diagnostics::for_uri(workspace.view(), u));
     }
     eprintln!(
         "lsp: workspace of {} corpus specs, diagnostics computed: peak RSS {:.1} MiB (before opening them: {:.1} MiB)",

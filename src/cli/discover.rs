@@ -6,38 +6,21 @@
 use super::reads::{Reads, Role};
 use super::term::{fail, warn};
 use super::{DiscoveryArgs, SharedCacheArgs};
-use crate::db::{Database, Host, RegistryInput, Workflow, update_registry};
+use crate::db::{Database, RegistryInput, Workflow, update_registry};
 use crate::diagnostics::Diagnostic;
 use crate::discovery::lock::lock_path;
-use crate::discovery::plan::inputs::local_channel_candidates;
 use crate::discovery::plan::key::DiscoveryKey;
 use crate::discovery::plan::{discovery_inputs, discovery_key};
 use crate::discovery::progress::ProgressMode;
 use crate::discovery::shared::SharedCache;
 use crate::discovery::{self, Discovered};
-use crate::front::{lowered, spec_requirements};
+use crate::front::lowered;
 use camino::{Utf8Path, Utf8PathBuf};
 use salsa::Setter;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Record which local `file://` channels exist (they are dropped from discovery
-/// otherwise): those named by `wfs`' requirements, and those already recorded (checked
-/// again, so a channel that disappeared is dropped). Set only when the answer changed.
-pub(super) fn probe_local_channels(db: &mut Database, host: Host, wfs: &[Workflow]) {
-    let mut candidates: BTreeSet<String> = host.local_channels(db).iter().cloned().collect();
-    for wf in wfs {
-        let channel = wf.options(db).wt_conda_channel(db);
-        candidates.extend(local_channel_candidates(
-            spec_requirements(db, *wf),
-            channel,
-        ));
-    }
-    let present = discovery::existing_local_channels(candidates);
-    if present != **host.local_channels(db) {
-        host.set_local_channels(db).to(Arc::new(present));
-    }
-}
+pub(super) use crate::discovery::probe_local_channels;
 
 /// Where a spec's registry stands for its current text.
 #[derive(Clone, Debug, PartialEq, Eq)]

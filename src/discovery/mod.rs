@@ -437,6 +437,30 @@ pub fn existing_local_channels(
         .collect()
 }
 
+/// Record which local `file://` channels exist (they are dropped from discovery
+/// otherwise): those named by `wfs`' requirements, and those already recorded (checked
+/// again, so a channel that disappeared is dropped). Set only when the answer changed.
+/// `compile`, `lock`, `watch` and `lsp` probe the same way, so their discovery keys agree.
+pub fn probe_local_channels(
+    db: &mut crate::db::Database,
+    host: crate::db::Host,
+    wfs: &[crate::db::Workflow],
+) {
+    let mut candidates: std::collections::BTreeSet<String> =
+        host.local_channels(db).iter().cloned().collect();
+    for wf in wfs {
+        let channel = wf.options(db).wt_conda_channel(db);
+        candidates.extend(plan::inputs::local_channel_candidates(
+            crate::front::spec_requirements(db, *wf),
+            channel,
+        ));
+    }
+    let present = existing_local_channels(candidates);
+    if present != **host.local_channels(db) {
+        salsa::Setter::to(host.set_local_channels(db), Arc::new(present));
+    }
+}
+
 /// A registry document given on the command line (`--registry FILE [--solved FILE]`).
 pub fn from_files(
     registry: &Path,

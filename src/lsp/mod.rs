@@ -3,14 +3,19 @@
 //! disk); registries come from `--registry`/`--python-env` or, per discovery key, from
 //! the lock file → cache → discovery in the background.
 //!
-//! Modules: `server` (the main loop), `session` (database and documents), `registry`
+//! Modules: `server` (the main loop), `background` (the worker threads that run requests
+//! and diagnostics on snapshots), `jobs` (what runs, cancellation, one answer per
+//! request), `session` (database, documents, snapshots), `registry`
 //! (registry sources, background loads), `positions` (UTF-16 line index), `context`
 //! (the cursor's place from indentation, for half-typed YAML), `find` (model elements at
 //! an offset), `handlers::*` (one module per feature).
 
+pub mod background;
 mod context;
+pub mod explain;
 mod find;
 pub mod handlers;
+pub mod jobs;
 pub mod positions;
 pub mod registry;
 pub mod server;
@@ -73,6 +78,16 @@ pub fn capabilities() -> ServerCapabilities {
 /// Serve one client on `conn` (stdio or in memory): initialize (the registry options of
 /// `flags`, overridden by `initializationOptions`), then the main loop.
 pub fn serve(conn: &Connection, flags: Config) -> Result<(), ServeError> {
+    serve_with(conn, flags, None)
+}
+
+/// [`serve`] with a test seam: `hook` sees every background job (see
+/// [`background::Hook`]; `wtc lsp` never sets one).
+pub fn serve_with(
+    conn: &Connection,
+    flags: Config,
+    hook: Option<std::sync::Arc<dyn background::Hook>>,
+) -> Result<(), ServeError> {
     let (id, params) = conn.initialize_start()?;
     let init: InitializeParams = serde_json::from_value(params)?;
     let options = match init.initialization_options.clone() {
@@ -87,7 +102,7 @@ pub fn serve(conn: &Connection, flags: Config) -> Result<(), ServeError> {
         }),
     };
     conn.initialize_finish(id, serde_json::to_value(result)?)?;
-    server::Server::new(conn, flags.merged(options), &init.capabilities).run()?;
+    server::Server::new(conn, flags.merged(options), &init.capabilities, hook).run()?;
     Ok(())
 }
 

@@ -1,9 +1,17 @@
 //! The main loop (synchronous, as in rust-analyzer and ruff): messages from the client,
-//! finished background registry loads, and the diagnostics debounce, on one thread.
-//! Requests are answered in order; a `$/cancelRequest` for a request still queued
-//! answers it with `RequestCancelled`.
+//! finished background registry loads and jobs, and the diagnostics debounce, on one
+//! thread. It alone writes to the database (notifications, registries); requests and
+//! pushed diagnostics run as background jobs on a snapshot taken when the request is read
+//! (so a request sees every notification sent before it) — see [`super::background`].
+//!
+//! Cancellation: a write cancels the running jobs (salsa); a cancelled request is run
+//! again when it still means the same ([`jobs::run_again`]), else answered
+//! `ContentModified`; cancelled diagnostics are computed again after the debounce.
+//! `$/cancelRequest` answers `RequestCancelled` at once (queued or running: the job is
+//! cancelled and its result dropped). Each request id is answered exactly once.
 
-use super::handlers::{self, diagnostics};
+use super::background::{Finished, Hook, Outcome};
+use super::jobs::{self, Jobs, Purpose};
 use super::registry::{Attach, Config, Loaded};
 use super::session::Session;
 use crossbeam_channel::{Receiver, select};
@@ -22,6 +30,7 @@ use lsp_types::{
     WorkDoneProgressCreateParams, WorkDoneProgressEnd,
 };
 use std::collections::{BTreeSet, VecDeque};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long diagnostics wait after the last change before they are pushed.
@@ -44,18 +53,26 @@ pub struct Server<'c> {
     /// Background loads in flight (progress shown while > 0).
     loading: usize,
     next_id: i32,
+    jobs: Jobs,
 }
 
 /// What woke the loop.
 enum Event {
     Message(Message),
     Loaded(Loaded),
+    Finished(Finished),
     Tick,
     Closed,
 }
 
 impl<'c> Server<'c> {
-    pub fn new(conn: &'c Connection, config: Config, caps: &ClientCapabilities) -> Self {
+    /// A server on `conn`; `hook` is a test seam ([`Hook`]; `None` in `wtc lsp`).
+    pub fn new(
+        conn: &'c Connection,
+        config: Config,
+        caps: &ClientCapabilities,
+        hook: Option<Arc<dyn Hook>>,
+    ) -> Self {
         let (done, loaded) = crossbeam_channel::unbounded();
         let progress = caps
             .window
@@ -79,6 +96,7 @@ impl<'c> Server<'c> {
             watch_dynamic,
             loading: 0,
             next_id: 0,
+            jobs: Jobs::new(hook),
         }
     }
 
@@ -97,6 +115,7 @@ impl<'c> Server<'c> {
                 Event::Closed => return Ok(()),
                 Event::Tick => self.publish_dirty(),
                 Event::Loaded(l) => self.on_loaded(l),
+                Event::Finished(f) => self.on_finished(f),
                 Event::Message(Message::Request(req)) => {
                     if self.conn.handle_shutdown(&req)? {
                         return Ok(());
@@ -119,6 +138,7 @@ impl<'c> Server<'c> {
         select! {
             recv(self.conn.receiver) -> m => m.map_or(Event::Closed, Event::Message),
             recv(self.loaded) -> l => l.map_or(Event::Tick, Event::Loaded),
+            recv(self.jobs.finished) -> f => f.map_or(Event::Tick, Event::Finished),
             default(timeout) => Event::Tick,
         }
     }
@@ -143,31 +163,73 @@ impl<'c> Server<'c> {
             self.backlog.push_back(m);
         }
         let cancelled = self.backlog.iter().any(|m| match m {
-            Message::Notification(n) if n.method == Cancel::METHOD => {
-                serde_json::from_value::<CancelParams>(n.params.clone()).is_ok_and(|p| {
-                    let id = match p.id {
-                        NumberOrString::Number(n) => RequestId::from(n),
-                        NumberOrString::String(s) => RequestId::from(s),
-                    };
-                    id == req.id
-                })
-            }
+            Message::Notification(n) => cancelled_id(n).is_some_and(|id| id == req.id),
             _ => false,
         });
         if cancelled {
-            self.send(Response::new_err(
-                req.id,
-                ErrorCode::RequestCanceled as i32,
-                "cancelled".to_string(),
-            ));
+            self.send(request_cancelled(req.id));
             return;
         }
-        let response = handlers::dispatch(&self.session, req);
-        self.send(response);
+        self.jobs.request(self.session.snapshot(), req);
+    }
+
+    /// `$/cancelRequest`: a request still running is answered `RequestCancelled` now.
+    fn on_cancel(&mut self, n: &Notification) {
+        if let Some(id) = cancelled_id(n)
+            && self.jobs.cancel(&id)
+        {
+            self.send(request_cancelled(id));
+        }
+    }
+
+    /// A background job finished: answer its request, or push its diagnostics, unless that
+    /// is no longer wanted.
+    fn on_finished(&mut self, f: Finished) {
+        match (self.jobs.finish(f.job), f.outcome) {
+            (None, _) => {}
+            (Some(Purpose::Request { .. }), Outcome::Response(r)) => self.send(r),
+            (Some(Purpose::Request { req, version }), Outcome::Cancelled) => {
+                let now = jobs::document_of(&req)
+                    .and_then(|uri| self.session.doc(&uri))
+                    .map(|d| d.version);
+                if jobs::run_again(&req.method, version, now) {
+                    self.jobs.request(self.session.snapshot(), req);
+                } else {
+                    self.send(Response::new_err(
+                        req.id,
+                        ErrorCode::ContentModified as i32,
+                        "the document changed while the request ran".to_string(),
+                    ));
+                }
+            }
+            (Some(Purpose::Request { req, .. }), Outcome::Diagnostics(_)) => {
+                self.send(Response::new_err(
+                    req.id,
+                    ErrorCode::InternalError as i32,
+                    "wtc lsp: the request's job failed".to_string(),
+                ));
+            }
+            (Some(Purpose::Publish { uri, version }), Outcome::Diagnostics(items)) => {
+                if self.session.doc(&uri).is_some_and(|d| d.version == version) {
+                    self.notify::<PublishDiagnostics>(PublishDiagnosticsParams::new(
+                        uri,
+                        items,
+                        Some(version),
+                    ));
+                }
+            }
+            (Some(Purpose::Publish { uri, .. }), Outcome::Cancelled) => {
+                if self.session.doc(&uri).is_some() {
+                    self.mark_dirty(uri);
+                }
+            }
+            (Some(Purpose::Publish { .. }), Outcome::Response(_)) => {}
+        }
     }
 
     fn on_notification(&mut self, n: Notification) {
         match n.method.as_str() {
+            Cancel::METHOD => self.on_cancel(&n),
             DidOpenTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) {
                     let uri = p.text_document.uri;
@@ -221,16 +283,9 @@ impl<'c> Server<'c> {
         }
     }
 
-    fn publish(&self, uri: Url) {
-        let Some(doc) = self.session.doc(&uri) else {
-            return;
-        };
-        let version = doc.version;
-        let items = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            diagnostics::for_uri(&self.session, &uri)
-        }))
-        .unwrap_or_default();
-        self.notify::<PublishDiagnostics>(PublishDiagnosticsParams::new(uri, items, Some(version)));
+    /// Compute `uri`'s diagnostics in the background, then push them.
+    fn publish(&mut self, uri: Url) {
+        self.jobs.publish(self.session.snapshot(), uri);
     }
 
     /// Attach `uri` to its registry; a load started now shows progress.
@@ -349,4 +404,24 @@ impl<'c> Server<'c> {
             self.mark_dirty(uri);
         }
     }
+}
+
+/// The request id a `$/cancelRequest` notification names.
+fn cancelled_id(n: &Notification) -> Option<RequestId> {
+    if n.method != Cancel::METHOD {
+        return None;
+    }
+    let p = serde_json::from_value::<CancelParams>(n.params.clone()).ok()?;
+    Some(match p.id {
+        NumberOrString::Number(n) => RequestId::from(n),
+        NumberOrString::String(s) => RequestId::from(s),
+    })
+}
+
+fn request_cancelled(id: RequestId) -> Response {
+    Response::new_err(
+        id,
+        ErrorCode::RequestCanceled as i32,
+        "cancelled".to_string(),
+    )
 }

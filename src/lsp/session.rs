@@ -10,6 +10,8 @@ use crate::diagnostics::Code;
 use crate::discovery::plan::inputs::host_platform;
 use crate::discovery::plan::key::DiscoveryKey;
 use crate::discovery::plan::{discovery_inputs, discovery_key};
+use crate::discovery::probe_local_channels;
+use crate::discovery::progress::ProgressMode::Silent;
 use crate::front::{lowered, spec_model};
 use crate::registry::Registry;
 use crate::spec::model::Spec;
@@ -21,6 +23,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// One open spec.
+#[derive(Clone)]
 pub struct Document {
     pub wf: Workflow,
     pub version: i32,
@@ -35,12 +38,49 @@ pub struct Document {
     pub last_good: Option<Arc<Spec>>,
 }
 
+/// What a request reads: a handle on the database and the open documents. The session
+/// keeps one ([`Session::view`], for the main loop); [`Session::snapshot`] clones it for a
+/// background job (a salsa handle on the same storage: a write on the main loop cancels
+/// the job's queries, which unwind with `salsa::Cancelled`).
+#[derive(Clone)]
+pub struct Snapshot {
+    pub db: Database,
+    docs: BTreeMap<Url, Arc<Document>>,
+    /// Where the `wtc explain` texts were written (see [`super::explain`]).
+    pub explain: Option<Url>,
+}
+
+impl Snapshot {
+    #[must_use]
+    pub fn doc(&self, uri: &Url) -> Option<&Document> {
+        self.docs.get(uri).map(AsRef::as_ref)
+    }
+
+    /// The open documents' URIs.
+    #[must_use]
+    pub fn uris(&self) -> Vec<Url> {
+        self.docs.keys().cloned().collect()
+    }
+
+    /// The task registry of `doc`, once one is attached (`None` until then).
+    #[must_use]
+    pub fn registry(&self, doc: &Document) -> Option<Arc<Registry>> {
+        doc.registered
+            .then(|| doc.wf.registry(&self.db).registry(&self.db).clone())
+    }
+
+    /// The current text of `doc`.
+    #[must_use]
+    pub fn text<'a>(&'a self, doc: &Document) -> &'a str {
+        doc.wf.spec(&self.db).text(&self.db)
+    }
+}
+
 /// The database and the open documents.
 pub struct Session {
-    pub db: Database,
+    view: Snapshot,
     shared: SharedInputs,
     empty: RegistryInput,
-    docs: BTreeMap<Url, Document>,
     pub registries: Registries,
     /// The env-overrides file once it could be read.
     overrides: Option<OverridesFile>,
@@ -69,11 +109,16 @@ impl Session {
             .env_overrides(overrides)
             .shared(&db);
         let empty = placeholder(&db);
+        let cache = crate::discovery::Settings::new(config.cache_dir.clone(), Silent).cache_root;
+        let explain = cache.as_deref().and_then(super::explain::write_all);
         Self {
-            db,
+            view: Snapshot {
+                db,
+                docs: BTreeMap::new(),
+                explain,
+            },
             shared,
             empty,
-            docs: BTreeMap::new(),
             registries: Registries::new(config, done),
             overrides,
             overrides_error,
@@ -98,39 +143,44 @@ impl Session {
             return Ok(false);
         };
         if let Some(file) = self.overrides {
-            return reload(&mut self.db, file).map_err(|e| e.to_string());
+            return reload(&mut self.view.db, file).map_err(|e| e.to_string());
         }
-        let file = load(&mut self.db, &path).map_err(|e| e.to_string())?;
+        let file = load(&mut self.view.db, &path).map_err(|e| e.to_string())?;
         self.shared
             .options
-            .set_env_overrides(&mut self.db)
+            .set_env_overrides(&mut self.view.db)
             .to(Some(file));
         self.overrides = Some(file);
         Ok(true)
     }
 
+    /// What the main loop reads (no clone).
+    #[must_use]
+    pub fn view(&self) -> &Snapshot {
+        &self.view
+    }
+
+    /// A handle for a background job (drop it before the main loop writes again, or the
+    /// write waits for it: a job's queries unwind at the write, so that wait is short).
+    #[must_use]
+    pub fn snapshot(&self) -> Snapshot {
+        self.view.clone()
+    }
+
     #[must_use]
     pub fn doc(&self, uri: &Url) -> Option<&Document> {
-        self.docs.get(uri)
+        self.view.doc(uri)
     }
 
     /// The open documents' URIs.
     #[must_use]
     pub fn uris(&self) -> Vec<Url> {
-        self.docs.keys().cloned().collect()
+        self.view.uris()
     }
 
-    /// The task registry of `doc`, once one is attached (`None` until then).
-    #[must_use]
-    pub fn registry(&self, doc: &Document) -> Option<Arc<Registry>> {
-        doc.registered
-            .then(|| doc.wf.registry(&self.db).registry(&self.db).clone())
-    }
-
-    /// The current text of `doc`.
-    #[must_use]
-    pub fn text<'a>(&'a self, doc: &Document) -> &'a str {
-        doc.wf.spec(&self.db).text(&self.db)
+    /// The document `uri`, to change (cloned first when a snapshot still shares it).
+    fn doc_mut(&mut self, uri: &Url) -> Option<&mut Document> {
+        self.view.docs.get_mut(uri).map(Arc::make_mut)
     }
 
     /// A spec was opened with `text`.
@@ -140,8 +190,8 @@ impl Session {
             .unwrap_or_else(|()| PathBuf::from(uri.path()));
         let shown = camino::Utf8PathBuf::from(path.to_string_lossy().into_owned());
         let lines = Lines::new(&text);
-        let wf = self.shared.workflow(&self.db, shown, text);
-        wf.set_registry(&mut self.db).to(self.empty);
+        let wf = self.shared.workflow(&self.view.db, shown, text);
+        wf.set_registry(&mut self.view.db).to(self.empty);
         let doc = Document {
             wf,
             version,
@@ -151,7 +201,7 @@ impl Session {
             key: None,
             last_good: None,
         };
-        self.docs.insert(uri.clone(), doc);
+        self.view.docs.insert(uri.clone(), Arc::new(doc));
         self.after_edit(&uri);
     }
 
@@ -162,10 +212,10 @@ impl Session {
         version: i32,
         changes: Vec<TextDocumentContentChangeEvent>,
     ) {
-        let Some(doc) = self.docs.get(uri) else {
+        let Some(doc) = self.view.docs.get(uri) else {
             return;
         };
-        let mut text = doc.wf.spec(&self.db).text(&self.db).clone();
+        let mut text = doc.wf.spec(&self.view.db).text(&self.view.db).clone();
         let mut lines = doc.lines.clone();
         for change in changes {
             match change.range {
@@ -178,8 +228,8 @@ impl Session {
             lines = Lines::new(&text);
         }
         let wf = doc.wf;
-        wf.spec(&self.db).set_text(&mut self.db).to(text);
-        if let Some(doc) = self.docs.get_mut(uri) {
+        wf.spec(&self.view.db).set_text(&mut self.view.db).to(text);
+        if let Some(doc) = self.doc_mut(uri) {
             doc.version = version;
             doc.lines = lines;
         }
@@ -188,21 +238,21 @@ impl Session {
 
     /// A spec was closed.
     pub fn close(&mut self, uri: &Url) {
-        self.docs.remove(uri);
+        self.view.docs.remove(uri);
     }
 
     /// Remember the model when the text parses.
     fn after_edit(&mut self, uri: &Url) {
-        let Some(doc) = self.docs.get(uri) else {
+        let Some(doc) = self.view.docs.get(uri) else {
             return;
         };
-        let parsed = !lowered(&self.db, doc.wf)
+        let parsed = !lowered(&self.view.db, doc.wf)
             .diagnostics
             .iter()
             .any(|d| d.code == Code::YamlSyntax);
         if parsed {
-            let spec = spec_model(&self.db, doc.wf).clone();
-            if let Some(doc) = self.docs.get_mut(uri) {
+            let spec = spec_model(&self.view.db, doc.wf).clone();
+            if let Some(doc) = self.doc_mut(uri) {
                 doc.last_good = Some(spec);
             }
         }
@@ -211,31 +261,34 @@ impl Session {
     /// Point the spec at its registry (starting a load when needed); `Attach` says how it
     /// stands. A spec whose text does not lower keeps its previous registry.
     pub fn attach(&mut self, uri: &Url) -> Option<Attach> {
-        let doc = self.docs.get(uri)?;
+        let doc = self.view.docs.get(uri)?;
         let wf = doc.wf;
         let attach = if self.registries.is_fixed() {
             self.registries.fixed()
         } else {
-            if lowered(&self.db, wf)
+            if lowered(&self.view.db, wf)
                 .diagnostics
                 .iter()
                 .any(|d| d.is_error())
             {
                 return None;
             }
-            let key = discovery_key(&self.db, wf).clone();
-            let inputs = discovery_inputs(&self.db, wf).clone();
+            // The local `file://` channels that exist, as `compile` probes them (so the
+            // key, and the lock file it finds, agree with `compile`'s).
+            probe_local_channels(&mut self.view.db, self.shared.host, &[wf]);
+            let key = discovery_key(&self.view.db, wf).clone();
+            let inputs = discovery_inputs(&self.view.db, wf).clone();
             let path = doc.path.clone();
-            if let Some(doc) = self.docs.get_mut(uri) {
+            if let Some(doc) = self.doc_mut(uri) {
                 doc.key = Some(key.clone());
             }
             self.registries.for_key(&key, &inputs, &path)
         };
         if let Attach::Ready(input) = &attach {
-            if *wf.registry(&self.db) != *input {
-                wf.set_registry(&mut self.db).to(*input);
+            if *wf.registry(&self.view.db) != *input {
+                wf.set_registry(&mut self.view.db).to(*input);
             }
-            if let Some(doc) = self.docs.get_mut(uri) {
+            if let Some(doc) = self.doc_mut(uri) {
                 doc.registered = true;
             }
         }
@@ -245,15 +298,17 @@ impl Session {
     /// Give the spec `uri` the registry `d` for its discovery key as if discovery had
     /// answered it (benchmarks and tests of many specs, without the network).
     pub fn preload(&mut self, uri: &Url, d: crate::discovery::Discovered) {
-        let Some(doc) = self.docs.get(uri) else {
+        let Some(doc) = self.view.docs.get(uri) else {
             return;
         };
-        let key = discovery_key(&self.db, doc.wf).clone();
+        let wf = doc.wf;
+        probe_local_channels(&mut self.view.db, self.shared.host, &[wf]);
+        let key = discovery_key(&self.view.db, wf).clone();
         let loaded = Loaded {
             want: super::registry::Want::Key(key),
             result: Ok(d),
         };
-        self.registries.finish(&mut self.db, loaded);
+        self.registries.finish(&mut self.view.db, loaded);
         self.attach(uri);
     }
 
@@ -261,7 +316,7 @@ impl Session {
     /// whose registry changed and the failure message, if it failed.
     pub fn loaded(&mut self, loaded: Loaded) -> (Vec<Url>, Option<String>) {
         let failure = loaded.result.as_ref().err().cloned();
-        let (input, _) = self.registries.finish(&mut self.db, loaded);
+        let (input, _) = self.registries.finish(&mut self.view.db, loaded);
         if input.is_none() {
             return (Vec::new(), failure);
         }
@@ -279,7 +334,7 @@ impl Session {
     /// registry so the next attach reads the lock file again.
     pub fn lock_changed(&mut self, lock: &std::path::Path) -> Vec<Url> {
         let mut out = Vec::new();
-        for (uri, doc) in &self.docs {
+        for (uri, doc) in &self.view.docs {
             if doc.path.parent() == lock.parent() {
                 if let Some(key) = &doc.key {
                     self.registries.forget_key(key);

@@ -33,7 +33,7 @@ workflow:
 ";
 
 /// A valid spec.
-const GOOD: &str = "\
+pub(crate) const GOOD: &str = "\
 id: demo
 requirements:
   - name: wtc-example-tasks
@@ -61,11 +61,11 @@ workflow:
           values: ${{ workflow.tripled.return }}
 ";
 
-fn client() -> Client {
+pub(crate) fn client() -> Client {
     Client::with_registry(repo().join("examples/registry.json").as_str())
 }
 
-fn pos(text: &str, needle: &str, plus: usize) -> Value {
+pub(crate) fn pos(text: &str, needle: &str, plus: usize) -> Value {
     let at = text.find(needle).unwrap_or_else(|| panic!("{needle}")) + plus;
     let line = text[..at].matches('\n').count();
     let col = text[..at]
@@ -77,7 +77,7 @@ fn pos(text: &str, needle: &str, plus: usize) -> Value {
     json!({"line": line, "character": col})
 }
 
-fn at(u: &lsp_types::Url, text: &str, needle: &str, plus: usize) -> Value {
+pub(crate) fn at(u: &lsp_types::Url, text: &str, needle: &str, plus: usize) -> Value {
     json!({"textDocument": {"uri": u}, "position": pos(text, needle, plus)})
 }
 
@@ -88,7 +88,7 @@ fn range(r: &Value) -> String {
     )
 }
 
-fn show_diagnostics(d: &Value) -> String {
+pub(crate) fn show_diagnostics(d: &Value) -> String {
     let mut out = String::new();
     for d in d.as_array().unwrap() {
         out.push_str(&format!(
@@ -670,8 +670,8 @@ fn initialization_options_and_watched_registry_file() {
     c.shutdown();
 }
 
-/// The diagnostics of `u` pulled (requests are answered in order: after every earlier
-/// notification took effect).
+/// The diagnostics of `u` pulled (a request runs on a snapshot taken when it is read:
+/// after every earlier notification took effect).
 fn pull(c: &mut Client, u: &lsp_types::Url) -> String {
     let r = c.request(
         "textDocument/diagnostic",
@@ -771,20 +771,26 @@ fn env_overrides_file_created_later() {
     c.shutdown();
 }
 
-#[test]
-fn registry_from_the_lock_file_in_the_background() {
-    let ws = Workspace::with_examples(&[("chain", "chain")]);
+/// `wtc lock` the workspace's `chain/spec.yaml` (examples registry); a server with the
+/// workspace's cache and no registry flags (so it reads the lock file).
+fn locked(ws: &Workspace) -> Client {
     ws.wtc(["lock", "--registry", "registry.json", "chain/spec.yaml"])
         .output()
         .ok();
-    let mut c = Client::start(
+    Client::start(
         wtc::lsp::Config {
             cache_dir: Some(ws.cache().into()),
             ..Default::default()
         },
         Value::Null,
         Vec::new(),
-    );
+    )
+}
+
+#[test]
+fn registry_from_the_lock_file_in_the_background() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    let mut c = locked(&ws);
     let u = uri(ws.root.join("chain/spec.yaml").as_str());
     let text = ws.read("chain/spec.yaml");
     assert_eq!(show_diagnostics(&c.open(&u, &text)), "");
@@ -801,6 +807,66 @@ fn registry_from_the_lock_file_in_the_background() {
         at(&u, &text, &format!("task: {task}"), 7),
     );
     assert!(h["contents"]["value"].as_str().unwrap().contains(&task));
+    c.shutdown();
+}
+
+/// A lock file `wtc lock` wrote for a spec whose requirement names a local `file://`
+/// channel that exists: the server probes local channels as `compile` does, so its
+/// discovery key is the lock's and the registry comes from the lock (no discovery).
+#[test]
+fn lock_written_with_a_local_channel_is_found() {
+    let ws = Workspace::with_examples(&[("chain", "chain")]);
+    std::fs::create_dir_all(ws.root.join("channel")).unwrap();
+    let channel = url::Url::from_directory_path(ws.root.join("channel").as_std_path()).unwrap();
+    let spec = ws.read("chain/spec.yaml").replace(
+        "channel: https://repo.prefix.dev/wtc-examples/",
+        &format!("channel: {channel}"),
+    );
+    ws.write("chain/spec.yaml", &spec);
+    let mut c = locked(&ws);
+    assert!(ws.read("chain/wtc.lock").contains(channel.as_str()));
+    let u = uri(ws.root.join("chain/spec.yaml").as_str());
+    assert_eq!(show_diagnostics(&c.open(&u, &spec)), "");
+    assert!(c.messages.is_empty(), "{:?}", c.messages);
+    let h = c.request("textDocument/hover", at(&u, &spec, "task: add", 7));
+    assert!(h["contents"]["value"].as_str().unwrap().contains("add("));
+    c.shutdown();
+}
+
+/// A diagnostic's `codeDescription.href` is a file (under `<cache-dir>/explain/`) holding
+/// its code's `wtc explain` text, which `data.explain` also carries.
+#[test]
+fn diagnostics_link_their_explanation() {
+    let ws = Workspace::new();
+    let flags = wtc::lsp::Config {
+        registry: Some(repo().join("examples/registry.json").into()),
+        cache_dir: Some(ws.cache().into()),
+        ..Default::default()
+    };
+    let mut c = Client::start(flags, Value::Null, Vec::new());
+    let u = uri("/ws/explain/spec.yaml");
+    let diagnostics = c.open(&u, BROKEN);
+    let explain_dir = ws.cache().join("explain");
+    let mut codes = Vec::new();
+    for d in diagnostics.as_array().unwrap() {
+        let href = d["codeDescription"]["href"].as_str().expect("an href");
+        let path = lsp_types::Url::parse(href).unwrap().to_file_path().unwrap();
+        let code = d["code"].as_str().unwrap();
+        assert_eq!(
+            path.file_name().unwrap().to_str().unwrap(),
+            format!("{code}.md")
+        );
+        assert_eq!(
+            path.parent().unwrap().canonicalize().unwrap(),
+            explain_dir.canonicalize().unwrap()
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            d["data"]["explain"].as_str().unwrap()
+        );
+        codes.push(code.to_string());
+    }
+    assert!(codes.contains(&"unknown-task".to_string()), "{codes:?}");
     c.shutdown();
 }
 

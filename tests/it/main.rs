@@ -23,6 +23,7 @@ mod incremental;
 mod incremental_snapshots;
 mod layers;
 mod lsp;
+mod lsp_cancel;
 mod lsp_client;
 mod lsp_fuzz;
 mod no_panic;

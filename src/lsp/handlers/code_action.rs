@@ -7,7 +7,7 @@ use super::{Failure, document};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::front::spec_model;
 use crate::lsp::find;
-use crate::lsp::session::{Document, Session};
+use crate::lsp::session::{Document, Snapshot};
 use crate::syntax::span::Span;
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
@@ -17,26 +17,26 @@ use std::collections::HashMap;
 
 /// `textDocument/codeAction`.
 pub fn code_actions(
-    session: &Session,
+    snap: &Snapshot,
     params: CodeActionParams,
 ) -> Result<Option<CodeActionResponse>, Failure> {
     let uri = &params.text_document.uri;
-    let doc = document(session, uri)?;
-    let text = session.text(doc);
+    let doc = document(snap, uri)?;
+    let text = snap.text(doc);
     let want = doc.lines.span(text, params.range);
     let mut out = Vec::new();
-    for d in of_document(session, doc) {
+    for d in of_document(snap, doc) {
         let Some(primary) = &d.primary else { continue };
         let span = primary.span;
         if span.end < want.start || span.start > want.end {
             continue;
         }
-        if let Some((title, edit)) = fix(session, doc, &d, span) {
+        if let Some((title, edit)) = fix(snap, doc, &d, span) {
             out.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title,
                 kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![to_lsp(session, doc, uri, &d)]),
-                edit: Some(edit_of(session, doc, uri, edit)),
+                diagnostics: Some(vec![to_lsp(snap, doc, uri, &d)]),
+                edit: Some(edit_of(snap, doc, uri, edit)),
                 is_preferred: Some(true),
                 ..CodeAction::default()
             }));
@@ -46,12 +46,12 @@ pub fn code_actions(
 }
 
 fn edit_of(
-    session: &Session,
+    snap: &Snapshot,
     doc: &Document,
     uri: &Url,
     (span, new): (Span, String),
 ) -> WorkspaceEdit {
-    let edit = TextEdit::new(doc.lines.range(session.text(doc), span), new);
+    let edit = TextEdit::new(doc.lines.range(snap.text(doc), span), new);
     WorkspaceEdit {
         changes: Some(HashMap::from([(uri.clone(), vec![edit])])),
         ..WorkspaceEdit::default()
@@ -66,12 +66,12 @@ fn suggestion(help: &str) -> Option<&str> {
 
 /// The fix of one diagnostic: its title and the edit.
 fn fix(
-    session: &Session,
+    snap: &Snapshot,
     doc: &Document,
     d: &Diagnostic,
     span: Span,
 ) -> Option<(String, (Span, String))> {
-    let text = session.text(doc);
+    let text = snap.text(doc);
     let spanned = text.get(span.start..span.end)?;
     match d.code {
         Code::UnquotedDate => Some((
@@ -80,7 +80,7 @@ fn fix(
         )),
         Code::UnknownReference => {
             let new = suggestion(d.help.as_deref()?)?;
-            let spec = spec_model(&session.db, doc.wf);
+            let spec = spec_model(&snap.db, doc.wf);
             let old = spec
                 .flat_tasks()
                 .flat_map(|t| t.task_refs())
@@ -96,7 +96,7 @@ fn fix(
                 format!("Replace `{spanned}` with `{new}`"),
                 (find::unquoted(text, span), new.to_string()),
             )),
-            None => remove_partial(session, doc, span)
+            None => remove_partial(snap, doc, span)
                 .map(|s| (format!("Remove argument `{spanned}`"), (s, String::new()))),
         },
         Code::UnknownTask | Code::UnknownKey => {
@@ -112,12 +112,12 @@ fn fix(
 
 /// The lines of the `partial` entry whose key is at `key`: from its line's start to the
 /// next line indented no deeper than the key.
-fn remove_partial(session: &Session, doc: &Document, key: Span) -> Option<Span> {
-    let spec = spec_model(&session.db, doc.wf);
+fn remove_partial(snap: &Snapshot, doc: &Document, key: Span) -> Option<Span> {
+    let spec = spec_model(&snap.db, doc.wf);
     spec.flat_tasks()
         .flat_map(|t| &t.partial)
         .find(|(k, _)| k.span == key)?;
-    let text = session.text(doc);
+    let text = snap.text(doc);
     let line = doc.lines.line_of(key.start);
     let start = doc.lines.line_span(line).start;
     let indent = key.start - start;

@@ -6,7 +6,7 @@
 
 use super::{Failure, document_at};
 use crate::lsp::context::{self, Place};
-use crate::lsp::session::Session;
+use crate::lsp::session::Snapshot;
 use crate::registry::{KnownTask, Registry};
 use crate::spec::lower::{GROUP_KEYS, MAP_KEYS, SKIPIF_KEYS, TASK_KEYS, TOP_LEVEL_KEYS};
 use crate::spec::model::Spec;
@@ -20,17 +20,17 @@ use serde_json::Value as Json;
 
 /// `textDocument/completion`.
 pub fn completion(
-    session: &Session,
+    snap: &Snapshot,
     params: CompletionParams,
 ) -> Result<Option<CompletionResponse>, Failure> {
     let pos = params.text_document_position;
-    let (doc, offset) = document_at(session, &pos.text_document.uri, pos.position)?;
-    let text = session.text(doc);
+    let (doc, offset) = document_at(snap, &pos.text_document.uri, pos.position)?;
+    let text = snap.text(doc);
     let cursor = context::at(text, &doc.lines, offset);
     let range = doc
         .lines
         .range(text, Span::new(cursor.word_start.min(offset), offset));
-    let registry = session.registry(doc);
+    let registry = snap.registry(doc);
     let items: Vec<Candidate> = match cursor.place {
         Place::TaskName => registry.as_deref().map(task_names).unwrap_or_default(),
         Place::Condition => registry

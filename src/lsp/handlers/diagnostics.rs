@@ -1,6 +1,7 @@
 //! Diagnostics: what `wtc check` reports for the open text (only what needs no registry
 //! until one answers for the spec; the same query as `check` once one does), as LSP diagnostics with range, severity, code, the
-//! code's `wtc explain` text (in `data.explain`) and secondary labels as related
+//! code's `wtc explain` text (in `data.explain`, and as a file `codeDescription.href` links)
+//! and secondary labels as related
 //! information. Pushed by the server loop after a debounce; pulled by
 //! `textDocument/diagnostic`.
 
@@ -8,10 +9,11 @@ use super::{Failure, document};
 use crate::artifacts::package_without_images;
 use crate::diagnostics::{Diagnostic, Severity, Source};
 use crate::front::lowered;
-use crate::lsp::session::{Document, Session};
+use crate::lsp::explain;
+use crate::lsp::session::{Document, Snapshot};
 use crate::syntax::span::within_content;
 use lsp_types::{
-    DiagnosticRelatedInformation, DiagnosticSeverity, DocumentDiagnosticParams,
+    CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentDiagnosticParams,
     DocumentDiagnosticReport, DocumentDiagnosticReportResult, FullDocumentDiagnosticReport,
     Location, NumberOrString, RelatedFullDocumentDiagnosticReport, Url,
 };
@@ -20,8 +22,8 @@ use lsp_types::{
 /// registry answers for the spec, then exactly what `wtc check` reports (the memoized
 /// [`package_without_images`] query, so an edit recomputes only what it touches).
 #[must_use]
-pub fn of_document(session: &Session, doc: &Document) -> Vec<Diagnostic> {
-    let db = &session.db;
+pub fn of_document(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
+    let db = &snap.db;
     if !doc.registered {
         return lowered(db, doc.wf).diagnostics.clone();
     }
@@ -30,13 +32,8 @@ pub fn of_document(session: &Session, doc: &Document) -> Vec<Diagnostic> {
 
 /// `d` as an LSP diagnostic of the document `uri`.
 #[must_use]
-pub fn to_lsp(
-    session: &Session,
-    doc: &Document,
-    uri: &Url,
-    d: &Diagnostic,
-) -> lsp_types::Diagnostic {
-    let text = session.text(doc);
+pub fn to_lsp(snap: &Snapshot, doc: &Document, uri: &Url, d: &Diagnostic) -> lsp_types::Diagnostic {
+    let text = snap.text(doc);
     let in_spec = d.source == Source::Spec;
     let range = match (&d.primary, in_spec) {
         (Some(l), true) => doc.lines.range(text, within_content(text, l.span)),
@@ -75,7 +72,11 @@ pub fn to_lsp(
             Severity::Warning => DiagnosticSeverity::WARNING,
         }),
         code: Some(NumberOrString::String(d.code.as_str().to_string())),
-        code_description: None,
+        code_description: snap
+            .explain
+            .as_ref()
+            .and_then(|dir| explain::href(dir, d.code))
+            .map(|href| CodeDescription { href }),
         source: Some("wtc".to_string()),
         message,
         related_information: (!related.is_empty()).then_some(related),
@@ -86,28 +87,28 @@ pub fn to_lsp(
 
 /// The LSP diagnostics of the open document `uri`.
 #[must_use]
-pub fn for_uri(session: &Session, uri: &Url) -> Vec<lsp_types::Diagnostic> {
-    let Some(doc) = session.doc(uri) else {
+pub fn for_uri(snap: &Snapshot, uri: &Url) -> Vec<lsp_types::Diagnostic> {
+    let Some(doc) = snap.doc(uri) else {
         return Vec::new();
     };
-    of_document(session, doc)
+    of_document(snap, doc)
         .iter()
-        .map(|d| to_lsp(session, doc, uri, d))
+        .map(|d| to_lsp(snap, doc, uri, d))
         .collect()
 }
 
 /// `textDocument/diagnostic`.
 pub fn pull(
-    session: &Session,
+    snap: &Snapshot,
     params: DocumentDiagnosticParams,
 ) -> Result<DocumentDiagnosticReportResult, Failure> {
-    document(session, &params.text_document.uri)?;
+    document(snap, &params.text_document.uri)?;
     Ok(DocumentDiagnosticReportResult::Report(
         DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
             related_documents: None,
             full_document_diagnostic_report: FullDocumentDiagnosticReport {
                 result_id: None,
-                items: for_uri(session, &params.text_document.uri),
+                items: for_uri(snap, &params.text_document.uri),
             },
         }),
     ))

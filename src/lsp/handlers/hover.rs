@@ -6,19 +6,19 @@ use super::completion::{parameters, task_doc};
 use super::{Failure, document_at};
 use crate::front::spec_model;
 use crate::lsp::find::{self, Hit};
-use crate::lsp::session::Session;
+use crate::lsp::session::Snapshot;
 use crate::registry::KnownTask;
 use crate::syntax::span::Span;
 use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 use serde_json::Value as Json;
 
 /// `textDocument/hover`.
-pub fn hover(session: &Session, params: HoverParams) -> Result<Option<Hover>, Failure> {
+pub fn hover(snap: &Snapshot, params: HoverParams) -> Result<Option<Hover>, Failure> {
     let pos = params.text_document_position_params;
-    let (doc, offset) = document_at(session, &pos.text_document.uri, pos.position)?;
-    let text = session.text(doc);
-    let spec = spec_model(&session.db, doc.wf);
-    let registry = session.registry(doc);
+    let (doc, offset) = document_at(snap, &pos.text_document.uri, pos.position)?;
+    let text = snap.text(doc);
+    let spec = spec_model(&snap.db, doc.wf);
+    let registry = snap.registry(doc);
     let known = |name: &str| {
         registry
             .as_deref()

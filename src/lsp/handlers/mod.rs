@@ -9,7 +9,7 @@ pub mod hover;
 pub mod navigation;
 pub mod symbols;
 
-use super::session::{Document, Session};
+use super::session::{Document, Snapshot};
 use lsp_server::{ErrorCode, Request, RequestId, Response, ResponseError};
 use lsp_types::request::{
     CodeActionRequest, Completion, DocumentDiagnosticRequest, DocumentSymbolRequest,
@@ -33,11 +33,12 @@ pub fn failure(code: ErrorCode, message: impl Into<String>) -> Failure {
 
 /// Answer `req` (never panics: a panicking handler answers an internal error).
 #[must_use]
-pub fn dispatch(session: &Session, req: Request) -> Response {
-    guarded(req.id.clone(), || route(session, req))
+pub fn dispatch(snap: &Snapshot, req: Request) -> Response {
+    guarded(req.id.clone(), || route(snap, req))
 }
 
-/// Run `handler` for request `id`, catching its panic.
+/// Run `handler` for request `id`, catching its panic (but not salsa's cancellation,
+/// which unwinds on to the background job that runs it).
 pub fn guarded(
     id: RequestId,
     handler: impl FnOnce() -> Result<serde_json::Value, Failure>,
@@ -49,6 +50,7 @@ pub fn guarded(
             result: None,
             error: Some(e),
         },
+        Err(panic) if panic.is::<salsa::Cancelled>() => std::panic::resume_unwind(panic),
         Err(panic) => {
             let what = panic
                 .downcast_ref::<&str>()
@@ -64,28 +66,26 @@ pub fn guarded(
     }
 }
 
-fn route(session: &Session, req: Request) -> Result<serde_json::Value, Failure> {
+fn route(snap: &Snapshot, req: Request) -> Result<serde_json::Value, Failure> {
     use lsp_types::request::Request as _;
     match req.method.as_str() {
-        Completion::METHOD => run::<Completion>(session, req, completion::completion),
-        HoverRequest::METHOD => run::<HoverRequest>(session, req, hover::hover),
-        GotoDefinition::METHOD => run::<GotoDefinition>(session, req, navigation::definition),
-        References::METHOD => run::<References>(session, req, navigation::references),
+        Completion::METHOD => run::<Completion>(snap, req, completion::completion),
+        HoverRequest::METHOD => run::<HoverRequest>(snap, req, hover::hover),
+        GotoDefinition::METHOD => run::<GotoDefinition>(snap, req, navigation::definition),
+        References::METHOD => run::<References>(snap, req, navigation::references),
         PrepareRenameRequest::METHOD => {
-            run::<PrepareRenameRequest>(session, req, navigation::prepare_rename)
+            run::<PrepareRenameRequest>(snap, req, navigation::prepare_rename)
         }
-        Rename::METHOD => run::<Rename>(session, req, navigation::rename),
-        CodeActionRequest::METHOD => {
-            run::<CodeActionRequest>(session, req, code_action::code_actions)
-        }
+        Rename::METHOD => run::<Rename>(snap, req, navigation::rename),
+        CodeActionRequest::METHOD => run::<CodeActionRequest>(snap, req, code_action::code_actions),
         DocumentSymbolRequest::METHOD => {
-            run::<DocumentSymbolRequest>(session, req, symbols::document_symbols)
+            run::<DocumentSymbolRequest>(snap, req, symbols::document_symbols)
         }
         FoldingRangeRequest::METHOD => {
-            run::<FoldingRangeRequest>(session, req, symbols::folding_ranges)
+            run::<FoldingRangeRequest>(snap, req, symbols::folding_ranges)
         }
         DocumentDiagnosticRequest::METHOD => {
-            run::<DocumentDiagnosticRequest>(session, req, diagnostics::pull)
+            run::<DocumentDiagnosticRequest>(snap, req, diagnostics::pull)
         }
         m => Err(failure(
             ErrorCode::MethodNotFound,
@@ -95,19 +95,19 @@ fn route(session: &Session, req: Request) -> Result<serde_json::Value, Failure> 
 }
 
 fn run<R: lsp_types::request::Request>(
-    session: &Session,
+    snap: &Snapshot,
     req: Request,
-    handler: fn(&Session, R::Params) -> Result<R::Result, Failure>,
+    handler: fn(&Snapshot, R::Params) -> Result<R::Result, Failure>,
 ) -> Result<serde_json::Value, Failure> {
     let params: R::Params = serde_json::from_value(req.params)
         .map_err(|e| failure(ErrorCode::InvalidParams, format!("invalid params: {e}")))?;
-    let result = handler(session, params)?;
+    let result = handler(snap, params)?;
     serde_json::to_value(result).map_err(|e| failure(ErrorCode::InternalError, e.to_string()))
 }
 
 /// The open document `uri` (an error when it is not open).
-pub fn document<'s>(session: &'s Session, uri: &Url) -> Result<&'s Document, Failure> {
-    session.doc(uri).ok_or_else(|| {
+pub fn document<'s>(snap: &'s Snapshot, uri: &Url) -> Result<&'s Document, Failure> {
+    snap.doc(uri).ok_or_else(|| {
         failure(
             ErrorCode::InvalidParams,
             format!("document not open: {uri}"),
@@ -117,12 +117,12 @@ pub fn document<'s>(session: &'s Session, uri: &Url) -> Result<&'s Document, Fai
 
 /// The document and the byte offset of `pos` in it.
 pub fn document_at<'s>(
-    session: &'s Session,
+    snap: &'s Snapshot,
     uri: &Url,
     pos: Position,
 ) -> Result<(&'s Document, usize), Failure> {
-    let doc = document(session, uri)?;
-    Ok((doc, doc.lines.offset(session.text(doc), pos)))
+    let doc = document(snap, uri)?;
+    Ok((doc, doc.lines.offset(snap.text(doc), pos)))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use super::{Failure, document_at, failure};
 use crate::front::spec_model;
 use crate::lsp::find::{self, Hit};
-use crate::lsp::session::{Document, Session};
+use crate::lsp::session::{Document, Snapshot};
 use crate::spec::lower::check_task_id;
 use crate::spec::model::Spec;
 use crate::syntax::span::Span;
@@ -34,10 +34,10 @@ struct IdAt<'s> {
     id: Option<(&'s str, Span)>,
 }
 
-fn id_under<'s>(session: &'s Session, uri: &Url, pos: Position) -> Result<IdAt<'s>, Failure> {
-    let (doc, offset) = document_at(session, uri, pos)?;
-    let spec = spec_model(&session.db, doc.wf);
-    let text = session.text(doc);
+fn id_under<'s>(snap: &'s Snapshot, uri: &Url, pos: Position) -> Result<IdAt<'s>, Failure> {
+    let (doc, offset) = document_at(snap, uri, pos)?;
+    let spec = spec_model(&snap.db, doc.wf);
+    let text = snap.text(doc);
     let id = id_at(spec, text, offset);
     Ok(IdAt {
         doc,
@@ -47,28 +47,28 @@ fn id_under<'s>(session: &'s Session, uri: &Url, pos: Position) -> Result<IdAt<'
     })
 }
 
-fn location(session: &Session, doc: &Document, uri: &Url, span: Span) -> Location {
-    Location::new(uri.clone(), doc.lines.range(session.text(doc), span))
+fn location(snap: &Snapshot, doc: &Document, uri: &Url, span: Span) -> Location {
+    Location::new(uri.clone(), doc.lines.range(snap.text(doc), span))
 }
 
 /// `textDocument/definition`.
 pub fn definition(
-    session: &Session,
+    snap: &Snapshot,
     params: GotoDefinitionParams,
 ) -> Result<Option<GotoDefinitionResponse>, Failure> {
     let pos = params.text_document_position_params;
     let uri = &pos.text_document.uri;
-    let IdAt { doc, spec, id, .. } = id_under(session, uri, pos.position)?;
+    let IdAt { doc, spec, id, .. } = id_under(snap, uri, pos.position)?;
     let Some((id, _)) = id else {
         return Ok(None);
     };
     Ok(find::instance(spec, id)
-        .map(|t| GotoDefinitionResponse::Scalar(location(session, doc, uri, t.id.span))))
+        .map(|t| GotoDefinitionResponse::Scalar(location(snap, doc, uri, t.id.span))))
 }
 
 /// `textDocument/references`.
 pub fn references(
-    session: &Session,
+    snap: &Snapshot,
     params: ReferenceParams,
 ) -> Result<Option<Vec<Location>>, Failure> {
     let pos = params.text_document_position;
@@ -78,7 +78,7 @@ pub fn references(
         text,
         spec,
         id,
-    } = id_under(session, uri, pos.position)?;
+    } = id_under(snap, uri, pos.position)?;
     let Some((id, _)) = id else {
         return Ok(None);
     };
@@ -92,17 +92,17 @@ pub fn references(
     Ok(Some(
         spans
             .into_iter()
-            .map(|s| location(session, doc, uri, s))
+            .map(|s| location(snap, doc, uri, s))
             .collect(),
     ))
 }
 
 /// `textDocument/prepareRename`.
 pub fn prepare_rename(
-    session: &Session,
+    snap: &Snapshot,
     params: TextDocumentPositionParams,
 ) -> Result<Option<PrepareRenameResponse>, Failure> {
-    let IdAt { doc, text, id, .. } = id_under(session, &params.text_document.uri, params.position)?;
+    let IdAt { doc, text, id, .. } = id_under(snap, &params.text_document.uri, params.position)?;
     Ok(
         id.map(|(id, span)| PrepareRenameResponse::RangeWithPlaceholder {
             range: doc.lines.range(text, span),
@@ -112,7 +112,7 @@ pub fn prepare_rename(
 }
 
 /// `textDocument/rename`.
-pub fn rename(session: &Session, params: RenameParams) -> Result<Option<WorkspaceEdit>, Failure> {
+pub fn rename(snap: &Snapshot, params: RenameParams) -> Result<Option<WorkspaceEdit>, Failure> {
     let pos = params.text_document_position;
     let uri = &pos.text_document.uri;
     let IdAt {
@@ -120,7 +120,7 @@ pub fn rename(session: &Session, params: RenameParams) -> Result<Option<Workspac
         text,
         spec,
         id,
-    } = id_under(session, uri, pos.position)?;
+    } = id_under(snap, uri, pos.position)?;
     let Some((id, _)) = id else {
         return Err(failure(
             ErrorCode::InvalidParams,

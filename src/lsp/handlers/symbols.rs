@@ -4,7 +4,7 @@
 
 use super::{Failure, document};
 use crate::front::spec_model;
-use crate::lsp::session::{Document, Session};
+use crate::lsp::session::{Document, Snapshot};
 use crate::spec::model::{TaskInstance, WorkflowEntry};
 use crate::syntax::span::Span;
 use crate::syntax::yaml::{self, Node, NodeKind};
@@ -15,19 +15,19 @@ use lsp_types::{
 
 /// `textDocument/documentSymbol`.
 pub fn document_symbols(
-    session: &Session,
+    snap: &Snapshot,
     params: DocumentSymbolParams,
 ) -> Result<Option<DocumentSymbolResponse>, Failure> {
-    let doc = document(session, &params.text_document.uri)?;
-    let spec = spec_model(&session.db, doc.wf);
+    let doc = document(snap, &params.text_document.uri)?;
+    let spec = spec_model(&snap.db, doc.wf);
     let symbols = spec
         .workflow
         .iter()
         .map(|entry| match entry {
-            WorkflowEntry::Task(t) => instance(session, doc, t),
+            WorkflowEntry::Task(t) => instance(snap, doc, t),
             WorkflowEntry::Group(g) => {
                 let children: Vec<DocumentSymbol> =
-                    g.tasks.iter().map(|t| instance(session, doc, t)).collect();
+                    g.tasks.iter().map(|t| instance(snap, doc, t)).collect();
                 let end = g
                     .tasks
                     .iter()
@@ -36,7 +36,7 @@ pub fn document_symbols(
                     .unwrap_or(g.title.span.end);
                 let span = Span::new(g.title.span.start, end.max(g.title.span.end));
                 symbol(
-                    session,
+                    snap,
                     doc,
                     (g.title.value.clone(), None, SymbolKind::NAMESPACE),
                     span,
@@ -49,13 +49,13 @@ pub fn document_symbols(
     Ok(Some(DocumentSymbolResponse::Nested(symbols)))
 }
 
-fn instance(session: &Session, doc: &Document, t: &TaskInstance) -> DocumentSymbol {
+fn instance(snap: &Snapshot, doc: &Document, t: &TaskInstance) -> DocumentSymbol {
     let span = Span::new(
         t.span.start.min(t.id.span.start),
         t.span.end.max(t.id.span.end),
     );
     symbol(
-        session,
+        snap,
         doc,
         (
             t.id.value.clone(),
@@ -70,14 +70,14 @@ fn instance(session: &Session, doc: &Document, t: &TaskInstance) -> DocumentSymb
 
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be written out.
 fn symbol(
-    session: &Session,
+    snap: &Snapshot,
     doc: &Document,
     (name, detail, kind): (String, Option<String>, SymbolKind),
     span: Span,
     selection: Span,
     children: Option<Vec<DocumentSymbol>>,
 ) -> DocumentSymbol {
-    let text = session.text(doc);
+    let text = snap.text(doc);
     DocumentSymbol {
         name: if name.is_empty() {
             "(unnamed)".into()
@@ -96,11 +96,11 @@ fn symbol(
 
 /// `textDocument/foldingRange`.
 pub fn folding_ranges(
-    session: &Session,
+    snap: &Snapshot,
     params: FoldingRangeParams,
 ) -> Result<Option<Vec<FoldingRange>>, Failure> {
-    let doc = document(session, &params.text_document.uri)?;
-    let Ok(root) = yaml::parse(session.text(doc)) else {
+    let doc = document(snap, &params.text_document.uri)?;
+    let Ok(root) = yaml::parse(snap.text(doc)) else {
         return Ok(None);
     };
     let mut out = Vec::new();

@@ -3,9 +3,11 @@
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
 use serde_json::{Value, json};
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 use wtc::lsp::Config;
+use wtc::lsp::background::Hook;
 
 /// How long a test waits for any one message before failing (never a timing assert: a
 /// hung server fails the test instead of hanging it).
@@ -23,6 +25,8 @@ pub struct Client {
     pub server_requests: Vec<Request>,
     /// `window/showMessage` texts.
     pub messages: Vec<String>,
+    /// Every response received, in order.
+    pub responses: Vec<Response>,
     /// Every `$/progress` kind seen (`begin`, `end`).
     pub progress: Vec<String>,
 }
@@ -35,6 +39,16 @@ impl Client {
     /// Initialize a server with `flags` and `init_options`; `early` messages are queued
     /// before the server thread starts (so their order relative to each other is fixed).
     pub fn start(flags: Config, init_options: Value, early: Vec<Message>) -> Client {
+        Client::start_with(flags, init_options, early, None)
+    }
+
+    /// [`Client::start`] with a [`Hook`] that sees the server's background jobs.
+    pub fn start_with(
+        flags: Config,
+        init_options: Value,
+        early: Vec<Message>,
+        hook: Option<Arc<dyn Hook>>,
+    ) -> Client {
         let (server, client) = Connection::memory();
         let init = json!({
             "processId": null,
@@ -56,8 +70,9 @@ impl Client {
         for m in early {
             client.sender.send(m).unwrap();
         }
-        let handle =
-            std::thread::spawn(move || wtc::lsp::serve(&server, flags).map_err(|e| e.to_string()));
+        let handle = std::thread::spawn(move || {
+            wtc::lsp::serve_with(&server, flags, hook).map_err(|e| e.to_string())
+        });
         let mut c = Client {
             conn: client,
             server: Some(handle),
@@ -66,6 +81,7 @@ impl Client {
             in_flight: 0,
             server_requests: Vec::new(),
             messages: Vec::new(),
+            responses: Vec::new(),
             progress: Vec::new(),
         };
         let init = c.response(RequestId::from(0));
@@ -90,6 +106,7 @@ impl Client {
             .expect("the server answers");
         match &m {
             Message::Request(r) => self.server_requests.push(r.clone()),
+            Message::Response(r) => self.responses.push(r.clone()),
             Message::Notification(n) if n.method == "$/progress" => {
                 let kind = n.params["value"]["kind"].as_str().unwrap_or("").to_string();
                 match kind.as_str() {
@@ -108,7 +125,13 @@ impl Client {
         m
     }
 
-    fn response(&mut self, id: RequestId) -> Response {
+    /// The response to `id` (read now, or already).
+    pub fn response(&mut self, id: RequestId) -> Response {
+        if let Some(Message::Response(r)) =
+            self.take_seen(|m| matches!(m, Message::Response(r) if r.id == id))
+        {
+            return r;
+        }
         loop {
             match self.recv() {
                 Message::Response(r) if r.id == id => return r,
@@ -126,13 +149,30 @@ impl Client {
 
     /// Send a request; its raw response.
     pub fn raw(&mut self, method: &str, params: Value) -> Response {
+        let id = self.send(method, params);
+        self.response(id)
+    }
+
+    /// Send a request without waiting for its response; its id.
+    pub fn send(&mut self, method: &str, params: Value) -> RequestId {
         self.next += 1;
         let id = RequestId::from(self.next);
         self.conn
             .sender
             .send(Request::new(id.clone(), method.into(), params).into())
             .unwrap();
-        self.response(id)
+        id
+    }
+
+    /// Read until every request of `ids` has been answered.
+    pub fn await_all(&mut self, ids: &[RequestId]) {
+        while !ids
+            .iter()
+            .all(|id| self.responses.iter().any(|r| &r.id == id))
+        {
+            let m = self.recv();
+            self.seen.push_back(m);
+        }
     }
 
     /// Send a request; its result (panics on an error response).
@@ -153,11 +193,16 @@ impl Client {
 
     /// A whole-text `textDocument/didChange` to `version`; the settled diagnostics.
     pub fn change(&mut self, uri: &lsp_types::Url, version: i32, text: &str) -> Value {
+        self.edit(uri, version, text);
+        self.diagnostics(uri, version)
+    }
+
+    /// A whole-text `textDocument/didChange` to `version` (not waiting for anything).
+    pub fn edit(&self, uri: &lsp_types::Url, version: i32, text: &str) {
         self.notify(
             "textDocument/didChange",
             json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
         );
-        self.diagnostics(uri, version)
     }
 
     /// The first diagnostics pushed for `uri` at `version` once no registry load is in
