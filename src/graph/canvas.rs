@@ -129,9 +129,26 @@ impl Canvas {
             return;
         }
         let (lo, hi) = self.columns(x0, x1);
+        // The columns fully inside, where a fully covered row is a plain fill.
+        let (inner_lo, inner_hi) = (
+            (x0.ceil().max(0.0) as usize).min(hi),
+            (x1.floor().max(0.0) as usize).min(hi),
+        );
         for (r, dy) in self.rows_of(y0, y1) {
             let row = r * self.width;
+            let full = alpha(dy) == 255 && inner_lo < inner_hi;
             for x in lo..hi {
+                if full && x == inner_lo {
+                    for px in
+                        self.data[(row + inner_lo) * 3..(row + inner_hi) * 3].chunks_exact_mut(3)
+                    {
+                        px.copy_from_slice(&colour);
+                    }
+                    continue;
+                }
+                if full && x > inner_lo && x < inner_hi {
+                    continue;
+                }
                 let xf = x as f32;
                 let dx = x1.min(xf + 1.0) - x0.max(xf);
                 blend(&mut self.data[(row + x) * 3..], colour, alpha(dx * dy));
@@ -335,7 +352,12 @@ fn alpha(c: f32) -> u8 {
 }
 
 /// `colour` over the pixel at the start of `px` with coverage `a`.
+#[inline]
 fn blend(px: &mut [u8], colour: Rgb, a: u8) {
+    if a == 255 {
+        px[..3].copy_from_slice(&colour);
+        return;
+    }
     let (a, keep) = (u32::from(a), 255 - u32::from(a));
     for (c, &v) in px[..3].iter_mut().zip(&colour) {
         let x = u32::from(*c) * keep + u32::from(v) * a + 128;

@@ -177,6 +177,7 @@ impl Deflater {
         }
     }
 
+    #[inline]
     fn zeros(&mut self, n: usize) {
         if self.value != 0 {
             self.flush_run();
@@ -185,6 +186,7 @@ impl Deflater {
         self.run += n;
     }
 
+    #[inline]
     fn byte(&mut self, v: u8) {
         if v != self.value {
             self.flush_run();
@@ -201,16 +203,27 @@ impl Deflater {
 
     /// Write the pending run. Short runs are literals; a long one is one literal and
     /// copies, and Adler's sums grow by `n·v` and `n·a + v·n(n+1)/2` for its `n` copies.
+    #[inline]
     fn flush_run(&mut self) {
         let (v, n) = (self.value, std::mem::take(&mut self.run));
-        if n == 0 {
-            return;
+        match n {
+            0 => {}
+            1 => self.literal(v),
+            _ => self.flush_long_run(v, n),
         }
+    }
+
+    #[inline]
+    fn literal(&mut self, v: u8) {
+        self.w.literal(v);
+        self.a += u64::from(v);
+        self.b += self.a;
+    }
+
+    fn flush_long_run(&mut self, v: u8, n: usize) {
         let literals = if n < 4 { n } else { 1 };
         for _ in 0..literals {
-            self.w.literal(v);
-            self.a += u64::from(v);
-            self.b += self.a;
+            self.literal(v);
         }
         if n < 4 {
             return;
@@ -257,6 +270,7 @@ impl BitWriter {
     }
 
     /// Append the `n` (≤ 32) low bits of `value`.
+    #[inline]
     fn bits(&mut self, value: u32, n: u32) {
         self.buffer |= u64::from(value) << self.nbits;
         self.nbits += n;
@@ -274,6 +288,7 @@ impl BitWriter {
     }
 
     /// A literal byte with the fixed literal/length code.
+    #[inline]
     fn literal(&mut self, b: u8) {
         let (code, len) = LITERALS[usize::from(b)];
         self.bits(u32::from(code), u32::from(len));

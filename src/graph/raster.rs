@@ -31,6 +31,7 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::outline::{DrawSettings, OutlinePen};
 use skrifa::{FontRef, GlyphId, MetadataProvider};
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// Rows per band (with the row above it, which the `Up` filter needs).
 const BAND_ROWS: u32 = 128;
@@ -66,12 +67,15 @@ pub fn png(_g: &TaskGraph, d: &Drawing) -> Result<Vec<u8>, RasterError> {
         ((d.height * scale).ceil() as u32).clamp(1, PNG_MAX_SIDE),
     );
     let scene = Scene::new(d, scale)?;
-    // One canvas per worker, reused from band to band.
+    // Canvases are reused from band to band (rayon splits the work into more pieces than
+    // there are workers; each piece takes a canvas from the pool and gives it back).
+    let pool = Mutex::new(Vec::new());
     let bands: Vec<Band> = (0..ph.div_ceil(BAND_ROWS))
         .into_par_iter()
         .map_init(
-            || Canvas::new(pw as usize, BAND_ROWS.min(ph) as usize),
-            |canvas, i| {
+            || Pooled::take(&pool, pw as usize, BAND_ROWS.min(ph) as usize),
+            |pooled, i| {
+                let canvas = &mut pooled.canvas;
                 let top = i * BAND_ROWS;
                 canvas.reset(top, ((top + BAND_ROWS).min(ph) - top) as usize);
                 scene.band(canvas, top)
@@ -91,6 +95,30 @@ pub fn png(_g: &TaskGraph, d: &Drawing) -> Result<Vec<u8>, RasterError> {
         parts.extend(band.rest);
     }
     Ok(png_file::png(pw, ph, &parts))
+}
+
+/// A canvas taken from a pool, given back when dropped.
+struct Pooled<'a> {
+    canvas: Canvas,
+    pool: &'a Mutex<Vec<Canvas>>,
+}
+
+impl<'a> Pooled<'a> {
+    fn take(pool: &'a Mutex<Vec<Canvas>>, width: usize, rows: usize) -> Self {
+        let reused = pool.lock().ok().and_then(|mut p| p.pop());
+        Self {
+            canvas: reused.unwrap_or_else(|| Canvas::new(width, rows)),
+            pool,
+        }
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut pool) = self.pool.lock() {
+            pool.push(std::mem::replace(&mut self.canvas, Canvas::new(0, 0)));
+        }
+    }
 }
 
 /// One band: its first row (RGB), the others filtered and deflated, and its last row.
