@@ -137,18 +137,11 @@ impl Canvas {
         for (r, dy) in self.rows_of(y0, y1) {
             let row = r * self.width;
             let full = alpha(dy) == 255 && inner_lo < inner_hi;
-            for x in lo..hi {
-                if full && x == inner_lo {
-                    for px in
-                        self.data[(row + inner_lo) * 3..(row + inner_hi) * 3].chunks_exact_mut(3)
-                    {
-                        px.copy_from_slice(&colour);
-                    }
-                    continue;
-                }
-                if full && x > inner_lo && x < inner_hi {
-                    continue;
-                }
+            let (a, b) = if full { (inner_lo, inner_hi) } else { (hi, hi) };
+            for px in self.data[(row + a) * 3..(row + b) * 3].chunks_exact_mut(3) {
+                px.copy_from_slice(&colour);
+            }
+            for x in (lo..a).chain(b.max(lo)..hi) {
                 let xf = x as f32;
                 let dx = x1.min(xf + 1.0) - x0.max(xf);
                 blend(&mut self.data[(row + x) * 3..], colour, alpha(dx * dy));
