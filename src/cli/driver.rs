@@ -12,8 +12,14 @@ use super::term::{error_label, fail, styled_stderr, warn};
 use super::{
     CheckArgs, DependencyArgs, GraphEngine, OutputArgs, graphviz, overrides, render, templates,
 };
+use crate::artifacts::dag::{run_sequential_mock_io_py, run_sequential_py};
+use crate::artifacts::formdata_py::formdata_py;
 use crate::artifacts::graph::{graph_png, graph_svg};
-use crate::artifacts::{Compiled, Package, names, package, package_without_images};
+use crate::artifacts::params_py::params_py;
+use crate::artifacts::readme_md::spec_sha256;
+use crate::artifacts::{
+    Compiled, Package, front_end_diagnostics, names, package, package_without_images,
+};
 use crate::db::OverridesFile;
 use crate::db::TemplateDir;
 use crate::db::{Database, SharedInputs, Workflow, WorkflowBuilder};
@@ -370,38 +376,62 @@ pub(super) fn read_spec(abs: &Utf8Path) -> Result<String, SpecReadError> {
     })
 }
 
-/// Compile one spec for `mode`. With the built-in engine the graph images are rendered on
-/// another worker while the rest of the package is generated (`package` asks for them last
-/// and waits for that worker's result), unless `reuse_png` and [`previous_png`] has it.
+/// Compile one spec for `mode` on two workers: one goes through the package in order
+/// ([`package_without_images`]) while the other computes what that asks for last
+/// ([`prefetch`]) and then, with the built-in engine, the graph images (`package` asks
+/// for them last and finds them done), unless `reuse_png` and [`previous_png`] has it.
+/// The workers share the memos: whichever asks for a query the other is computing waits
+/// for it, so nothing is computed twice, and the output is the same as on one worker.
 fn compile_one(db: &Database, wf: Workflow, mode: &Mode, reuse_png: bool) -> Arc<Compiled> {
-    match mode {
-        Mode::Check | Mode::Graphviz(_) => package_without_images(db, wf).clone(),
-        Mode::Builtin => {
-            let (main, renderer) = (db.clone(), db.clone());
-            let (compiled, reused) = rayon::join(
-                move || package_without_images(&main, wf).clone(),
-                move || {
-                    let previous = reuse_png.then(|| previous_png(&renderer, wf)).flatten();
-                    previous.or_else(|| {
-                        let _ = graph_png(&renderer, wf);
-                        None
-                    })
-                },
-            );
-            match (reused, &compiled.package) {
-                (Some(png), Some(pkg)) => {
-                    let mut pkg = pkg.as_ref().clone();
-                    pkg.insert_after("graph.dot", "graph.svg", graph_svg(db, wf).clone());
-                    pkg.insert_after("graph.svg", "graph.png", png);
-                    Arc::new(Compiled {
-                        diagnostics: compiled.diagnostics.clone(),
-                        package: Some(Arc::new(pkg)),
-                    })
-                }
-                _ => package(db, wf).clone(),
+    let (main, helper) = (db.clone(), db.clone());
+    let images = matches!(mode, Mode::Builtin);
+    let (compiled, reused) = rayon::join(
+        move || package_without_images(&main, wf).clone(),
+        move || {
+            prefetch(&helper, wf);
+            if !images {
+                return None;
             }
-        }
+            let previous = reuse_png.then(|| previous_png(&helper, wf)).flatten();
+            previous.or_else(|| {
+                let _ = graph_png(&helper, wf);
+                None
+            })
+        },
+    );
+    if !images {
+        return compiled;
     }
+    match (reused, &compiled.package) {
+        (Some(png), Some(pkg)) => {
+            let mut pkg = pkg.as_ref().clone();
+            pkg.insert_after("graph.dot", "graph.svg", graph_svg(db, wf).clone());
+            pkg.insert_after("graph.svg", "graph.png", png);
+            Arc::new(Compiled {
+                diagnostics: compiled.diagnostics.clone(),
+                package: Some(Arc::new(pkg)),
+            })
+        }
+        _ => package(db, wf).clone(),
+    }
+}
+
+/// The per-task work [`package_without_images`] reaches last, so a second worker can do
+/// it meanwhile: the two DAG modules (every task's statement), the spec dump's hash
+/// (every task's dump), the parameter models. Nothing when the front end failed (the
+/// compile stops there).
+fn prefetch(db: &Database, wf: Workflow) {
+    if front_end_diagnostics(db, wf)
+        .iter()
+        .any(Diagnostic::is_error)
+    {
+        return;
+    }
+    let _ = run_sequential_py(db, wf);
+    let _ = run_sequential_mock_io_py(db, wf);
+    let _ = spec_sha256(db, wf);
+    let _ = params_py(db, wf);
+    let _ = formdata_py(db, wf);
 }
 
 /// The `graph.png` of the package already on disk, when its `graph.svg` is byte-identical

@@ -5,7 +5,7 @@
 //!         (petgraph DiGraph)     └─ layout::layout ── Drawing ── render::svg ─── graph.svg
 //!                                   (layered, top to bottom)   │
 //!                                                     raster::png ─────────────── graph.png
-//!                                                     (tiny-skia + glyph cache)
+//!                                                     (canvas + glyph cache)
 //! ```
 //!
 //! Every step is a pure function of its input (the salsa queries are in
@@ -13,6 +13,7 @@
 //! [`crate::cli`]. The DOT text reproduces the reference's (wt-compiler 0.10.3, pydot)
 //! byte for byte; the built-in renderer lays the same nodes and ports out top to bottom.
 
+mod canvas;
 pub mod dot;
 pub mod font;
 pub mod layered;

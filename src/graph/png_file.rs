@@ -3,10 +3,15 @@
 //! bands are filtered and compressed in parallel, like pigz does), joined by sync flushes.
 //!
 //! The deflate encoder is specialised for diagrams after the `Up` filter, where almost
-//! every byte is zero (a row repeats the one above it): runs of zeros become one literal
-//! zero and copies of distance 1; other bytes are literals. Fixed Huffman codes, so no
-//! table is written or built. It reads the renderer's RGBA rows directly (no RGB copy).
-//! Deterministic: the bytes depend only on the pixels.
+//! every byte is zero (a row repeats the one above it) and the rest comes in runs (the
+//! first row of a horizontal line differs from white by the same byte all along): a run
+//! of one byte value becomes one literal and copies of distance 1; other bytes are
+//! literals. Fixed Huffman codes, so no table is written or built. Tiles the renderer did
+//! not draw into in a row nor in the row above are white in both, so their bytes are
+//! known zeros without being compared ([`super::canvas`]). The Adler-32 of a run is
+//! computed at once. Deterministic: the bytes depend only on the pixels.
+
+use super::canvas::{Dirty, TILE};
 
 /// One band's part of the zlib stream: its filtered rows deflated as non-final blocks
 /// ending in a sync flush (byte-aligned), with the Adler-32 and length of the raw rows.
@@ -16,69 +21,70 @@ pub struct Part {
     len: u64,
 }
 
-/// `Up`-filter opaque RGBA rows of `width` pixels (written as RGB; `above`: the RGBA row
-/// before the first, `None` for the image's first row) and deflate them into a [`Part`].
-/// Pixels equal to the one above are zeros after the filter, so the rows are compared
-/// two pixels (one `u64`) at a time, and the Adler-32 of a run of zeros is computed at once.
-pub fn filter_and_deflate(rgba_rows: &[u8], width: usize, above: Option<&[u8]>) -> Part {
-    let row = width * 4;
-    let mut out = Deflater::new(rgba_rows.len() / 64 + 16);
+/// `Up`-filter RGB rows of `width` pixels (`above`: the row before the first, `None` for
+/// the image's first row) and deflate them into a [`Part`]. `dirty`, when known, tells
+/// which tiles of `above` (its row 0) and of each row (its rows 1..) were drawn into:
+/// the others are white in both rows, so zeros after the filter.
+pub fn filter_and_deflate(
+    rows: &[u8],
+    width: usize,
+    above: Option<&[u8]>,
+    dirty: Option<Dirty>,
+) -> Part {
+    let row = width * 3;
+    let mut out = Deflater::new(rows.len() / 32 + 16);
     let mut prev = above;
-    for cur in rgba_rows.chunks_exact(row) {
+    for (r, cur) in rows.chunks_exact(row).enumerate() {
         out.byte(2);
-        match prev {
-            Some(p) => filter_row(&mut out, cur, p),
-            None => {
-                for px in cur.chunks_exact(4) {
-                    out.bytes(&px[..3]);
-                }
-            }
+        match (prev, dirty) {
+            (Some(p), Some(d)) => filter_tiles(&mut out, cur, p, d.row(r + 1), d.row(r)),
+            (Some(p), None) => filter(&mut out, cur, p),
+            (None, _) => out.bytes(cur),
         }
         prev = Some(cur);
     }
-    out.finish(rgba_rows.len() / 4 * 3 + rgba_rows.len() / row)
+    out.finish(rows.len() + rows.len() / row)
 }
 
-/// One row against the row above: the RGB differences, two pixels at a time.
-fn filter_row(out: &mut Deflater, cur: &[u8], prev: &[u8]) {
-    // Runs of 16 equal pixels are compared at once (most of a diagram), then pairs.
-    let blocks = cur.len() / 64 * 64;
-    let mut at = 0;
-    while at < blocks {
-        if cur[at..at + 64] == prev[at..at + 64] {
-            out.zeros(48);
-            at += 64;
+/// One row against the row above, skipping the tiles that are clean in both.
+fn filter_tiles(out: &mut Deflater, cur: &[u8], prev: &[u8], a: &[u64], b: &[u64]) {
+    let tiles = (cur.len() / 3).div_ceil(TILE);
+    let bytes = |t: usize| (t * TILE * 3).min(cur.len());
+    let mut t = 0;
+    while t < tiles {
+        let word = (a[t / 64] | b[t / 64]) >> (t % 64);
+        let clean = if word == 0 {
+            (t / 64 + 1) * 64 - t
+        } else {
+            word.trailing_zeros() as usize
+        };
+        if clean > 0 {
+            let next = (t + clean).min(tiles);
+            out.zeros(bytes(next) - bytes(t));
+            t = next;
             continue;
         }
-        pairs(out, &cur[at..at + 64], &prev[at..at + 64]);
-        at += 64;
+        let (lo, hi) = (bytes(t), bytes(t + 1));
+        filter(out, &cur[lo..hi], &prev[lo..hi]);
+        t += 1;
     }
-    pairs(out, &cur[blocks..], &prev[blocks..]);
 }
 
-/// Pixels two by two (one `u64`), then a last odd one.
-fn pairs(out: &mut Deflater, cur: &[u8], prev: &[u8]) {
-    for (c, p) in cur.chunks_exact(8).zip(prev.chunks_exact(8)) {
+/// Bytes minus the bytes above, eight at a time where they are equal.
+fn filter(out: &mut Deflater, cur: &[u8], prev: &[u8]) {
+    let mut c = cur.chunks_exact(8);
+    let mut p = prev.chunks_exact(8);
+    for (c, p) in c.by_ref().zip(p.by_ref()) {
         if c == p {
-            out.zeros(6);
-            continue;
+            out.zeros(8);
+        } else {
+            for (&c, &p) in c.iter().zip(p) {
+                out.byte(c.wrapping_sub(p));
+            }
         }
-        out.bytes(&[
-            c[0].wrapping_sub(p[0]),
-            c[1].wrapping_sub(p[1]),
-            c[2].wrapping_sub(p[2]),
-            c[4].wrapping_sub(p[4]),
-            c[5].wrapping_sub(p[5]),
-            c[6].wrapping_sub(p[6]),
-        ]);
     }
-    let (c, p) = (&cur[cur.len() / 8 * 8..], &prev[prev.len() / 8 * 8..]);
-    for (c, p) in c.chunks_exact(4).zip(p.chunks_exact(4)) {
-        out.bytes(&[
-            c[0].wrapping_sub(p[0]),
-            c[1].wrapping_sub(p[1]),
-            c[2].wrapping_sub(p[2]),
-        ]);
+    for (&c, &p) in c.remainder().iter().zip(p.remainder()) {
+        out.byte(c.wrapping_sub(p));
     }
 }
 
@@ -144,16 +150,19 @@ fn adler32_combine(a1: u32, a2: u32, len2: u64) -> u32 {
 }
 
 /// Deflates bytes as one fixed-code block (BFINAL=0) ended by a sync flush, keeping
-/// their Adler-32; zeros are counted and written as runs.
+/// their Adler-32; repeated bytes are counted and written as runs.
 struct Deflater {
     w: BitWriter,
-    zeros: usize,
-    /// Adler-32's two sums, reduced modulo 65521 after every run or literal.
-    a: u32,
-    b: u32,
+    /// The pending run: `run` times the byte `value`.
+    value: u8,
+    run: usize,
+    /// Adler-32's two sums, reduced modulo 65521 only before a run and at the end (a
+    /// part is far too short for them to overflow).
+    a: u64,
+    b: u64,
 }
 
-const ADLER_BASE: u32 = 65521;
+const ADLER_BASE: u64 = 65521;
 
 impl Deflater {
     fn new(capacity: usize) -> Self {
@@ -161,32 +170,29 @@ impl Deflater {
         w.bits(0b010, 3);
         Self {
             w,
-            zeros: 0,
+            value: 0,
+            run: 0,
             a: 1,
             b: 0,
         }
     }
 
+    #[inline]
     fn zeros(&mut self, n: usize) {
-        self.zeros += n;
+        if self.value != 0 {
+            self.flush_run();
+            self.value = 0;
+        }
+        self.run += n;
     }
 
+    #[inline]
     fn byte(&mut self, v: u8) {
-        if v == 0 {
-            self.zeros += 1;
-            return;
+        if v != self.value {
+            self.flush_run();
+            self.value = v;
         }
-        self.flush_zeros();
-        self.w.literal(v);
-        // Both sums stay below 65521: one subtraction reduces them.
-        self.a += u32::from(v);
-        if self.a >= ADLER_BASE {
-            self.a -= ADLER_BASE;
-        }
-        self.b += self.a;
-        if self.b >= ADLER_BASE {
-            self.b -= ADLER_BASE;
-        }
+        self.run += 1;
     }
 
     fn bytes(&mut self, v: &[u8]) {
@@ -195,28 +201,53 @@ impl Deflater {
         }
     }
 
-    /// The pending zeros: Adler's `a` is unchanged, `b` grows by `a` per zero.
-    fn flush_zeros(&mut self) {
-        if self.zeros == 0 {
+    /// Write the pending run. Short runs are literals; a long one is one literal and
+    /// copies, and Adler's sums grow by `n·v` and `n·a + v·n(n+1)/2` for its `n` copies.
+    #[inline]
+    fn flush_run(&mut self) {
+        let (v, n) = (self.value, std::mem::take(&mut self.run));
+        match n {
+            0 => {}
+            1 => self.literal(v),
+            _ => self.flush_long_run(v, n),
+        }
+    }
+
+    #[inline]
+    fn literal(&mut self, v: u8) {
+        self.w.literal(v);
+        self.a += u64::from(v);
+        self.b += self.a;
+    }
+
+    fn flush_long_run(&mut self, v: u8, n: usize) {
+        let literals = if n < 4 { n } else { 1 };
+        for _ in 0..literals {
+            self.literal(v);
+        }
+        if n < 4 {
             return;
         }
-        let n = (self.zeros % ADLER_BASE as usize) as u64;
-        self.b = ((u64::from(self.b) + n * u64::from(self.a)) % u64::from(ADLER_BASE)) as u32;
-        self.w.zero_run(self.zeros);
-        self.zeros = 0;
+        let m = (n - 1) as u64;
+        let (a, b) = (self.a % ADLER_BASE, self.b % ADLER_BASE);
+        self.a = (a + m * u64::from(v)) % ADLER_BASE;
+        self.b =
+            (b + m % ADLER_BASE * a + u64::from(v) * (m * (m + 1) / 2 % ADLER_BASE)) % ADLER_BASE;
+        self.w.repeat(v, n - 1);
     }
 
     /// End of block (symbol 256: seven zero bits), then an empty stored block: the sync
     /// flush that ends the part on a byte boundary. `len`: how many bytes were given.
     fn finish(mut self, len: usize) -> Part {
-        self.flush_zeros();
+        self.flush_run();
         self.w.bits(0, 7);
         self.w.bits(0, 3);
         let mut bytes = self.w.finish();
         bytes.extend_from_slice(&[0x00, 0x00, 0xff, 0xff]);
+        let (a, b) = (self.a % ADLER_BASE, self.b % ADLER_BASE);
         Part {
             bytes,
-            adler: (self.b << 16) | self.a,
+            adler: ((b << 16) | a) as u32,
             len: len as u64,
         }
     }
@@ -239,6 +270,7 @@ impl BitWriter {
     }
 
     /// Append the `n` (≤ 32) low bits of `value`.
+    #[inline]
     fn bits(&mut self, value: u32, n: u32) {
         self.buffer |= u64::from(value) << self.nbits;
         self.nbits += n;
@@ -256,25 +288,23 @@ impl BitWriter {
     }
 
     /// A literal byte with the fixed literal/length code.
+    #[inline]
     fn literal(&mut self, b: u8) {
         let (code, len) = LITERALS[usize::from(b)];
         self.bits(u32::from(code), u32::from(len));
     }
 
-    /// `n` zero bytes: a literal zero, then copies of distance 1.
-    fn zero_run(&mut self, n: usize) {
-        if n == 0 {
-            return;
-        }
-        self.literal(0);
-        let mut rest = n - 1;
+    /// `n` more bytes equal to the one just written: copies of distance 1 (literals for
+    /// the last one or two).
+    fn repeat(&mut self, v: u8, n: usize) {
+        let mut rest = n;
         while rest >= 3 {
             let len = rest.min(258);
             self.copy(len as u32);
             rest -= len;
         }
         for _ in 0..rest {
-            self.literal(0);
+            self.literal(v);
         }
     }
 
@@ -389,39 +419,69 @@ mod tests {
         assert_eq!(d.finish(data.len()).adler, adler(&data));
     }
 
-    /// A picture with flat areas, gradients and every byte value, encoded in three parts,
-    /// decodes (with the `png` crate) to the same pixels.
-    #[test]
-    fn parts_decode_to_the_image() {
-        let (w, h) = (301usize, 97usize);
-        let rgba: Vec<u8> = (0..w * h * 4)
-            .map(|i| {
-                let (x, y) = ((i / 4) % w, (i / 4) / w);
-                if i % 4 == 3 || (x < 150 && y % 10 != 3) {
-                    255
-                } else {
-                    (x * 3 + y * 5 + i % 4) as u8
-                }
-            })
-            .collect();
-        let row = w * 4;
-        let bands = [0..40, 40..41, 41..h];
-        let parts: Vec<Part> = bands
-            .iter()
-            .map(|r| {
-                let above = (r.start > 0).then(|| &rgba[(r.start - 1) * row..r.start * row]);
-                filter_and_deflate(&rgba[r.start * row..r.end * row], w, above)
-            })
-            .collect();
-        let file = png(w as u32, h as u32, &parts);
+    fn decode(file: Vec<u8>) -> (u32, u32, Vec<u8>) {
         let mut reader = png::Decoder::new(std::io::Cursor::new(file))
             .read_info()
             .unwrap();
         let mut buf = vec![0; reader.output_buffer_size().unwrap()];
         let info = reader.next_frame(&mut buf).unwrap();
-        assert_eq!((info.width, info.height), (w as u32, h as u32));
         assert_eq!(info.color_type, png::ColorType::Rgb);
-        let rgb: Vec<u8> = rgba.chunks(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
-        assert_eq!(&buf[..info.buffer_size()], &rgb[..]);
+        buf.truncate(info.buffer_size());
+        (info.width, info.height, buf)
+    }
+
+    /// A picture with flat areas, runs, gradients and every byte value, encoded in three
+    /// parts, decodes (with the `png` crate) to the same pixels.
+    #[test]
+    fn parts_decode_to_the_image() {
+        let (w, h) = (301usize, 97usize);
+        let rgb: Vec<u8> = (0..w * h * 3)
+            .map(|i| {
+                let (x, y) = ((i / 3) % w, (i / 3) / w);
+                if x < 150 && y % 10 != 3 {
+                    255
+                } else if y % 10 == 3 {
+                    (y * 7) as u8
+                } else {
+                    (x * 3 + y * 5 + i % 3) as u8
+                }
+            })
+            .collect();
+        let row = w * 3;
+        let bands = [0..40, 40..41, 41..h];
+        let parts: Vec<Part> = bands
+            .iter()
+            .map(|r| {
+                let above = (r.start > 0).then(|| &rgb[(r.start - 1) * row..r.start * row]);
+                filter_and_deflate(&rgb[r.start * row..r.end * row], w, above, None)
+            })
+            .collect();
+        assert_eq!(
+            decode(png(w as u32, h as u32, &parts)),
+            (w as u32, h as u32, rgb)
+        );
+    }
+
+    /// A band drawn on a canvas, its clean tiles skipped, decodes to the canvas's pixels.
+    #[test]
+    fn clean_tiles_are_zeros() {
+        use crate::graph::canvas::Canvas;
+        let (w, h) = (203usize, 50usize);
+        let mut c = Canvas::new(w, h);
+        c.reset(0, h);
+        c.fill_rect((20.3, 3.5, 150.0, 9.0), [192, 192, 192]);
+        c.fill_rect((70.0, 20.0, 71.2, 45.0), [0, 0, 0]);
+        c.stroke(&[(5.0, 5.0), (190.0, 48.0)], 1.7);
+        c.flush([31, 95, 153]);
+        let row = w * 3;
+        let (first, rest) = c.data().split_at(row);
+        let parts = [
+            filter_and_deflate(first, w, None, None),
+            filter_and_deflate(rest, w, Some(first), Some(c.dirty())),
+        ];
+        assert_eq!(
+            decode(png(w as u32, h as u32, &parts)),
+            (w as u32, h as u32, c.data().to_vec())
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! `graph.png`: the drawing rasterised with tiny-skia.
+//! `graph.png`: the drawing rasterised.
 //!
 //! The image is cut into horizontal bands of [`BAND_ROWS`] rows, rendered in parallel;
 //! each band draws only the shapes and glyphs that reach into it (an edge is stroked
@@ -6,29 +6,32 @@
 //! its own rows ([`super::png_file`]), so no whole-image buffer exists and the encoding is
 //! parallel too. The shapes are those of [`super::render::svg`] (same geometry, colours,
 //! stroke widths and arrowheads: SVG marker semantics, `markerUnits="strokeWidth"`), drawn
-//! straight from the [`Drawing`] instead of through an SVG document and resvg.
+//! anti-aliased by [`super::canvas`]: tables as rectangles of exact area coverage, edges
+//! flattened once into polylines and stroked, so a band touches only the pixels with ink
+//! and the white background costs nothing.
 //!
 //! The labels are drawn from a glyph cache: each distinct glyph of the embedded DejaVu
 //! Sans is rasterised once per quarter-pixel horizontal offset (tiny-skia, anti-aliased)
 //! and then composited wherever it occurs. Baselines are snapped to whole pixels. Same
 //! font, positions and metrics as the SVG; no kerning (as in the layout's metrics).
 //!
-//! Everything is deterministic: the cache is only looked up, never iterated, bands are
-//! joined in order, and the PNG has fixed settings and no metadata.
+//! Everything is deterministic: the cache is only looked up, never iterated, a pixel is
+//! computed in image coordinates whatever band draws it, bands are joined in order, and
+//! the PNG has fixed settings and no metadata.
 
 use super::TaskGraph;
+use super::canvas::{Canvas, Rect, Rgb};
 use super::font;
 use super::layout::{Drawing, EdgePath, FONT_SIZE, NodeBox, ROW_HEIGHT};
 use super::png_file::{self, Part};
 use super::render::{self, EDGE_COLOURS, HEADER_FILL, PNG_MAX_SIDE, png_scale};
 use rayon::prelude::*;
-use resvg::tiny_skia::{
-    Color, FillRule, Mask, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform,
-};
+use resvg::tiny_skia::{FillRule, Mask, PathBuilder, Transform};
 use skrifa::instance::{LocationRef, Size};
 use skrifa::outline::{DrawSettings, OutlinePen};
 use skrifa::{FontRef, GlyphId, MetadataProvider};
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// Rows per band (with the row above it, which the `Up` filter needs).
 const BAND_ROWS: u32 = 128;
@@ -42,13 +45,15 @@ const EDGE_WIDTH: f32 = 1.2;
 /// The arrowhead's size: `markerWidth` 7 of a 10-unit `viewBox`, times the stroke width.
 const ARROW_SCALE: f32 = 0.7 * EDGE_WIDTH;
 
+/// How far a flattened curve may stray from the true one, image px.
+const FLATNESS: f32 = 0.05;
+
+const BLACK: Rgb = [0, 0, 0];
+
 /// Why the drawing could not be rasterised. It holds messages (not the libraries' errors)
 /// because it is part of a salsa query's value (`artifacts::graph::graph_png`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 pub enum RasterError {
-    /// A band of zero pixels.
-    #[error("empty image")]
-    EmptyImage,
     /// An embedded font could not be read.
     #[error("{0}")]
     Font(String),
@@ -62,29 +67,26 @@ pub fn png(_g: &TaskGraph, d: &Drawing) -> Result<Vec<u8>, RasterError> {
         ((d.height * scale).ceil() as u32).clamp(1, PNG_MAX_SIDE),
     );
     let scene = Scene::new(d, scale)?;
-    // One pixmap per worker, reused from band to band.
-    let bands = (0..ph.div_ceil(BAND_ROWS))
+    // Canvases are reused from band to band (rayon splits the work into more pieces than
+    // there are workers; each piece takes a canvas from the pool and gives it back).
+    let pool = Mutex::new(Vec::new());
+    let bands: Vec<Band> = (0..ph.div_ceil(BAND_ROWS))
         .into_par_iter()
         .map_init(
-            || Pixmap::new(pw, BAND_ROWS.min(ph)),
-            |pixmap, i| {
+            || Pooled::take(&pool, pw as usize, BAND_ROWS.min(ph) as usize),
+            |pooled, i| {
+                let canvas = &mut pooled.canvas;
                 let top = i * BAND_ROWS;
-                let bottom = (top + BAND_ROWS).min(ph);
-                if pixmap.as_ref().is_none_or(|p| p.height() != bottom - top) {
-                    *pixmap = Pixmap::new(pw, bottom - top);
-                }
-                let pixmap = pixmap.as_mut().ok_or(RasterError::EmptyImage)?;
-                Ok(scene.band(pixmap, top))
+                canvas.reset(top, ((top + BAND_ROWS).min(ph) - top) as usize);
+                scene.band(canvas, top)
             },
         )
-        .collect::<Result<Vec<Band>, RasterError>>()?;
-    // Each band's first row is filtered against the last row of the band above, as it
-    // was rendered there (rendering it twice could differ in a bit, and the `Up` filter
-    // would carry that down the column).
+        .collect();
+    // Each band's first row is filtered against the last row of the band above.
     let firsts: Vec<Part> = (0..bands.len())
         .map(|i| {
             let above = i.checked_sub(1).map(|j| bands[j].last());
-            png_file::filter_and_deflate(&bands[i].first, pw as usize, above)
+            png_file::filter_and_deflate(&bands[i].first, pw as usize, above, None)
         })
         .collect();
     let mut parts = Vec::with_capacity(bands.len() * 2);
@@ -95,7 +97,31 @@ pub fn png(_g: &TaskGraph, d: &Drawing) -> Result<Vec<u8>, RasterError> {
     Ok(png_file::png(pw, ph, &parts))
 }
 
-/// One band: its first row (RGBA), the others filtered and deflated, and its last row.
+/// A canvas taken from a pool, given back when dropped.
+struct Pooled<'a> {
+    canvas: Canvas,
+    pool: &'a Mutex<Vec<Canvas>>,
+}
+
+impl<'a> Pooled<'a> {
+    fn take(pool: &'a Mutex<Vec<Canvas>>, width: usize, rows: usize) -> Self {
+        let reused = pool.lock().ok().and_then(|mut p| p.pop());
+        Self {
+            canvas: reused.unwrap_or_else(|| Canvas::new(width, rows)),
+            pool,
+        }
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut pool) = self.pool.lock() {
+            pool.push(std::mem::replace(&mut self.canvas, Canvas::new(0, 0)));
+        }
+    }
+}
+
+/// One band: its first row (RGB), the others filtered and deflated, and its last row.
 struct Band {
     first: Vec<u8>,
     rest: Option<Part>,
@@ -108,144 +134,164 @@ impl Band {
     }
 }
 
-/// What every band draws from: the drawing, its scale, and the labels' glyphs placed.
+/// An edge in image px: its stroke flattened, its arrowhead, its colour, its rows.
+struct EdgeShape {
+    points: Vec<(f32, f32)>,
+    head: [(f32, f32); 3],
+    colour: Rgb,
+    rows: (f32, f32),
+}
+
+/// What every band draws from: the drawing, its scale, the edges flattened and the
+/// labels' glyphs placed.
 struct Scene<'a> {
     d: &'a Drawing,
     scale: f32,
-    /// Each edge's vertical extent in image px (with its stroke and arrowhead).
-    edge_rows: Vec<(f32, f32)>,
+    edges: Vec<EdgeShape>,
     glyphs: Glyphs,
 }
 
 impl<'a> Scene<'a> {
     fn new(d: &'a Drawing, scale: f64) -> Result<Self, RasterError> {
         let s = scale as f32;
-        let reach = 10.0 * ARROW_SCALE + EDGE_WIDTH;
-        let edge_rows = d
-            .edges
-            .iter()
-            .map(|e| {
-                let ys = e.segments.iter().flatten().map(|p| p.1 as f32);
-                let (lo, hi) = ys.fold((e.start.1 as f32, e.start.1 as f32), |(lo, hi), y| {
-                    (lo.min(y), hi.max(y))
-                });
-                ((lo - reach) * s, (hi + reach) * s)
-            })
-            .collect();
         Ok(Self {
             d,
             scale: s,
-            edge_rows,
+            edges: d.edges.iter().map(|e| edge_shape(e, s)).collect(),
             glyphs: Glyphs::new(d, scale)?,
         })
     }
 
-    /// The rows of `pixmap` from image row `top` down: the first one as RGBA, the others
-    /// filtered and deflated.
-    fn band(&self, pixmap: &mut Pixmap, top: u32) -> Band {
-        pixmap.fill(Color::WHITE);
-        let (lo, hi) = (top as f32, (top + pixmap.height()) as f32);
-        let ts = Transform::from_scale(self.scale, self.scale).post_translate(0.0, -lo);
-        for (e, &(a, b)) in self.d.edges.iter().zip(&self.edge_rows) {
-            if b >= lo && a <= hi {
-                draw_edge(pixmap, e, ts);
+    /// Draw the band whose first row is image row `top`, then encode it: its first row
+    /// as RGB, the others filtered and deflated.
+    fn band(&self, canvas: &mut Canvas, top: u32) -> Band {
+        let (lo, hi) = (top as f32, (top as usize + canvas.rows()) as f32);
+        for e in &self.edges {
+            if e.rows.1 >= lo && e.rows.0 <= hi {
+                canvas.stroke(&e.points, EDGE_WIDTH * self.scale);
+                canvas.triangle(e.head);
+                canvas.flush(e.colour);
             }
         }
         for n in &self.d.nodes {
             let (a, b) = (n.y as f32 - 1.0, (n.y + n.height()) as f32 + 1.0);
             if b * self.scale >= lo && a * self.scale <= hi {
-                draw_node(pixmap, n, ts);
+                draw_node(canvas, n, self.scale);
             }
         }
-        self.glyphs.draw(pixmap, top as i32);
-        // Opaque (white background): premultiplied RGBA is plain RGBA; the PNG is RGB.
-        let row = pixmap.width() as usize * 4;
-        let (first, rest) = pixmap.data().split_at(row);
+        self.glyphs.draw(canvas, top as i32);
+        let row = canvas.width() * 3;
+        let (first, rest) = canvas.data().split_at(row);
         Band {
             first: first.to_vec(),
-            rest: (!rest.is_empty())
-                .then(|| png_file::filter_and_deflate(rest, pixmap.width() as usize, Some(first))),
+            rest: (!rest.is_empty()).then(|| {
+                png_file::filter_and_deflate(
+                    rest,
+                    canvas.width(),
+                    Some(first),
+                    Some(canvas.dirty()),
+                )
+            }),
             last: (!rest.is_empty()).then(|| rest[rest.len() - row..].to_vec()),
         }
     }
 }
 
-fn paint(colour: &str) -> Paint<'static> {
+fn rgb(colour: &str) -> Rgb {
     let hex = |i: usize| u8::from_str_radix(&colour[i..i + 2], 16).unwrap_or(0);
-    let mut paint = Paint::default();
-    paint.set_color_rgba8(hex(1), hex(3), hex(5), 255);
-    paint.anti_alias = true;
-    paint
+    [hex(1), hex(3), hex(5)]
 }
 
-fn stroke(width: f32) -> Stroke {
-    Stroke {
-        width,
-        ..Stroke::default()
-    }
-}
-
-/// One edge: its stroke, then its arrowhead (SVG `marker-end`, `orient="auto"`).
-fn draw_edge(pixmap: &mut Pixmap, e: &EdgePath, ts: Transform) {
-    let colour = EDGE_COLOURS[e.source % EDGE_COLOURS.len()];
-    let pt = |p: (f64, f64)| (p.0 as f32, p.1 as f32);
-    let mut pb = PathBuilder::new();
-    let (mut at, mut from) = (pt(e.start), pt(e.start));
-    pb.move_to(at.0, at.1);
+/// An edge in image px: the path flattened (a straight segment is a line, as the SVG
+/// writes it), and the arrowhead (SVG `marker-end`, `orient="auto"`) at its end.
+fn edge_shape(e: &EdgePath, s: f32) -> EdgeShape {
+    let pt = |p: (f64, f64)| (p.0 as f32 * s, p.1 as f32 * s);
+    let mut points = vec![pt(e.start)];
+    let (mut at, mut from) = (e.start, e.start);
     for &[c1, c2, p] in &e.segments {
-        let (c1, c2, p) = (pt(c1), pt(c2), pt(p));
-        // As the SVG writes it: a straight segment is a line.
         if c1 == at && c2 == p {
-            pb.line_to(p.0, p.1);
+            points.push(pt(p));
             from = at;
         } else {
-            pb.cubic_to(c1.0, c1.1, c2.0, c2.1, p.0, p.1);
+            flatten(&mut points, [pt(at), pt(c1), pt(c2), pt(p)]);
             from = if c2 == p { c1 } else { c2 };
         }
         at = p;
     }
-    let Some(path) = pb.finish() else { return };
-    let paint = paint(colour);
-    pixmap.stroke_path(&path, &paint, &stroke(EDGE_WIDTH), ts, None);
-    let angle = (at.1 - from.1).atan2(at.0 - from.0).to_degrees();
-    let mut head = PathBuilder::new();
-    head.move_to(0.0, 0.0);
-    head.line_to(10.0, 5.0);
-    head.line_to(0.0, 10.0);
-    head.close();
-    if let Some(head) = head.finish() {
-        let marker = ts
-            .pre_translate(at.0, at.1)
-            .pre_rotate(angle)
-            .pre_scale(ARROW_SCALE, ARROW_SCALE)
-            .pre_translate(-10.0, -5.0);
-        pixmap.fill_path(&head, &paint, FillRule::Winding, marker, None);
+    // The arrowhead: tip at the end, its base `10·ARROW_SCALE` back along the direction
+    // of arrival, `5·ARROW_SCALE` to each side.
+    let (tip, back) = (pt(at), pt(from));
+    let (dx, dy) = (tip.0 - back.0, tip.1 - back.1);
+    let len = (dx * dx + dy * dy).sqrt();
+    let (ux, uy) = if len > 0.0 {
+        (dx / len, dy / len)
+    } else {
+        (1.0, 0.0)
+    };
+    let k = ARROW_SCALE * s;
+    let base = (tip.0 - 10.0 * k * ux, tip.1 - 10.0 * k * uy);
+    let head = [
+        (base.0 + 5.0 * k * uy, base.1 - 5.0 * k * ux),
+        tip,
+        (base.0 - 5.0 * k * uy, base.1 + 5.0 * k * ux),
+    ];
+    let reach = 10.0 * k + EDGE_WIDTH * s;
+    let ys = points.iter().map(|p| p.1);
+    let rows = ys.fold((f32::MAX, f32::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    EdgeShape {
+        points,
+        head,
+        colour: rgb(EDGE_COLOURS[e.source % EDGE_COLOURS.len()]),
+        rows: (rows.0 - reach, rows.1 + reach),
     }
 }
 
-/// One task's table: the box, the header row, the row separators.
-fn draw_node(pixmap: &mut Pixmap, n: &NodeBox, ts: Transform) {
-    let (x, y, w) = (n.x as f32, n.y as f32, n.width as f32);
-    let black = paint("#000000");
-    let rect = |h: f32| Rect::from_xywh(x, y, w, h).map(PathBuilder::from_rect);
-    for (h, fill) in [
-        (n.height() as f32, "#ffffff"),
-        (ROW_HEIGHT as f32, HEADER_FILL),
-    ] {
-        if let Some(r) = rect(h) {
-            pixmap.fill_path(&r, &paint(fill), FillRule::Winding, ts, None);
-            pixmap.stroke_path(&r, &black, &stroke(1.0), ts, None);
-        }
+/// Append a cubic Bézier from `c[0]` as line segments, as many as Wang's formula needs
+/// for [`FLATNESS`].
+fn flatten(out: &mut Vec<(f32, f32)>, c: [(f32, f32); 4]) {
+    let second = |a: (f32, f32), b: (f32, f32), d: (f32, f32)| {
+        let (x, y) = (a.0 - 2.0 * b.0 + d.0, a.1 - 2.0 * b.1 + d.1);
+        (x * x + y * y).sqrt()
+    };
+    let m = second(c[0], c[1], c[2]).max(second(c[1], c[2], c[3]));
+    let n = (0.75 * m / FLATNESS).sqrt().ceil().clamp(1.0, 200.0) as usize;
+    for i in 1..=n {
+        let t = i as f32 / n as f32;
+        let u = 1.0 - t;
+        let (a, b, cc, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+        out.push((
+            a * c[0].0 + b * c[1].0 + cc * c[2].0 + d * c[3].0,
+            a * c[0].1 + b * c[1].1 + cc * c[2].1 + d * c[3].1,
+        ));
     }
+}
+
+/// One task's table: the box, the header row, the row separators (the SVG's order).
+fn draw_node(canvas: &mut Canvas, n: &NodeBox, s: f32) {
+    let (x, y, w) = (n.x as f32 * s, n.y as f32 * s, n.width as f32 * s);
+    let rect = |h: f32| (x, y, x + w, y + h * s);
+    let outline = rect(n.height() as f32);
+    canvas.fill_white(outline);
+    stroke_rect(canvas, outline, s);
+    let header = rect(ROW_HEIGHT as f32);
+    canvas.fill_rect(header, rgb(HEADER_FILL));
+    stroke_rect(canvas, header, s);
     for row in 2..n.args.len() + 2 {
-        let ry = y + ROW_HEIGHT as f32 * row as f32;
-        let mut pb = PathBuilder::new();
-        pb.move_to(x, ry);
-        pb.line_to(x + w, ry);
-        if let Some(line) = pb.finish() {
-            pixmap.stroke_path(&line, &black, &stroke(0.6), ts, None);
-        }
+        let ry = (n.y as f32 + ROW_HEIGHT as f32 * row as f32) * s;
+        canvas.fill_rect((x, ry - 0.3 * s, x + w, ry + 0.3 * s), BLACK);
     }
+}
+
+/// A black outline of `width` px centred on the rectangle's sides (mitred corners), as
+/// four rectangles that do not overlap.
+fn stroke_rect(canvas: &mut Canvas, (x0, y0, x1, y1): Rect, width: f32) {
+    let h = width / 2.0;
+    let (ox0, oy0, ox1, oy1) = (x0 - h, y0 - h, x1 + h, y1 + h);
+    let (ix0, iy0, ix1, iy1) = (x0 + h, y0 + h, x1 - h, y1 - h);
+    canvas.fill_rect((ox0, oy0, ox1, iy0), BLACK);
+    canvas.fill_rect((ox0, iy1, ox1, oy1), BLACK);
+    canvas.fill_rect((ox0, iy0, ix0, iy1), BLACK);
+    canvas.fill_rect((ix1, iy0, ox1, iy1), BLACK);
 }
 
 /// Every glyph of every label, placed in image pixels, with the masks they use.
@@ -293,15 +339,16 @@ impl Glyphs {
         })
     }
 
-    /// Draw the glyphs reaching into `pixmap`, whose first row is image row `top`.
-    fn draw(&self, pixmap: &mut Pixmap, top: i32) {
-        let bottom = top + pixmap.height() as i32;
+    /// Draw the glyphs reaching into the band whose first row is image row `top`.
+    fn draw(&self, canvas: &mut Canvas, top: i32) {
+        let bottom = top + canvas.rows() as i32;
         let start = self.placed.partition_point(|p| p.2 + self.down < top);
         for &(m, x, y) in &self.placed[start..] {
             if y - self.up >= bottom {
                 break;
             }
-            blit(pixmap, &self.masks[m], x, y - top);
+            let mask = &self.masks[m];
+            canvas.glyph(&mask.alpha, mask.width, x + mask.left, y + mask.top);
         }
     }
 }
@@ -425,28 +472,5 @@ impl OutlinePen for Pen {
     }
     fn close(&mut self) {
         self.path.close();
-    }
-}
-
-/// Composite black at the mask's coverage onto an opaque pixmap, pen at (`x`, `y`).
-fn blit(pixmap: &mut Pixmap, mask: &GlyphMask, x: i32, y: i32) {
-    let (pw, ph) = (pixmap.width() as i32, pixmap.height() as i32);
-    let data = pixmap.data_mut();
-    for (row, line) in mask.alpha.chunks_exact(mask.width).enumerate() {
-        let py = y + mask.top + row as i32;
-        if py < 0 || py >= ph {
-            continue;
-        }
-        for (col, &a) in line.iter().enumerate() {
-            let px = x + mask.left + col as i32;
-            if a == 0 || px < 0 || px >= pw {
-                continue;
-            }
-            let i = (py as usize * pw as usize + px as usize) * 4;
-            let keep = 255 - u16::from(a);
-            for c in &mut data[i..i + 3] {
-                *c = ((u16::from(*c) * keep + 127) / 255) as u8;
-            }
-        }
     }
 }
