@@ -25,13 +25,12 @@ use super::font;
 use super::layout::{Drawing, EdgePath, FONT_SIZE, NodeBox, ROW_HEIGHT};
 use super::png_file::{self, Part};
 use super::render::{self, EDGE_COLOURS, HEADER_FILL, PNG_MAX_SIDE, png_scale};
-use rayon::prelude::*;
 use resvg::tiny_skia::{FillRule, Mask, PathBuilder, Transform};
 use skrifa::instance::{LocationRef, Size};
 use skrifa::outline::{DrawSettings, OutlinePen};
 use skrifa::{FontRef, GlyphId, MetadataProvider};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Rows per band (with the row above it, which the `Up` filter needs).
 const BAND_ROWS: u32 = 128;
@@ -67,21 +66,7 @@ pub fn png(_g: &TaskGraph, d: &Drawing) -> Result<Vec<u8>, RasterError> {
         ((d.height * scale).ceil() as u32).clamp(1, PNG_MAX_SIDE),
     );
     let scene = Scene::new(d, scale)?;
-    // Canvases are reused from band to band (rayon splits the work into more pieces than
-    // there are workers; each piece takes a canvas from the pool and gives it back).
-    let pool = Mutex::new(Vec::new());
-    let bands: Vec<Band> = (0..ph.div_ceil(BAND_ROWS))
-        .into_par_iter()
-        .map_init(
-            || Pooled::take(&pool, pw as usize, BAND_ROWS.min(ph) as usize),
-            |pooled, i| {
-                let canvas = &mut pooled.canvas;
-                let top = i * BAND_ROWS;
-                canvas.reset(top, ((top + BAND_ROWS).min(ph) - top) as usize);
-                scene.band(canvas, top)
-            },
-        )
-        .collect();
+    let bands = bands(&scene, pw as usize, ph);
     // Each band's first row is filtered against the last row of the band above.
     let firsts: Vec<Part> = (0..bands.len())
         .map(|i| {
@@ -97,28 +82,46 @@ pub fn png(_g: &TaskGraph, d: &Drawing) -> Result<Vec<u8>, RasterError> {
     Ok(png_file::png(pw, ph, &parts))
 }
 
-/// A canvas taken from a pool, given back when dropped.
-struct Pooled<'a> {
-    canvas: Canvas,
-    pool: &'a Mutex<Vec<Canvas>>,
-}
-
-impl<'a> Pooled<'a> {
-    fn take(pool: &'a Mutex<Vec<Canvas>>, width: usize, rows: usize) -> Self {
-        let reused = pool.lock().ok().and_then(|mut p| p.pop());
-        Self {
-            canvas: reused.unwrap_or_else(|| Canvas::new(width, rows)),
-            pool,
+/// Draw every band, on as many threads as the machine has cores, each with one canvas
+/// it reuses; bands are taken in turn from a shared counter and returned in image order.
+///
+/// Plain scoped threads, not rayon: this runs inside a salsa query, and a rayon worker
+/// waiting for its pieces would steal other jobs of the pool — another spec's compile in a
+/// `--all` batch, which attaches a different database handle to a thread in the middle of
+/// this query (salsa panics on that).
+fn bands(scene: &Scene, width: usize, height: u32) -> Vec<Band> {
+    let count = height.div_ceil(BAND_ROWS);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(count as usize)
+        .max(1);
+    let next = AtomicU32::new(0);
+    let work = || {
+        let mut canvas = Canvas::new(width, BAND_ROWS.min(height) as usize);
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= count {
+                return done;
+            }
+            let top = i * BAND_ROWS;
+            canvas.reset(top, ((top + BAND_ROWS).min(height) - top) as usize);
+            done.push((i, scene.band(&mut canvas, top)));
         }
-    }
-}
-
-impl Drop for Pooled<'_> {
-    fn drop(&mut self) {
-        if let Ok(mut pool) = self.pool.lock() {
-            pool.push(std::mem::replace(&mut self.canvas, Canvas::new(0, 0)));
+    };
+    let mut drawn: Vec<(u32, Band)> = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut drawn = work();
+        for h in helpers {
+            match h.join() {
+                Ok(more) => drawn.extend(more),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
         }
-    }
+        drawn
+    });
+    drawn.sort_unstable_by_key(|(i, _)| *i);
+    drawn.into_iter().map(|(_, band)| band).collect()
 }
 
 /// One band: its first row (RGB), the others filtered and deflated, and its last row.
