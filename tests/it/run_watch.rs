@@ -83,7 +83,7 @@ impl Drop for Watching {
 fn edit(path: &Utf8Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
     assert!(text.contains(from), "{from:?} not in {path}");
-    std::fs::write(path, text.replace(from, to)).unwrap();
+    crate::support::save(path, &text.replace(from, to));
 }
 
 #[test]

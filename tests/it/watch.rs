@@ -165,7 +165,7 @@ fn read(path: &Utf8Path) -> String {
 fn edit(path: &Utf8Path, from: &str, to: &str) {
     let text = read(path);
     assert!(text.contains(from), "{from:?} not in {path}");
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    crate::support::save(path, &text.replacen(from, to, 1));
 }
 
 /// An editor's save: write a temporary file beside it, then rename it over the file.
@@ -503,7 +503,7 @@ fn the_template_directory_is_watched() {
 
     // Editing the overriding template rewrites the Dockerfile and the README (its
     // artifact hashes), nothing else.
-    std::fs::write(&dockerfile_j2, format!("{embedded}LABEL watched=yes\n")).unwrap();
+    crate::support::save(&dockerfile_j2, &format!("{embedded}LABEL watched=yes\n"));
     assert_eq!(rewritten(&w.message(CHAIN)), ["Dockerfile", "README.md"]);
     assert!(read(&dockerfile).ends_with("LABEL watched=yes\n"));
     assert_eq!(stamp(&cli), cli_before);
@@ -524,7 +524,7 @@ fn the_template_directory_is_watched() {
 
     // A broken template: the error names the file and line; the package stays.
     let good = read(&dockerfile);
-    std::fs::write(&dockerfile_j2, "FROM scratch\n{{ nope }}\n").unwrap();
+    crate::support::save(&dockerfile_j2, "FROM scratch\n{{ nope }}\n");
     assert_eq!(w.message(CHAIN), "1 error; kept the last good package");
     let err = w.stderr_contains("could not compile");
     assert!(err.contains(&format!("{dockerfile_j2}:2:4")), "{err}");

@@ -55,6 +55,16 @@ pub fn copy_dir(from: &Utf8Path, to: &Utf8Path) {
 }
 
 /// Every file below `dir`: relative path → bytes.
+/// Save `text` to `path` as most editors do, atomically: a temporary beside it renamed
+/// over it. Watch tests use it where the save style is not the point, so a test process
+/// descheduled between an in-place write's truncate and its write (a loaded CI machine)
+/// cannot show the watcher an empty file.
+pub fn save(path: &Utf8Path, text: &str) {
+    let tmp = path.with_file_name(format!(".{}.saving~", path.file_name().unwrap_or("file")));
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
 pub fn files_below(dir: &Utf8Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut out = std::collections::BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir) {
