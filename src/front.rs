@@ -13,13 +13,27 @@ use crate::spec::requirements::Requirement;
 use crate::syntax::yaml;
 use std::sync::Arc;
 
-/// Parse and lower the spec text (syntax + registry-independent rules).
+mod pieces;
+pub use pieces::{LoweredItem, Piece, item_lowered, skeleton_tree};
+
+/// Parse and lower the spec text (syntax + registry-independent rules): piece by piece
+/// when it has the plain shape (`front::pieces`: one memoized parse per `workflow:` item),
+/// else whole; the result is the same.
 #[salsa::tracked(returns(ref))]
 pub fn lowered(db: &dyn Db, wf: Workflow) -> Arc<Lowered> {
     let text = wf.spec(db).text(db);
     let channel = wf.options(db).wt_conda_channel(db);
-    Arc::new(match yaml::parse(text) {
-        Ok(root) => lower(&root, channel),
+    Arc::new(
+        pieces::lowered_in_pieces(db, text, channel)
+            .unwrap_or_else(|| lowered_whole(text, channel)),
+    )
+}
+
+/// The spec text parsed whole and lowered (what [`lowered`] always equals).
+#[must_use]
+pub fn lowered_whole(text: &str, wt_conda_channel: &str) -> Lowered {
+    match yaml::parse(text) {
+        Ok(root) => lower(&root, wt_conda_channel),
         Err(e) => Lowered {
             spec: Spec {
                 id: crate::spec::model::Spanned::new(String::new(), Default::default()),
@@ -34,7 +48,7 @@ pub fn lowered(db: &dyn Db, wf: Workflow) -> Arc<Lowered> {
                     .at(e.span, "here"),
             ],
         },
-    })
+    }
 }
 
 /// The workflow part of the spec. Unchanged (backdated) when only `requirements:` changes.

@@ -96,9 +96,7 @@ pub struct ArtifactHashes {
 #[salsa::tracked(returns(ref))]
 pub fn artifact_hashes(db: &dyn Db, wf: Workflow) -> Result<ArtifactHashes, Vec<Diagnostic>> {
     let n = names(db, wf);
-    let params = params_value(db, wf).clone()?;
-    let rjsf = rjsf_value(db, wf).clone()?;
-    let pixi_model = pixi_manifest_model(pixi_toml::pixi_toml(db, wf));
+    let json = hashed_json(db, wf).clone()?;
     let container = ArtifactContainer {
         release_name: &n.release_name,
         package_name: &n.package_name,
@@ -108,8 +106,8 @@ pub fn artifact_hashes(db: &dyn Db, wf: Workflow) -> Result<ArtifactHashes, Vec<
                 run_sequential_mock_io: dag::run_sequential_mock_io_py(db, wf),
                 run_sequential: dag::run_sequential_py(db, wf),
             },
-            rjsf: &rjsf,
-            params_json: &params,
+            rjsf: &json.rjsf,
+            params_json: &json.params,
             cli: ok(package_modules::cli_py(db, wf))?,
             dispatch: ok(package_modules::dispatch_py(db, wf))?,
             metadata: ok(package_modules::metadata_py(db, wf))?,
@@ -121,7 +119,7 @@ pub fn artifact_hashes(db: &dyn Db, wf: Workflow) -> Result<ArtifactHashes, Vec<
             test_metadata: ok(tests_test_metadata::test_metadata_py(db, wf))?,
             test_results: ok(tests_test_results::test_results_py(db, wf))?,
         }),
-        pixi_toml: Some(&pixi_model),
+        pixi_toml: Some(&json.pixi),
         dockerfile: Some(ok(dockerfile::dockerfile(db, wf))?),
         dockerignore: Some(ok(dockerignore::dockerignore(db, wf))?),
         pyproject_toml: Some(ok(pyproject_toml::pyproject_toml(db, wf))?),
@@ -132,6 +130,28 @@ pub fn artifact_hashes(db: &dyn Db, wf: Workflow) -> Result<ArtifactHashes, Vec<
         basic: Arc::from(basic),
         strict: Arc::from(strict),
     })
+}
+
+/// The parts of the artifact hashes that are JSON values, as sorted JSON text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct HashedJson {
+    pub params: Arc<str>,
+    pub rjsf: Arc<str>,
+    /// The pixi manifest model (see [`pixi_manifest_model`]).
+    pub pixi: Arc<str>,
+}
+
+/// [`HashedJson`], memoized: it is serialized again only when `params.json`, `rjsf.json` or
+/// `pixi.toml` change, not on every edit that re-runs [`artifact_hashes`] (a task's
+/// `partial` value changes the DAG modules only; the schema values backdate).
+#[salsa::tracked(returns(ref))]
+pub fn hashed_json(db: &dyn Db, wf: Workflow) -> Result<Arc<HashedJson>, Vec<Diagnostic>> {
+    let sorted = |v: &serde_json::Value| Arc::from(crate::pyjson::to_string_sorted(v));
+    Ok(Arc::new(HashedJson {
+        params: sorted(params_value(db, wf).as_ref().map_err(Clone::clone)?),
+        rjsf: sorted(rjsf_value(db, wf).as_ref().map_err(Clone::clone)?),
+        pixi: sorted(&pixi_manifest_model(pixi_toml::pixi_toml(db, wf))),
+    }))
 }
 
 /// A rendered file's text, or its template's diagnostics.

@@ -20,7 +20,6 @@
 //! the packaging work fills them in. Nothing reads these hashes back (`--update` compares
 //! `params_sha256` only).
 
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// Everything the artifact hashes cover, borrowed from the generated files.
@@ -31,11 +30,12 @@ pub struct ArtifactContainer<'a> {
     pub package: PackageArtifacts<'a>,
     /// `tests/conftest.py`, `test_metadata.py`, `test_results.py`.
     pub tests: Option<TestsArtifacts<'a>>,
-    /// The pixi manifest as the reference's model dumps it (not TOML text):
+    /// The pixi manifest as the reference's model dumps it (not TOML text), as sorted JSON
+    /// text ([`crate::pyjson::to_string_sorted`]):
     /// `{workspace: {name, channels, platforms}, dependencies, pypi_dependencies,
     /// feature: {<name>: {dependencies, pypi_dependencies, tasks}},
     /// environments: {<name>: {features, solve_group, no_default_feature}}, tasks}`.
-    pub pixi_toml: Option<&'a Value>,
+    pub pixi_toml: Option<&'a str>,
     pub dockerfile: Option<&'a str>,
     pub dockerignore: Option<&'a str>,
     pub pyproject_toml: Option<&'a str>,
@@ -46,10 +46,11 @@ pub struct ArtifactContainer<'a> {
 #[derive(Clone, Copy, Debug)]
 pub struct PackageArtifacts<'a> {
     pub dags: DagsArtifacts<'a>,
-    /// `rjsf.json` as a JSON value.
-    pub rjsf: &'a Value,
-    /// `params.json` as a JSON value.
-    pub params_json: &'a Value,
+    /// `rjsf.json`'s value as sorted JSON text ([`crate::pyjson::to_string_sorted`]; the
+    /// caller memoizes it, so an edit that leaves the schema alone does not serialize it).
+    pub rjsf: &'a str,
+    /// `params.json`'s value as sorted JSON text.
+    pub params_json: &'a str,
     pub cli: &'a str,
     pub dispatch: &'a str,
     pub metadata: &'a str,
@@ -197,8 +198,8 @@ impl Out<'_> {
 enum Part<'a> {
     /// A string (a file's text), written as a JSON string.
     Text(&'a str),
-    /// A JSON document, written with sorted keys.
-    Json(&'a Value),
+    /// A JSON document, already written with sorted keys.
+    Json(&'a str),
     /// An object of parts, written with sorted keys.
     Obj(Vec<(&'static str, Part<'a>)>),
     Null,
@@ -212,7 +213,7 @@ impl<'a> Part<'a> {
     fn write(&self, out: &mut Out<'_>) {
         match self {
             Part::Text(s) => crate::pyjson::stream_ascii_string(s, &mut |t| out.push(t)),
-            Part::Json(v) => out.push(&crate::pyjson::to_string_sorted(v)),
+            Part::Json(text) => out.push(text),
             Part::Null => out.push("null"),
             Part::Obj(entries) => {
                 let mut sorted: Vec<&(&str, Part<'_>)> = entries.iter().collect();

@@ -299,6 +299,8 @@ fn yaml_scalar_styles() {
 #[test]
 fn artifact_container_fields() {
     let (rjsf, params, pixi) = (json!({"r": 1}), json!({"p": 1.5}), json!({"tasks": {}}));
+    let sorted = crate::pyjson::to_string_sorted;
+    let (rjsf_text, params_text, pixi_text) = (sorted(&rjsf), sorted(&params), sorted(&pixi));
     let mut c = ArtifactContainer {
         release_name: "wt-x-workflow",
         package_name: "wt_x_workflow",
@@ -308,8 +310,8 @@ fn artifact_container_fields() {
                 run_sequential_mock_io: "m",
                 run_sequential: "s",
             },
-            rjsf: &rjsf,
-            params_json: &params,
+            rjsf: &rjsf_text,
+            params_json: &params_text,
             cli: "c",
             dispatch: "d",
             metadata: "md",
@@ -317,7 +319,7 @@ fn artifact_container_fields() {
             init_dot_py: "",
         },
         tests: None,
-        pixi_toml: Some(&pixi),
+        pixi_toml: Some(&pixi_text),
         dockerfile: Some("FROM x"),
         dockerignore: None,
         pyproject_toml: None,

@@ -138,6 +138,7 @@ fn a_partial_value_edit() {
         &log,
         expect![[r#"
             lowered
+            item_lowered
             front_end_diagnostics
             spec_model
             resolution
@@ -183,6 +184,7 @@ fn a_partial_edit_that_changes_the_params() {
         &log,
         expect![[r#"
             lowered
+            item_lowered
             front_end_diagnostics
             spec_model
             resolution
@@ -201,6 +203,7 @@ fn a_partial_edit_that_changes_the_params() {
             fingerprint
             spec_sha256
             task_spec_json
+            hashed_json
             artifact_hashes
             run_sequential_mock_io_py
             task_dag_code
@@ -249,6 +252,7 @@ fn b_requirements_edit_with_the_same_registry() {
         &log,
         expect![[r#"
             lowered
+            skeleton_tree
             front_end_diagnostics
             spec_model
             resolution
@@ -263,6 +267,7 @@ fn b_requirements_edit_with_the_same_registry() {
             test_tasks
             spec_sha256
             pixi_toml
+            hashed_json
             artifact_hashes
             fingerprint
             installed_requirements
@@ -347,6 +352,8 @@ fn c_comment_and_whitespace_edits() {
         &log,
         expect![[r#"
             lowered
+            skeleton_tree
+            item_lowered
             front_end_diagnostics
             spec_model
             resolution

@@ -29,6 +29,7 @@ mod lsp_fuzz;
 mod no_panic;
 mod pixi_toml;
 mod pydantic_models;
+mod reparse;
 mod ruff;
 mod run;
 mod run_watch;

@@ -59,6 +59,43 @@ pub struct Lowered {
 
 /// Lower a parsed YAML document.
 pub fn lower(root: &Node, wt_conda_channel: &str) -> Lowered {
+    lower_with(
+        root,
+        wt_conda_channel,
+        &mut |items, default_skipif, diags| {
+            let mut sink = Sink {
+                diags: std::mem::take(diags),
+            };
+            let entries = items
+                .iter()
+                .filter_map(|item| lower_entry(&mut sink, item, default_skipif, true))
+                .collect();
+            *diags = sink.diags;
+            entries
+        },
+    )
+}
+
+/// How [`lower_with`] lowers the `workflow:` items: given the items, the default `skipif`
+/// and the diagnostics so far (to append to), the entries.
+pub type ItemsLowering<'a> =
+    dyn FnMut(&[Node], Option<&SkipIf>, &mut Vec<Diagnostic>) -> Vec<WorkflowEntry> + 'a;
+
+/// One top-level `workflow:` item lowered on its own, as [`lower`] lowers it in the
+/// document: its entry (none if it is invalid) and its diagnostics. `default_skipif` is
+/// what instances without a `skipif` of their own get.
+pub fn lower_item(
+    node: &Node,
+    default_skipif: Option<&SkipIf>,
+) -> (Option<WorkflowEntry>, Vec<Diagnostic>) {
+    let mut sink = Sink::default();
+    let entry = lower_entry(&mut sink, node, default_skipif, true);
+    (entry, sink.diags)
+}
+
+/// [`lower`] with the `workflow:` items lowered by `items` (the front end lowers them one
+/// by one, memoized): the rest of the document is lowered here, in the same order.
+pub fn lower_with(root: &Node, wt_conda_channel: &str, items: &mut ItemsLowering<'_>) -> Lowered {
     let mut sink = Sink::default();
     let mut spec = Spec {
         id: Spanned::new(String::new(), Span::default()),
@@ -123,13 +160,9 @@ pub fn lower(root: &Node, wt_conda_channel: &str) -> Lowered {
         f.finish(&mut sink, "`task-instance-defaults`", &["skipif"]);
     }
     if let Some(wf) = top.require(&mut sink, "workflow", "the spec")
-        && let Some(items) = sink.seq(wf, "`workflow`")
+        && let Some(nodes) = sink.seq(wf, "`workflow`")
     {
-        for item in items {
-            if let Some(entry) = lower_entry(&mut sink, item, spec.default_skipif.as_ref(), true) {
-                spec.workflow.push(entry);
-            }
-        }
+        spec.workflow = items(nodes, spec.default_skipif.as_ref(), &mut sink.diags);
     }
     top.finish(&mut sink, "the spec", TOP_LEVEL_KEYS);
     Lowered {

@@ -97,6 +97,15 @@ pub(super) struct Frame {
     size: usize,
 }
 
+/// A loaded document with what [`super::outline`] needs to know about it.
+pub(super) struct Loaded {
+    pub(super) node: Node,
+    /// Collection nesting of the root (0 for a scalar).
+    pub(super) height: usize,
+    /// An anchor or an alias occurs.
+    pub(super) used_anchors: bool,
+}
+
 pub(super) struct Loader<'t> {
     pub(super) text: &'t str,
     pub(super) offsets: CharOffsets,
@@ -122,7 +131,10 @@ impl<'t> Loader<'t> {
         Span::new(start, end.max(start))
     }
 
-    pub(super) fn load(mut self) -> Result<Node, Failure> {
+    /// Build the tree, and say how deep it is and whether anchors or aliases were used (for
+    /// [`super::outline`]).
+    pub(super) fn load_with_stats(mut self) -> Result<Loaded, Failure> {
+        let mut aliases = 0usize;
         let mut parser = Parser::new_from_str(self.text);
         let mut root: Option<Built> = None;
         let mut documents = 0usize;
@@ -148,6 +160,7 @@ impl<'t> Loader<'t> {
                     documents += 1;
                 }
                 Event::Alias(id) => {
+                    aliases += 1;
                     let built = self.alias(id, span)?;
                     self.add(built, &mut root)?;
                 }
@@ -175,14 +188,22 @@ impl<'t> Loader<'t> {
                 }
             }
         }
-        Ok(root.map_or_else(
-            || Node {
-                kind: NodeKind::Scalar(Scalar::Null),
-                span: Span::empty(0),
-                plain: true,
+        let (node, height) = root.map_or_else(
+            || {
+                let null = Node {
+                    kind: NodeKind::Scalar(Scalar::Null),
+                    span: Span::empty(0),
+                    plain: true,
+                };
+                (null, 0)
             },
-            |built| built.node,
-        ))
+            |built| (built.node, built.height),
+        );
+        Ok(Loaded {
+            node,
+            height,
+            used_anchors: aliases > 0 || !self.anchors.is_empty(),
+        })
     }
 
     pub(super) fn scalar(

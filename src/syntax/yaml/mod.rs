@@ -64,6 +64,7 @@
 mod indent;
 mod keys;
 mod loader;
+pub mod outline;
 mod positions;
 mod scalar;
 mod tags;
@@ -229,6 +230,12 @@ impl YamlError {
 /// Returns a [`YamlError`] for syntax errors and for the loading errors listed in the module
 /// documentation (unsupported tags, duplicate or complex keys, too deep nesting, ...).
 pub fn parse(text: &str) -> Result<Node, YamlError> {
+    parse_loaded(text, MAX_INDENT_FIXES).map(|loaded| loaded.node)
+}
+
+/// [`parse`], with at most `max_retries` re-indent fixes made as saphyr reports them (the
+/// ones found up front do not count), and what [`outline`] needs to know of the tree.
+fn parse_loaded(text: &str, max_retries: usize) -> Result<loader::Loaded, YamlError> {
     // saphyr insists that the lines of a flow collection inside a block collection are indented
     // further than that block collection (as the YAML spec says); ruamel, like libyaml, does not
     // care, and real specs close brackets at the indentation of their key. When saphyr reports
@@ -245,12 +252,12 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     let mut retries = 0usize;
     loop {
         let current = patched.as_deref().unwrap_or(text);
-        let failure = match Loader::new(current).load() {
-            Ok(mut node) => {
+        let failure = match Loader::new(current).load_with_stats() {
+            Ok(mut loaded) => {
                 if !fixes.is_empty() {
-                    fixes.remap_node(&mut node);
+                    fixes.remap_node(&mut loaded.node);
                 }
-                return Ok(node);
+                return Ok(loaded);
             }
             Err(failure) => failure,
         };
@@ -261,7 +268,7 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                 mut error,
             } => {
                 retries += 1;
-                if retries > MAX_INDENT_FIXES {
+                if retries > max_retries {
                     error.span = fixes.remap_span(error.span);
                     return Err(error);
                 }

@@ -9,6 +9,7 @@ pub mod channel;
 mod compile;
 mod fixture;
 pub mod lsp;
+pub mod random_edit;
 pub mod suite;
 mod toml;
 
