@@ -117,6 +117,11 @@ pub(super) fn run(
             summary.failed(spec, &format!("{errors} error{}", plural(errors)));
             continue;
         }
+        if matches!(action, Action::Validate) && unit.registered() {
+            // `check` builds no package: no error is all it asks.
+            summary.checked(unit, elapsed);
+            continue;
+        }
         let Some(package) = package else {
             // Discovery failed (reported).
             let why = match unit.attachment.registered {
@@ -129,7 +134,12 @@ pub(super) fn run(
         deliver(&driver, unit, package, elapsed, &action, spec, &mut summary);
     }
     driver.footer.print();
-    summary.finish(start.elapsed())
+    let code = summary.finish(start.elapsed());
+    // The process exits next: freeing the database (every memo of a large spec, millions
+    // of allocations) would only delay that.
+    let Driver { db, .. } = driver;
+    std::mem::forget(db);
+    code
 }
 
 /// What `action` does with one compiled package: nothing more (`check`), compare it with

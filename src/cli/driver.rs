@@ -13,7 +13,9 @@ use super::{
     CheckArgs, DependencyArgs, GraphEngine, OutputArgs, graphviz, overrides, render, templates,
 };
 use crate::artifacts::graph::{graph_png, graph_svg};
-use crate::artifacts::{Compiled, Package, names, package, package_without_images};
+use crate::artifacts::{
+    Compiled, Package, check_diagnostics, names, package, package_without_images,
+};
 use crate::db::OverridesFile;
 use crate::db::TemplateDir;
 use crate::db::{Database, SharedInputs, Workflow, WorkflowBuilder};
@@ -73,7 +75,8 @@ impl Unit {
 /// A compile's result for one unit.
 pub(super) struct Built {
     pub compiled: Arc<Compiled>,
-    /// The package to write (Graphviz images included), when there were no errors.
+    /// The package to write (Graphviz images included), when there were no errors; always
+    /// `None` for `check` ([`Mode::Check`] builds no package).
     pub package: Option<Arc<Package>>,
     /// Time spent compiling this unit.
     pub elapsed: Duration,
@@ -375,7 +378,12 @@ pub(super) fn read_spec(abs: &Utf8Path) -> Result<String, SpecReadError> {
 /// and waits for that worker's result), unless `reuse_png` and [`previous_png`] has it.
 fn compile_one(db: &Database, wf: Workflow, mode: &Mode, reuse_png: bool) -> Arc<Compiled> {
     match mode {
-        Mode::Check | Mode::Graphviz(_) => package_without_images(db, wf).clone(),
+        // Diagnostics only: no package is built (`Built::package` stays `None`).
+        Mode::Check => Arc::new(Compiled {
+            diagnostics: check_diagnostics(db, wf).as_ref().clone(),
+            package: None,
+        }),
+        Mode::Graphviz(_) => package_without_images(db, wf).clone(),
         Mode::Builtin => {
             let (main, renderer) = (db.clone(), db.clone());
             let (compiled, reused) = rayon::join(
