@@ -39,13 +39,7 @@ fn the_corpus_checks_as_it_compiles() {
         let Ok(text) = std::fs::read_to_string(&spec_path) else {
             continue;
         };
-        let registry = std::fs::read_to_string(dir.join("fixture/registry.json")).unwrap();
-        let solved: Vec<SolvedRecord> = std::fs::read_to_string(dir.join("fixture/solved.json"))
-            .map(|t| serde_json::from_str(&t).unwrap())
-            .unwrap_or_default();
-        let args = CompileArgs::parse(
-            &std::fs::read_to_string(dir.join("compile-args")).unwrap_or_default(),
-        );
+        let (registry, solved, args) = corpus_inputs(&dir);
         let codes = assert_same(&spec_path, &text, &registry, solved, &args);
         specs += 1;
         if dir.join("expected-0.10.3/error.txt").is_file() {
@@ -61,19 +55,25 @@ fn the_corpus_checks_as_it_compiles() {
 
 const HEAD: &str = "id: demo\nrequirements: []\n";
 
+/// [`assert_same`] for `spec.yaml` with the default compile options, no solved records.
+#[track_caller]
+fn assert_same_default(spec: &str, registry: &str) -> Vec<String> {
+    assert_same(
+        Utf8Path::new("spec.yaml"),
+        spec,
+        registry,
+        vec![],
+        &CompileArgs::default(),
+    )
+}
+
 #[test]
 fn a_schema_the_registry_makes_invalid_fails_the_check() {
     let mut doc: serde_json::Value = serde_json::from_str(&example_registry()).unwrap();
     doc["entries"]["wtc_example_tasks.strings.shout"]["json_schema"]["properties"]["text"] =
         serde_json::json!({"oneOf": []});
     let spec = format!("{HEAD}workflow:\n  - id: a\n    task: shout\n");
-    let codes = assert_same(
-        Utf8Path::new("spec.yaml"),
-        &spec,
-        &doc.to_string(),
-        vec![],
-        &CompileArgs::default(),
-    );
+    let codes = assert_same_default(&spec, &doc.to_string());
     // params.json and rjsf.json both carry the invalid value.
     assert_eq!(codes, ["invalid-schema", "invalid-schema"]);
 }
@@ -83,13 +83,7 @@ fn a_schema_an_override_makes_invalid_fails_the_check() {
     let spec = format!(
         "{HEAD}rjsf-overrides:\n  properties:\n    a.properties.text.type: 7\nworkflow:\n  - id: a\n    task: shout\n"
     );
-    let codes = assert_same(
-        Utf8Path::new("spec.yaml"),
-        &spec,
-        &example_registry(),
-        vec![],
-        &CompileArgs::default(),
-    );
+    let codes = assert_same_default(&spec, &example_registry());
     assert_eq!(codes, ["invalid-schema"]);
 }
 
@@ -97,12 +91,6 @@ fn a_schema_an_override_makes_invalid_fails_the_check() {
 fn warnings_alone_pass_the_check_with_the_same_warnings() {
     let spec =
         format!("{HEAD}workflow:\n  - id: a\n    task: shout\n    partial:\n      txt: hi\n");
-    let codes = assert_same(
-        Utf8Path::new("spec.yaml"),
-        &spec,
-        &example_registry(),
-        vec![],
-        &CompileArgs::default(),
-    );
+    let codes = assert_same_default(&spec, &example_registry());
     assert_eq!(codes, ["unknown-argument"]);
 }
