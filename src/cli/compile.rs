@@ -134,12 +134,10 @@ pub(super) fn run(
         deliver(&driver, unit, package, elapsed, &action, spec, &mut summary);
     }
     driver.footer.print();
-    let code = summary.finish(start.elapsed());
     // The process exits next: freeing the database (every memo of a large spec, millions
     // of allocations) would only delay that.
-    let Driver { db, .. } = driver;
-    std::mem::forget(db);
-    code
+    std::mem::forget(driver.db);
+    summary.finish(start.elapsed())
 }
 
 /// What `action` does with one compiled package: nothing more (`check`), compare it with
