@@ -101,10 +101,42 @@ pub struct TaskNode<'db> {
     #[tracked]
     #[returns(ref)]
     pub fragment_input: Arc<FragmentInput>,
-    /// The resolved task without spans: equal across edits that only move it.
+    /// The resolved task, equal across edits that only move it (see [`SpanFree`]).
     #[tracked]
     #[returns(ref)]
-    pub task: Arc<ResolvedTask>,
+    pub task: SpanFree,
+}
+
+/// A resolved task compared without its spans, so a [`TaskNode`] keeps its old value
+/// (salsa backdates) when an edit only moves the task in the file. It shares the lowered
+/// instance instead of holding a span-free copy of it (a large spec has hundreds of
+/// thousands), so its spans are those of the revision that last changed the task: the
+/// per-task queries that read it never look at spans, and nothing should.
+#[derive(Clone, Debug)]
+pub struct SpanFree(pub ResolvedTask);
+
+impl PartialEq for SpanFree {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&self.0, &other.0);
+        (Arc::ptr_eq(&a.instance, &b.instance) || a.instance.same_but_spans(&b.instance))
+            && a.known == b.known
+            && a.conditions == b.conditions
+    }
+}
+
+impl Eq for SpanFree {}
+
+impl std::ops::Deref for SpanFree {
+    type Target = ResolvedTask;
+    fn deref(&self) -> &ResolvedTask {
+        &self.0
+    }
+}
+
+impl AsRef<ResolvedTask> for SpanFree {
+    fn as_ref(&self) -> &ResolvedTask {
+        &self.0
+    }
 }
 
 /// Tracked per-task nodes, in flat order.
@@ -124,16 +156,11 @@ pub fn task_nodes(db: &dyn Db, wf: Workflow) -> Vec<TaskNode<'_>> {
                     .collect(),
                 known: t.known.clone(),
             };
-            let task = ResolvedTask {
-                instance: Arc::new(t.instance.without_spans()),
-                known: t.known.clone(),
-                conditions: t.conditions.clone(),
-            };
             TaskNode::new(
                 db,
                 t.instance.id.value.clone(),
                 Arc::new(input),
-                Arc::new(task),
+                SpanFree(t.clone()),
             )
         })
         .collect()

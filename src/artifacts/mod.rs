@@ -171,19 +171,7 @@ pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
 /// models, then the rest.
 #[salsa::tracked(returns(ref))]
 pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
-    let mut diagnostics = front_end_diagnostics(db, wf).as_ref().clone();
-    diagnostics.extend(
-        crate::dependencies::merge::diagnostics(db, wf)
-            .iter()
-            .cloned(),
-    );
-    if let Some(dir) = *wf.options(db).template_dir(db) {
-        diagnostics.extend(
-            crate::templates::user::unknown_files(db, dir)
-                .iter()
-                .cloned(),
-        );
-    }
+    let mut diagnostics = input_diagnostics(db, wf);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return failed(diagnostics);
     }
@@ -245,6 +233,67 @@ pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
             files,
         })),
     })
+}
+
+/// The diagnostics of [`package_without_images`] without building the package: what
+/// `wtc check` reports, in the same order, at a fraction of the cost for a large spec.
+///
+/// A compile reports the problems of its inputs, then of the two schemas (their
+/// meta-schema checks), then of the templated files, stopping after the first of these
+/// steps that has an error; the rest (the README, the models, the DAG modules,
+/// `graph.dot`, `pixi.toml`) cannot fail once these passed: the README's fingerprint fails
+/// only on a task that did not resolve (an input error) or on a schema or templated file
+/// that failed, and the models only on a schema that failed. So this stops there too and
+/// renders neither the schema texts nor the untemplated files, and keeps no schema value.
+#[salsa::tracked(returns(ref))]
+pub fn check_diagnostics(db: &dyn Db, wf: Workflow) -> Arc<Vec<Diagnostic>> {
+    let mut diagnostics = input_diagnostics(db, wf);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Arc::new(diagnostics);
+    }
+    // Each schema is built, checked and dropped: a large spec's schemas are several times
+    // the size of its YAML, and only the compile needs them afterwards.
+    let params = params_json::build_params_value(db, wf)
+        .and_then(|v| params_json::check_schema(db, wf, "params.json", &v));
+    let rjsf = rjsf_json::build_rjsf_value(db, wf)
+        .and_then(|v| params_json::check_schema(db, wf, "rjsf.json", &v));
+    if params.is_err() || rjsf.is_err() {
+        for e in [params.err(), rjsf.err()].into_iter().flatten() {
+            diagnostics.extend(e);
+        }
+        return Arc::new(diagnostics);
+    }
+    let names = names(db, wf);
+    let templated = [
+        packaging_files(db, wf),
+        test_files(db, wf),
+        package_module_files(db, wf, &names.package_name),
+    ];
+    for (_, result) in templated.into_iter().flatten() {
+        if let Err(e) = result {
+            diagnostics.extend(e.iter().cloned());
+        }
+    }
+    Arc::new(diagnostics)
+}
+
+/// The problems of a compile's inputs: the front end's, the dependency layers' and, with
+/// `--template-dir`, its unknown files.
+fn input_diagnostics(db: &dyn Db, wf: Workflow) -> Vec<Diagnostic> {
+    let mut diagnostics = front_end_diagnostics(db, wf).as_ref().clone();
+    diagnostics.extend(
+        crate::dependencies::merge::diagnostics(db, wf)
+            .iter()
+            .cloned(),
+    );
+    if let Some(dir) = *wf.options(db).template_dir(db) {
+        diagnostics.extend(
+            crate::templates::user::unknown_files(db, dir)
+                .iter()
+                .cloned(),
+        );
+    }
+    diagnostics
 }
 
 /// A compile that failed with `diagnostics` (no package).

@@ -34,8 +34,13 @@ pub fn ordered_fragments(db: &dyn Db, wf: Workflow) -> Result<OrderedFragments, 
 /// The params schema as a JSON value (also the input of `params_sha256`).
 #[salsa::tracked(returns(ref))]
 pub fn params_value(db: &dyn Db, wf: Workflow) -> Result<Arc<serde_json::Value>, Vec<Diagnostic>> {
+    Ok(Arc::new(build_params_value(db, wf)?))
+}
+
+/// The params schema, not memoized (`check` drops it once checked).
+pub fn build_params_value(db: &dyn Db, wf: Workflow) -> Result<serde_json::Value, Vec<Diagnostic>> {
     let frags = ordered_fragments(db, wf).clone()?;
-    Ok(Arc::new(params_schema(&frags)))
+    Ok(params_schema(&frags))
 }
 
 #[salsa::tracked(returns(ref))]
@@ -70,16 +75,31 @@ fn override_of<'a>(
     })
 }
 
-/// Meta-schema check, then Python-compatible `json.dump(indent=2)` + newline.
-///
-/// A meta-schema violation is attributed to the tasks whose registry schemas brought the
-/// offending value (found from the violation's path), so the error points into the spec.
+/// Meta-schema check ([`check_schema`]), then Python-compatible `json.dump(indent=2)` +
+/// newline.
 pub fn render_checked(
     db: &dyn Db,
     wf: Workflow,
     artifact: &str,
     value: &serde_json::Value,
 ) -> Result<Arc<str>, Vec<Diagnostic>> {
+    check_schema(db, wf, artifact, value)?;
+    let mut text = crate::pyjson::to_string_indent2(value);
+    text.push('\n');
+    Ok(Arc::from(text))
+}
+
+/// The meta-schema check of the schema `artifact` (`params.json` or `rjsf.json`): what
+/// `check` asks without rendering the text.
+///
+/// A meta-schema violation is attributed to the tasks whose registry schemas brought the
+/// offending value (found from the violation's path), so the error points into the spec.
+pub fn check_schema(
+    db: &dyn Db,
+    wf: Workflow,
+    artifact: &str,
+    value: &serde_json::Value,
+) -> Result<(), Vec<Diagnostic>> {
     if let Err(e) = metaschema::check(artifact, value) {
         let mut culprits: Vec<&str> = Vec::new();
         if let Ok(frags) = ordered_fragments(db, wf) {
@@ -155,7 +175,5 @@ pub fn render_checked(
         }
         return Err(vec![d]);
     }
-    let mut text = crate::pyjson::to_string_indent2(value);
-    text.push('\n');
-    Ok(Arc::from(text))
+    Ok(())
 }

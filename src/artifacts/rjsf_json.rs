@@ -11,12 +11,17 @@ use std::sync::Arc;
 /// artifact hashes of the fingerprint).
 #[salsa::tracked(returns(ref))]
 pub fn rjsf_value(db: &dyn Db, wf: Workflow) -> Result<Arc<serde_json::Value>, Vec<Diagnostic>> {
+    Ok(Arc::new(build_rjsf_value(db, wf)?))
+}
+
+/// The rjsf schema, not memoized (`check` drops it once checked).
+pub fn build_rjsf_value(db: &dyn Db, wf: Workflow) -> Result<serde_json::Value, Vec<Diagnostic>> {
     let frags = ordered_fragments(db, wf).clone()?;
     let by_id: Fragments = frags
         .iter()
         .filter_map(|(id, f)| f.clone().map(|f| (id.clone(), f)))
         .collect();
-    Ok(Arc::new(rjsf_schema(spec_model(db, wf), &by_id)?))
+    rjsf_schema(spec_model(db, wf), &by_id)
 }
 
 #[salsa::tracked(returns(ref))]

@@ -117,6 +117,11 @@ pub(super) fn run(
             summary.failed(spec, &format!("{errors} error{}", plural(errors)));
             continue;
         }
+        if matches!(action, Action::Validate) && unit.registered() {
+            // `check` builds no package: no error is all it asks.
+            summary.checked(unit, elapsed);
+            continue;
+        }
         let Some(package) = package else {
             // Discovery failed (reported).
             let why = match unit.attachment.registered {
@@ -129,6 +134,9 @@ pub(super) fn run(
         deliver(&driver, unit, package, elapsed, &action, spec, &mut summary);
     }
     driver.footer.print();
+    // The process exits next: freeing the database (every memo of a large spec, millions
+    // of allocations) would only delay that.
+    std::mem::forget(driver.db);
     summary.finish(start.elapsed())
 }
 

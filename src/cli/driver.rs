@@ -18,7 +18,8 @@ use crate::artifacts::graph::{graph_png, graph_svg};
 use crate::artifacts::params_py::params_py;
 use crate::artifacts::readme_md::spec_sha256;
 use crate::artifacts::{
-    Compiled, Package, front_end_diagnostics, names, package, package_without_images,
+    Compiled, Package, check_diagnostics, front_end_diagnostics, names, package,
+    package_without_images,
 };
 use crate::db::OverridesFile;
 use crate::db::TemplateDir;
@@ -79,7 +80,8 @@ impl Unit {
 /// A compile's result for one unit.
 pub(super) struct Built {
     pub compiled: Arc<Compiled>,
-    /// The package to write (Graphviz images included), when there were no errors.
+    /// The package to write (Graphviz images included), when there were no errors; always
+    /// `None` for `check` ([`Mode::Check`] builds no package).
     pub package: Option<Arc<Package>>,
     /// Time spent compiling this unit.
     pub elapsed: Duration,
@@ -376,15 +378,26 @@ pub(super) fn read_spec(abs: &Utf8Path) -> Result<String, SpecReadError> {
     })
 }
 
-/// Compile one spec for `mode` on two workers: one goes through the package in order
+/// Compile one spec for `mode`. `check` computes only the diagnostics
+/// ([`check_diagnostics`]: no package). Otherwise on two workers: one goes through the package in order
 /// ([`package_without_images`]) while the other computes what that asks for last
 /// ([`prefetch`]) and then, with the built-in engine, the graph images (`package` asks
 /// for them last and finds them done), unless `reuse_png` and [`previous_png`] has it.
 /// The workers share the memos: whichever asks for a query the other is computing waits
 /// for it, so nothing is computed twice, and the output is the same as on one worker.
 fn compile_one(db: &Database, wf: Workflow, mode: &Mode, reuse_png: bool) -> Arc<Compiled> {
+    let images = match mode {
+        // Diagnostics only: no package is built (`Built::package` stays `None`).
+        Mode::Check => {
+            return Arc::new(Compiled {
+                diagnostics: check_diagnostics(db, wf).as_ref().clone(),
+                package: None,
+            });
+        }
+        Mode::Graphviz(_) => false,
+        Mode::Builtin => true,
+    };
     let (main, helper) = (db.clone(), db.clone());
-    let images = matches!(mode, Mode::Builtin);
     let (compiled, reused) = rayon::join(
         move || package_without_images(&main, wf).clone(),
         move || {

@@ -86,7 +86,9 @@ pub fn task_fragment(
         _ => return Ok(None),
     };
     Ok(Some(Fragment {
-        schema,
+        // Collected again at its exact size: the clone and the inserts left room to grow,
+        // and every task instance keeps its fragment.
+        schema: schema.into_iter().collect(),
         property_names,
         defs,
     }))
@@ -172,7 +174,7 @@ impl Level {
 
     /// The finished top level: `uiSchema` gets `ui:order` last.
     fn into_schema(mut self, defs: Map<String, Value>) -> (Value, Value, Value) {
-        self.ui.insert("ui:order".into(), json!(self.order));
+        self.ui.insert("ui:order".into(), strings(self.order));
         (
             Value::Object(self.props),
             Value::Object(defs),
@@ -181,13 +183,20 @@ impl Level {
     }
 }
 
+/// The schema document. Built from the moved values: `json!` would serialise each of them
+/// into a copy (a large spec's schema is several times the size of its YAML).
 fn document(props: Value, defs: Value, ui: Value) -> Value {
-    json!({
-        "properties": props,
-        "$defs": defs,
-        "uiSchema": ui,
-        "additionalProperties": false,
-    })
+    let mut doc = Map::with_capacity(4);
+    doc.insert("properties".into(), props);
+    doc.insert("$defs".into(), defs);
+    doc.insert("uiSchema".into(), ui);
+    doc.insert("additionalProperties".into(), Value::Bool(false));
+    Value::Object(doc)
+}
+
+/// A JSON array of the strings, moved (what `json!(strings)` gives, without the copy).
+fn strings(strings: Vec<String>) -> Value {
+    Value::Array(strings.into_iter().map(Value::String).collect())
 }
 
 /// `params.json`: the flat schema, tasks in flat-workflow order.
@@ -227,21 +236,18 @@ pub fn rjsf_schema(spec: &Spec, fragments: &Fragments) -> Result<Value, Vec<Diag
                 let title = g.title.value.clone();
                 let mut group_ui = Map::new();
                 if members.order.len() > 1 {
-                    group_ui.insert("ui:order".into(), json!(members.order));
+                    group_ui.insert("ui:order".into(), strings(members.order));
                 }
                 group_ui.extend(members.ui);
                 if !group_ui.is_empty() {
                     top.ui.insert(title.clone(), Value::Object(group_ui));
                 }
-                top.props.insert(
-                    title.clone(),
-                    json!({
-                        "type": "object",
-                        "description": g.description,
-                        "ecoscope:task_group": true,
-                        "properties": members.props,
-                    }),
-                );
+                let mut group = Map::with_capacity(4);
+                group.insert("type".into(), Value::String("object".into()));
+                group.insert("description".into(), Value::String(g.description.clone()));
+                group.insert("ecoscope:task_group".into(), Value::Bool(true));
+                group.insert("properties".into(), Value::Object(members.props));
+                top.props.insert(title.clone(), Value::Object(group));
                 top.order.push(title);
             }
         }

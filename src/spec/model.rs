@@ -20,10 +20,6 @@ impl<T> Spanned<T> {
     }
 }
 
-fn unspanned<T: Clone>(s: &Spanned<T>) -> Spanned<T> {
-    Spanned::new(s.value.clone(), Span::default())
-}
-
 /// An `f64` compared and hashed by its bits, so models can be `Eq` (salsa backdating).
 #[derive(Clone, Copy, Debug)]
 pub struct F64(pub f64);
@@ -110,28 +106,35 @@ impl Method {
 }
 
 impl TaskInstance {
-    /// The instance with every span set to the default: equal for two revisions of the
-    /// spec that differ only in where the instance sits (per-task queries compare these,
-    /// so an edit elsewhere in the file does not invalidate them).
+    /// Equal but for the spans: true for two revisions of the spec that differ only in
+    /// where the instance sits (per-task queries compare instances this way, so an edit
+    /// elsewhere in the file does not invalidate them, without a span-free copy of each).
     #[must_use]
-    pub fn without_spans(&self) -> TaskInstance {
-        TaskInstance {
-            id: unspanned(&self.id),
-            name: self.name.clone(),
-            task: unspanned(&self.task),
-            partial: self
-                .partial
+    pub fn same_but_spans(&self, other: &TaskInstance) -> bool {
+        // Destructured, so a new field cannot be forgotten here.
+        let TaskInstance {
+            id,
+            name,
+            task,
+            partial,
+            map,
+            mapvalues,
+            skipif,
+            span: _,
+        } = self;
+        id.value == other.id.value
+            && *name == other.name
+            && task.value == other.task.value
+            && partial.len() == other.partial.len()
+            && partial
                 .iter()
-                .map(|(k, v)| (unspanned(k), v.without_spans()))
-                .collect(),
-            map: self.map.as_ref().map(MapBlock::without_spans),
-            mapvalues: self.mapvalues.as_ref().map(MapBlock::without_spans),
-            skipif: self.skipif.as_ref().map(|s| SkipIf {
-                conditions: s.conditions.iter().map(unspanned).collect(),
-                unpack_depth: s.unpack_depth,
-            }),
-            span: Span::default(),
-        }
+                .zip(&other.partial)
+                .all(|((k, v), (ok, ov))| k.value == ok.value && v.same_but_spans(ov))
+            && same_opt(map, &other.map, MapBlock::same_but_spans)
+            && same_opt(mapvalues, &other.mapvalues, MapBlock::same_but_spans)
+            && same_opt(skipif, &other.skipif, |a, b| {
+                a.unpack_depth == b.unpack_depth && same_values(&a.conditions, &b.conditions)
+            })
     }
 
     pub fn method(&self) -> Method {
@@ -248,13 +251,25 @@ pub struct MapBlock {
 }
 
 impl MapBlock {
-    fn without_spans(&self) -> MapBlock {
-        MapBlock {
-            argnames: self.argnames.iter().map(unspanned).collect(),
-            argvalues: self.argvalues.iter().map(unspanned).collect(),
-            single_argvalue: self.single_argvalue,
-        }
+    fn same_but_spans(&self, other: &MapBlock) -> bool {
+        self.single_argvalue == other.single_argvalue
+            && same_values(&self.argnames, &other.argnames)
+            && same_values(&self.argvalues, &other.argvalues)
     }
+}
+
+/// Both absent, or both present and `same`.
+fn same_opt<T>(a: &Option<T>, b: &Option<T>, same: impl Fn(&T, &T) -> bool) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => same(a, b),
+        _ => false,
+    }
+}
+
+/// The same values in the same order, whatever their spans.
+fn same_values<T: PartialEq>(a: &[Spanned<T>], b: &[Spanned<T>]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.value == b.value)
 }
 
 /// A `${{ ... }}` variable reference.
@@ -287,17 +302,19 @@ pub enum Value {
 }
 
 impl Value {
-    fn without_spans(&self) -> Value {
-        match self {
-            Value::Ref(r) => Value::Ref(unspanned(r)),
-            Value::List(items) => Value::List(items.iter().map(Value::without_spans).collect()),
-            Value::Dict(items) => Value::Dict(
-                items
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.without_spans()))
-                    .collect(),
-            ),
-            other => other.clone(),
+    fn same_but_spans(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Ref(a), Value::Ref(b)) => a.value == b.value,
+            (Value::List(a), Value::List(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.same_but_spans(b))
+            }
+            (Value::Dict(a), Value::Dict(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|((ka, a), (kb, b))| ka == kb && a.same_but_spans(b))
+            }
+            (a, b) => a == b,
         }
     }
 

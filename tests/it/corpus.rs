@@ -8,7 +8,7 @@
 use crate::support::*;
 use camino::Utf8PathBuf;
 use wtc::artifacts::package_without_images;
-use wtc::db::{Database, SolvedRecord};
+use wtc::db::Database;
 
 struct Case {
     name: String,
@@ -46,13 +46,7 @@ fn cases() -> Option<Vec<Case>> {
 fn compile_case(db: &Database, case: &Case) -> (String, std::sync::Arc<wtc::artifacts::Compiled>) {
     let spec_path = case.dir.join("spec.yaml");
     let text = std::fs::read_to_string(&spec_path).unwrap();
-    let registry = std::fs::read_to_string(case.dir.join("fixture/registry.json")).unwrap();
-    let solved: Vec<SolvedRecord> = std::fs::read_to_string(case.dir.join("fixture/solved.json"))
-        .map(|t| serde_json::from_str(&t).unwrap())
-        .unwrap_or_default();
-    let args = CompileArgs::parse(
-        &std::fs::read_to_string(case.dir.join("compile-args")).unwrap_or_default(),
-    );
+    let (registry, solved, args) = corpus_inputs(&case.dir);
     let compiled = package_without_images(
         db,
         workflow(db, &spec_path, &text, &registry, solved, &args),

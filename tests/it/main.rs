@@ -3,6 +3,7 @@
 
 mod support;
 
+mod check_diagnostics;
 mod ci;
 mod cli;
 mod compile_check;

@@ -5,7 +5,7 @@
 use crate::support::*;
 use camino::{Utf8Path, Utf8PathBuf};
 use wtc::cli::overrides::load_env_overrides;
-use wtc::db::{Database, SolvedRecord};
+use wtc::db::Database;
 
 /// Compare our pixi.toml with the reference's: `Err` when they differ as data or key order;
 /// `Ok(true)` when byte-identical.
@@ -51,13 +51,7 @@ fn corpus_pixi_toml_matches_the_reference() {
         let name = dir.file_name().unwrap();
         let spec = dir.join("spec.yaml");
         let text = std::fs::read_to_string(&spec).unwrap();
-        let registry = std::fs::read_to_string(dir.join("fixture/registry.json")).unwrap();
-        let solved: Vec<SolvedRecord> = std::fs::read_to_string(dir.join("fixture/solved.json"))
-            .map(|t| serde_json::from_str(&t).unwrap())
-            .unwrap_or_default();
-        let args = CompileArgs::parse(
-            &std::fs::read_to_string(dir.join("compile-args")).unwrap_or_default(),
-        );
+        let (registry, solved, args) = corpus_inputs(dir);
         let (_, compiled) = compile(&db, &spec, &text, &registry, solved, &args);
         if compiled.package.is_none() {
             failures.push(format!(

@@ -156,5 +156,7 @@ pub(super) fn lower_partial(sink: &mut Sink, p: &Node) -> Vec<(Spanned<String>, 
             partial.push((key, value));
         }
     }
+    // Kept for the whole session, once per task instance: no room to grow.
+    partial.shrink_to_fit();
     partial
 }

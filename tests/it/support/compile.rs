@@ -94,6 +94,19 @@ pub fn workflow(
         .build(db, spec_path.to_owned(), spec_text.to_string())
 }
 
+/// A corpus case's compile inputs beside its `spec.yaml` in `dir`: the fixture registry
+/// document, its solved records (none without `fixture/solved.json`) and its
+/// `compile-args`.
+pub fn corpus_inputs(dir: &Utf8Path) -> (String, Vec<SolvedRecord>, CompileArgs) {
+    let registry = std::fs::read_to_string(dir.join("fixture/registry.json")).unwrap();
+    let solved: Vec<SolvedRecord> = std::fs::read_to_string(dir.join("fixture/solved.json"))
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap_or_default();
+    let args =
+        CompileArgs::parse(&std::fs::read_to_string(dir.join("compile-args")).unwrap_or_default());
+    (registry, solved, args)
+}
+
 /// Compile one spec text with a registry document through the salsa database.
 pub fn compile(
     db: &Database,
