@@ -6,7 +6,7 @@
 //! `textDocument/diagnostic`.
 
 use super::{Failure, document};
-use crate::artifacts::package_without_images;
+use crate::artifacts::check_diagnostics;
 use crate::diagnostics::{Diagnostic, Severity, Source};
 use crate::front::lowered;
 use crate::lsp::explain;
@@ -20,14 +20,15 @@ use lsp_types::{
 
 /// The compiler's diagnostics for `doc`'s current text: those of the front end until a
 /// registry answers for the spec, then exactly what `wtc check` reports (the memoized
-/// [`package_without_images`] query, so an edit recomputes only what it touches).
+/// [`check_diagnostics`] query, which builds no package, so an edit recomputes only what
+/// it touches).
 #[must_use]
 pub fn of_document(snap: &Snapshot, doc: &Document) -> Vec<Diagnostic> {
     let db = &snap.db;
     if !doc.registered {
         return lowered(db, doc.wf).diagnostics.clone();
     }
-    package_without_images(db, doc.wf).diagnostics.clone()
+    check_diagnostics(db, doc.wf).as_ref().clone()
 }
 
 /// `d` as an LSP diagnostic of the document `uri`.
