@@ -44,11 +44,18 @@ impl Client {
 
     /// [`Client::start`] with a [`Hook`] that sees the server's background jobs.
     pub fn start_with(
-        flags: Config,
+        mut flags: Config,
         init_options: Value,
         early: Vec<Message>,
         hook: Option<Arc<dyn Hook>>,
     ) -> Client {
+        // In process, the server would otherwise fall back to `$WTC_CACHE_DIR` or the user's
+        // cache: its discovery entries and the explain files it writes stay in the build's
+        // scratch directory instead (`cacheDir` in `init_options` still wins).
+        if flags.cache_dir.is_none() {
+            flags.cache_dir =
+                Some(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("lsp-cache"));
+        }
         let (server, client) = Connection::memory();
         let init = json!({
             "processId": null,
