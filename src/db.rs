@@ -84,6 +84,12 @@ pub struct Options {
     #[returns(ref)]
     #[default]
     pub pixi_version: String,
+    /// Parse specs whole instead of one `workflow:` item at a time (`front::pieces`, which
+    /// lets an edit re-parse only its item but keeps every item's text and parse). One-shot
+    /// commands (`check`, `compile`, `run`) set it: every item is new to them, and a whole
+    /// parse is faster and smaller. The result is the same either way.
+    #[default]
+    pub whole_parse: bool,
 }
 
 /// Facts about the machine discovery runs on (probed once by the CLI).

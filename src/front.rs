@@ -17,16 +17,19 @@ mod pieces;
 pub use pieces::{LoweredItem, Piece, item_lowered, skeleton_tree};
 
 /// Parse and lower the spec text (syntax + registry-independent rules): piece by piece
-/// when it has the plain shape (`front::pieces`: one memoized parse per `workflow:` item),
-/// else whole; the result is the same.
+/// when it has the plain shape (`front::pieces`: one memoized parse per `workflow:` item)
+/// unless the command is one-shot (`Options::whole_parse`), else whole; the result is the
+/// same.
 #[salsa::tracked(returns(ref))]
 pub fn lowered(db: &dyn Db, wf: Workflow) -> Arc<Lowered> {
     let text = wf.spec(db).text(db);
-    let channel = wf.options(db).wt_conda_channel(db);
-    Arc::new(
-        pieces::lowered_in_pieces(db, text, channel)
-            .unwrap_or_else(|| lowered_whole(text, channel)),
-    )
+    let options = wf.options(db);
+    let channel = options.wt_conda_channel(db);
+    let pieces = match options.whole_parse(db) {
+        true => None,
+        false => pieces::lowered_in_pieces(db, text, channel),
+    };
+    Arc::new(pieces.unwrap_or_else(|| lowered_whole(text, channel)))
 }
 
 /// The spec text parsed whole and lowered (what [`lowered`] always equals).

@@ -72,6 +72,7 @@ pub(super) fn run(
         Ok(d) => d,
         Err(code) => return code,
     };
+    driver.parse_whole();
     // What is compared or forced is rendered, never taken from the package on disk.
     driver.reuse_png = matches!(action, Action::Write(r) if !r.force);
     let mut loaded: Vec<Result<Unit, SpecReadError>> =

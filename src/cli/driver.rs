@@ -157,6 +157,13 @@ impl Driver {
         ))
     }
 
+    /// Parse every spec whole (`Options::whole_parse`): for one-shot commands, which see no
+    /// edit; `watch` keeps the piecewise parse.
+    pub fn parse_whole(&mut self) {
+        use salsa::Setter as _;
+        self.shared.options.set_whole_parse(&mut self.db).to(true);
+    }
+
     /// Set up only to obtain registries, with no env-overrides file, templates or output
     /// options (`wtc lock`, `wtc schema`).
     pub fn open(source: Source, reads: Reads, quiet: bool) -> Self {

@@ -403,6 +403,7 @@ pub(super) fn run(args: RunArgs) -> ExitCode {
 /// (`None`: nothing may run).
 fn compile(check: &CheckArgs, output: &OutputArgs, spec: &Utf8Path) -> Option<(Driver, Unit)> {
     let mut driver = Driver::new(check, output, true, Reads::default()).ok()?;
+    driver.parse_whole();
     driver.reuse_png = true;
     let mut unit = match driver.load(spec) {
         Ok(u) => u,
