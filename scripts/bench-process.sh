@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process timings of the release binary (see BENCHMARKS.md): wall time and peak RSS
 # of one-shot compiles, cold (no previous output) and warm (recompiling over an existing
-# package, so unchanged files and graph images are reused), of compiling every corpus
+# package: answered by its up-to-date stamp; and without the stamp, so the package is
+# built and compared, unchanged files and graph images reused), of compiling every corpus
 # spec in one process per compile-args group, and the latency of `wtc watch` (an editor's
 # save of a one-task edit → the changed DAG module on disk, by polling its mtime).
 #
@@ -21,6 +22,8 @@ if [ "$profile" = release ]; then cargo build --release --quiet; else cargo buil
 wtc="${CARGO_TARGET_DIR:-$PWD/target}/$profile/wtc"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# Up-to-date stamps (and any discovery) go to a cache of the run's own.
+export WTC_CACHE_DIR="$work/cache"
 
 # time_runs NAME SETUP COMMAND...: run SETUP then COMMAND `runs` times (SETUP untimed);
 # print the median and min wall time and the largest peak RSS.
@@ -65,6 +68,8 @@ one_spec() {
     time_runs "$name: cold (fresh output dir)" "find '$dir' -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +" \
         "${compile[@]}"
     time_runs "$name: warm (recompile over the previous package)" ":" "${compile[@]}" --clobber
+    time_runs "$name: warm, no stamp (package built and compared)" "rm -rf '$work/cache/stamps'" \
+        "${compile[@]}" --clobber
     time_runs "$name: check (no output)" ":" \
         "$wtc" check "$dir/spec.yaml" --registry "$corpus/$name/fixture/registry.json" -q
 }

@@ -32,7 +32,8 @@ pub enum CacheCommand {
     /// those held by the given `wtc.lock` files (how a team seeds the shared cache from
     /// its committed lock files).
     Push(PushArgs),
-    /// Remove local cache entries older than a duration (with their kept environments).
+    /// Remove local cache entries older than a duration (with their kept environments, and
+    /// the up-to-date stamps of release directories not compiled since).
     Prune(PruneArgs),
 }
 
@@ -353,6 +354,7 @@ fn prune(args: &PruneArgs) -> ExitCode {
             }
         }
     }
+    let stamps = crate::output::stamp::prune(&root, args.older_than, now);
     if !args.quiet {
         println!(
             "removed {removed} of {} ({}) from {}",
@@ -360,6 +362,13 @@ fn prune(args: &PruneArgs) -> ExitCode {
             size_text(bytes),
             root.join("discovery").display()
         );
+        if stamps > 0 {
+            println!(
+                "removed {stamps} up-to-date stamp{} from {}",
+                if stamps == 1 { "" } else { "s" },
+                root.join("stamps").display()
+            );
+        }
         if orphans > 0 {
             println!(
                 "removed {orphans} environment{} without an entry from {}",

@@ -10,9 +10,12 @@ use super::discover::Registered;
 use super::driver::{Built, Driver, SpecReadError, Unit, plural};
 use super::reads::Reads;
 use super::specs::expand;
+use super::stamps::Stamps;
 use super::term::{fail, millis, no_spec};
 use super::{CheckArgs, OutputArgs, ReleaseArgs, release};
 use crate::artifacts::Package;
+use crate::diagnostics::Diagnostic;
+use crate::output::stamp::Stamp;
 use crate::output::{
     Comparison, OutputError, WriteReport, compare_package, rewrite_package, unified_diff,
     write_package,
@@ -81,7 +84,13 @@ pub(super) fn run(
         let _ = fail(e);
     }
     driver.attach(loaded.iter_mut().flatten().collect());
-    let units: Vec<&Unit> = loaded.iter().flatten().collect();
+    let stamps = match action {
+        Action::Write(r) => Stamps::new(check, r, &driver.mode),
+        _ => None,
+    };
+    let fresh = fresh_stamps(&driver, stamps.as_ref(), &loaded);
+    let stale = loaded.iter().zip(&fresh).filter(|(_, f)| f.is_none());
+    let units: Vec<&Unit> = stale.filter_map(|(l, _)| l.as_ref().ok()).collect();
     let mut built = driver.compile(&units).into_iter();
 
     let mut summary = Summary {
@@ -97,7 +106,7 @@ pub(super) fn run(
         failed: 0,
     };
     let mut reported = Vec::new();
-    for (spec, unit) in specs.iter().zip(&loaded) {
+    for ((spec, unit), fresh) in specs.iter().zip(&loaded).zip(fresh) {
         let unit = match unit {
             Ok(u) => u,
             Err(e) => {
@@ -105,34 +114,26 @@ pub(super) fn run(
                 continue;
             }
         };
-        let Some(Built {
-            compiled,
-            package,
-            elapsed,
-        }) = built.next()
-        else {
+        if let Some((stamp, elapsed)) = fresh {
+            summary.up_to_date(unit, &stamp.release_name, stamp.files.len(), elapsed);
+            continue;
+        }
+        let Some(built) = built.next() else {
             break;
         };
-        let errors = driver.report(unit, &compiled, &mut reported);
-        if errors > 0 {
-            summary.failed(spec, &format!("{errors} error{}", plural(errors)));
-            continue;
+        let clean = built.compiled.diagnostics.is_empty();
+        let delivered = settle(
+            &driver,
+            unit,
+            spec,
+            built,
+            &action,
+            &mut summary,
+            &mut reported,
+        );
+        if let (Some(stamps), Some(name)) = (&stamps, delivered) {
+            stamps.record(&driver, unit, &name, clean);
         }
-        if matches!(action, Action::Validate) && unit.registered() {
-            // `check` builds no package: no error is all it asks.
-            summary.checked(unit, elapsed);
-            continue;
-        }
-        let Some(package) = package else {
-            // Discovery failed (reported).
-            let why = match unit.attachment.registered {
-                Registered::DiscoveryFailed => "task discovery failed",
-                _ => "no package",
-            };
-            summary.failed(spec, why);
-            continue;
-        };
-        deliver(&driver, unit, package, elapsed, &action, spec, &mut summary);
     }
     driver.footer.print();
     // The process exits next: freeing the database (every memo of a large spec, millions
@@ -141,8 +142,64 @@ pub(super) fn run(
     summary.finish(start.elapsed())
 }
 
+/// Report one spec's compile (its diagnostics), then hand its package to [`deliver`].
+/// Returns the release name of a package written.
+fn settle(
+    driver: &Driver,
+    unit: &Unit,
+    spec: &Utf8Path,
+    built: Built,
+    action: &Action,
+    summary: &mut Summary,
+    reported: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let Built {
+        compiled,
+        package,
+        elapsed,
+    } = built;
+    let errors = driver.report(unit, &compiled, reported);
+    if errors > 0 {
+        summary.failed(spec, &format!("{errors} error{}", plural(errors)));
+        return None;
+    }
+    if matches!(action, Action::Validate) && unit.registered() {
+        // `check` builds no package: no error is all it asks.
+        summary.checked(unit, elapsed);
+        return None;
+    }
+    let Some(package) = package else {
+        // Discovery failed (reported).
+        let why = match unit.attachment.registered {
+            Registered::DiscoveryFailed => "task discovery failed",
+            _ => "no package",
+        };
+        summary.failed(spec, why);
+        return None;
+    };
+    deliver(driver, unit, package, elapsed, action, spec, summary)
+}
+
+/// Per loaded spec, the stamp that says its release directory is what these inputs
+/// compile to (with the time it took to tell): those are not compiled again.
+fn fresh_stamps(
+    driver: &Driver,
+    stamps: Option<&Stamps>,
+    loaded: &[Result<Unit, SpecReadError>],
+) -> Vec<Option<(Stamp, Duration)>> {
+    loaded
+        .iter()
+        .map(|l| {
+            let (s, u) = (stamps?, l.as_ref().ok()?);
+            let looked = Instant::now();
+            s.fresh(driver, u).map(|stamp| (stamp, looked.elapsed()))
+        })
+        .collect()
+}
+
 /// What `action` does with one compiled package: nothing more (`check`), compare it with
-/// the package on disk (`--check`), or write it; the result goes into `summary`.
+/// the package on disk (`--check`), or write it; the result goes into `summary`. Returns
+/// the release name of a package written.
 fn deliver(
     driver: &Driver,
     unit: &Unit,
@@ -151,9 +208,12 @@ fn deliver(
     action: &Action,
     spec: &Utf8Path,
     summary: &mut Summary,
-) {
+) -> Option<String> {
     match action {
-        Action::Validate => summary.checked(unit, elapsed),
+        Action::Validate => {
+            summary.checked(unit, elapsed);
+            None
+        }
         Action::Compare => {
             let compared = Instant::now();
             match compare_package(unit.parent(), &package) {
@@ -163,14 +223,19 @@ fn deliver(
                     summary.failed(spec, &e.to_string());
                 }
             }
+            None
         }
         Action::Write(release) => {
             let written = Instant::now();
             match write(driver, unit, package, release) {
                 Ok((report, pkg)) => {
-                    summary.compiled(unit, &pkg, &report, elapsed + written.elapsed())
+                    summary.compiled(unit, &pkg, &report, elapsed + written.elapsed());
+                    Some(pkg.release_name.clone())
                 }
-                Err(why) => summary.failed(spec, &why),
+                Err(why) => {
+                    summary.failed(spec, &why);
+                    None
+                }
             }
         }
     }
@@ -284,22 +349,12 @@ impl Summary {
         report: &WriteReport,
         elapsed: Duration,
     ) {
-        self.total += 1;
         if report.is_up_to_date() {
-            self.up_to_date += 1;
-            if self.quiet {
-            } else if self.batch {
-                println!(
-                    "  up to date {} → {} ({} files) in {}",
-                    unit.shown,
-                    package.release_name,
-                    package.files.len(),
-                    millis(elapsed)
-                );
-            } else {
-                println!("Up to date: {}", report.dir);
-            }
-        } else if self.quiet {
+            let files = package.files.len();
+            return self.up_to_date(unit, &package.release_name, files, elapsed);
+        }
+        self.total += 1;
+        if self.quiet {
         } else if self.batch {
             let removed = match report.removed.len() {
                 0 => String::new(),
@@ -315,6 +370,22 @@ impl Summary {
             );
         } else {
             println!("Compiled workflow to: {}", report.dir);
+        }
+    }
+
+    /// A release directory already up to date (found by comparing, or by its stamp).
+    fn up_to_date(&mut self, unit: &Unit, release_name: &str, files: usize, elapsed: Duration) {
+        self.total += 1;
+        self.up_to_date += 1;
+        if self.quiet {
+        } else if self.batch {
+            println!(
+                "  up to date {} → {release_name} ({files} files) in {}",
+                unit.shown,
+                millis(elapsed)
+            );
+        } else {
+            println!("Up to date: {}", unit.parent().join(release_name));
         }
     }
 

@@ -25,6 +25,7 @@ pub mod run;
 pub mod scaffold;
 mod schema;
 mod specs;
+mod stamps;
 pub mod templates;
 mod term;
 mod validate;

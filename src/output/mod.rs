@@ -21,6 +21,7 @@ mod compare;
 mod diff;
 mod in_place;
 mod staging;
+pub mod stamp;
 mod swap;
 
 pub use compare::{Comparison, compare_package};

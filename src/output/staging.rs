@@ -135,6 +135,19 @@ pub fn fault_point(point: &str) {
     let _ = point;
 }
 
+/// Whether `parent` holds a temporary directory of `release` (a compile at work there, or
+/// one killed part-way that [`recover`] would clean up).
+pub fn has_leftovers(parent: &Utf8Path, release: &str) -> bool {
+    let prefix = prefix(release);
+    fs::read_dir(parent).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(&prefix))
+        })
+    })
+}
+
 /// Recover `parent/<release>` from compiles that were killed part-way: restore a missing
 /// release directory from a leftover's `old`, then delete every leftover of this release
 /// that no running wtc holds. Returns one line saying what was done, if anything.

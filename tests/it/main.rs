@@ -38,6 +38,7 @@ mod scaffold;
 mod schema_cmd;
 mod shared_cache;
 mod snapshots;
+mod stamps;
 mod synthetic_spec;
 mod templates;
 mod tidy;

@@ -6,6 +6,10 @@
 //! Inputs are set only at the edges (the CLI, tests, benches), through [`WorkflowBuilder`]
 //! or the setters; every query is a pure function of them.
 
+mod digest;
+
+pub use digest::input_digest;
+
 use crate::registry::Registry;
 use camino::Utf8PathBuf;
 use std::collections::{BTreeMap, BTreeSet};
