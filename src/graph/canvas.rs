@@ -196,18 +196,14 @@ impl Canvas {
         } else {
             (0.0, 0.0)
         };
-        // Across a row, the covered pixels lie within `extent` of the line.
-        let steep = uy.abs() > 0.05;
-        let extent = reach * (1.0 + ux.abs()) / uy.abs().max(0.05) + 1.0;
         for (r, _) in self.rows_of(ymin, ymax) {
             let cy = (r as i32 + self.top) as f32 + 0.5;
-            let (mut a, mut b) = (xmin, xmax);
-            if steep {
-                let at = p.0 + (cy - p.1) * dx / dy;
-                a = a.max(at - extent);
-                b = b.min(at + extent);
-            }
-            let (lo, hi) = self.columns(a, b);
+            // Only the pixels whose centre is within `reach` of the segment are covered
+            // (`columns` rounds outwards, by up to a pixel: a margin against rounding).
+            let Some((a, b)) = capsule_span(p, (ux, uy), len, reach, cy) else {
+                continue;
+            };
+            let (lo, hi) = self.columns(a.max(xmin), b.min(xmax));
             let mut covered = (usize::MAX, 0);
             for x in lo..hi {
                 let cx = x as f32 + 0.5;
@@ -340,6 +336,46 @@ impl<'a> Dirty<'a> {
 }
 
 /// Coverage in `[0, 1]` as a byte.
+/// Where the horizontal line `y = cy` crosses the capsule of the points within `reach` of
+/// the segment from `p` along the unit vector `u` for `len`: the hull of its crossings
+/// with the segment's band (the rectangle) and with the discs at both ends. `None` when it
+/// misses. The capsule is convex, so the crossing is this one interval.
+fn capsule_span(p: (f32, f32), u: (f32, f32), len: f32, reach: f32, cy: f32) -> Option<(f32, f32)> {
+    let wy = cy - p.1;
+    let mut span: Option<(f32, f32)> = None;
+    let mut add = |a: f32, b: f32| {
+        if a <= b {
+            span = Some(span.map_or((a, b), |(lo, hi)| (lo.min(a), hi.max(b))));
+        }
+    };
+    // Discs around both ends.
+    for (ex, ey) in [(p.0, wy), (p.0 + u.0 * len, wy - u.1 * len)] {
+        let h = reach * reach - ey * ey;
+        if h >= 0.0 {
+            let h = h.sqrt();
+            add(ex - h, ex + h);
+        }
+    }
+    // The rectangle: |n·w| ≤ reach across (n = (-uy, ux)) and 0 ≤ u·w ≤ len along, for
+    // w = (x - p.x, wy); each an interval of x, or all or nothing when its x factor is 0.
+    let across = interval(-u.1, u.0 * wy, -reach, reach);
+    let along = interval(u.0, u.1 * wy, 0.0, len);
+    if let (true, Some((a0, a1)), Some((b0, b1))) = (len > 0.0, across, along) {
+        add(p.0 + a0.max(b0), p.0 + a1.min(b1));
+    }
+    span
+}
+
+/// The `x` with `lo ≤ k·x + c ≤ hi`: an interval, or unbounded (`k` = 0 and `c` inside),
+/// or `None`.
+fn interval(k: f32, c: f32, lo: f32, hi: f32) -> Option<(f32, f32)> {
+    if k == 0.0 {
+        return (lo..=hi).contains(&c).then_some((f32::MIN, f32::MAX));
+    }
+    let (a, b) = ((lo - c) / k, (hi - c) / k);
+    Some((a.min(b), a.max(b)))
+}
+
 fn alpha(c: f32) -> u8 {
     (c.clamp(0.0, 1.0) * 255.0 + 0.5) as u8
 }
