@@ -138,9 +138,7 @@ impl Canvas {
             let row = r * self.width;
             let full = alpha(dy) == 255 && inner_lo < inner_hi;
             let (a, b) = if full { (inner_lo, inner_hi) } else { (hi, hi) };
-            for px in self.data[(row + a) * 3..(row + b) * 3].chunks_exact_mut(3) {
-                px.copy_from_slice(&colour);
-            }
+            fill_pixels(&mut self.data[(row + a) * 3..(row + b) * 3], colour);
             for x in (lo..a).chain(b.max(lo)..hi) {
                 let xf = x as f32;
                 let dx = x1.min(xf + 1.0) - x0.max(xf);
@@ -380,6 +378,21 @@ fn alpha(c: f32) -> u8 {
     (c.clamp(0.0, 1.0) * 255.0 + 0.5) as u8
 }
 
+/// Every pixel of `px` (RGB) in `colour`: the first written, then the filled part copied
+/// after itself, doubling (memcpy speed instead of three bytes at a time).
+fn fill_pixels(px: &mut [u8], colour: Rgb) {
+    if px.len() < 3 {
+        return;
+    }
+    px[..3].copy_from_slice(&colour);
+    let mut done = 3;
+    while done < px.len() {
+        let n = done.min(px.len() - done);
+        px.copy_within(..n, done);
+        done += n;
+    }
+}
+
 /// `colour` over the pixel at the start of `px` with coverage `a`.
 #[inline]
 fn blend(px: &mut [u8], colour: Rgb, a: u8) {
@@ -397,6 +410,15 @@ fn blend(px: &mut [u8], colour: Rgb, a: u8) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fill_pixels_repeats_the_colour() {
+        for n in [0, 1, 2, 3, 5, 8, 33] {
+            let mut px = vec![9u8; n * 3];
+            fill_pixels(&mut px, [1, 2, 3]);
+            assert!(px.chunks_exact(3).all(|p| p == [1, 2, 3]), "{n}: {px:?}");
+        }
+    }
 
     fn pixel(c: &Canvas, x: usize, r: usize) -> Rgb {
         let i = (r * c.width + x) * 3;
