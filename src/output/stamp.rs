@@ -117,8 +117,8 @@ pub fn save(path: &Path, stamp: &Stamp) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    serde_json::to_writer(&mut tmp, stamp)?;
-    tmp.flush()?;
+    // One write (serde_json writes token by token).
+    tmp.write_all(&serde_json::to_vec(stamp)?)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
