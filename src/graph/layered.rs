@@ -249,10 +249,7 @@ impl Layers {
     fn relative_positions(&self) -> Vec<f64> {
         let mut pos = vec![0.0; self.rank.len()];
         for layer in &self.ranks {
-            let len = layer.len() as f64;
-            for (i, &v) in layer.iter().enumerate() {
-                pos[v] = (i as f64 + 0.5) / len;
-            }
+            set_relative_positions(&mut pos, layer);
         }
         pos
     }
@@ -262,6 +259,9 @@ impl Layers {
         // Start from a down sweep so every rank follows the one above.
         let mut best = self.ranks.clone();
         let mut best_crossings = usize::MAX;
+        // Kept up to date rank by rank: recomputing every rank's positions before each
+        // rank's sort would cost O(ranks × nodes) per sweep.
+        let mut pos = self.relative_positions();
         for sweep in 0..ORDER_SWEEPS {
             let down = sweep % 2 == 0;
             let count = self.ranks.len();
@@ -271,7 +271,6 @@ impl Layers {
                 (0..count.saturating_sub(1)).rev().collect()
             };
             for r in rows {
-                let pos = self.relative_positions();
                 let neighbours = if down { &self.preds } else { &self.succs };
                 let mut keyed: Vec<(f64, usize)> = self.ranks[r]
                     .iter()
@@ -287,6 +286,7 @@ impl Layers {
                     .collect();
                 keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
                 self.ranks[r] = keyed.into_iter().map(|(_, v)| v).collect();
+                set_relative_positions(&mut pos, &self.ranks[r]);
             }
             let crossings = self.crossings();
             if crossings < best_crossings {
@@ -409,6 +409,14 @@ impl Layers {
             .map(|v| x[v] - width(v) / 2.0 - margin(v))
             .fold(f64::INFINITY, f64::min);
         x.iter().map(|&v| v - left).collect()
+    }
+}
+
+/// The position of each node of `layer` in it, normalised to (0, 1).
+fn set_relative_positions(pos: &mut [f64], layer: &[usize]) {
+    let len = layer.len() as f64;
+    for (i, &v) in layer.iter().enumerate() {
+        pos[v] = (i as f64 + 0.5) / len;
     }
 }
 

@@ -187,27 +187,36 @@ fn route_all(g: &TaskGraph, nodes: &[NodeBox], p: &Placement) -> Vec<EdgePath> {
         .zip(&approach)
         .map(|(&(_, t, _), &ax)| ax <= nodes[t].x + nodes[t].width / 2.0)
         .collect();
+    let rows = lane_rows(nodes.len(), &edges, &left_side);
     edges
         .iter()
         .enumerate()
         .map(|(i, &(s, t, arg))| {
             // Nested lanes: per side of the target, the topmost row's lane is innermost.
-            let mut rows: Vec<usize> = edges
-                .iter()
-                .zip(&left_side)
-                .filter(|(e, l)| e.1 == t && **l == left_side[i])
-                .map(|(e, _)| e.2)
-                .collect();
-            rows.sort_unstable();
-            rows.dedup();
-            let lane = rows
-                .iter()
-                .position(|&r| r == arg)
-                .unwrap_or(0)
-                .min(MAX_LANES - 1);
+            let side = &rows[t][usize::from(left_side[i])];
+            let lane = side.binary_search(&arg).unwrap_or(0).min(MAX_LANES - 1);
             route(nodes, p, (s, t, arg), &p.waypoints[i], left_side[i], lane)
         })
         .collect()
+}
+
+/// Per target task and side (`[right, left]`), the argument rows its edges enter from
+/// that side, sorted and distinct: an edge's lane is its row's place in that list. One
+/// pass over the edges (not one per edge: a huge graph has hundreds of thousands).
+fn lane_rows(
+    tasks: usize,
+    edges: &[(usize, usize, usize)],
+    left_side: &[bool],
+) -> Vec<[Vec<usize>; 2]> {
+    let mut rows: Vec<[Vec<usize>; 2]> = vec![[Vec::new(), Vec::new()]; tasks];
+    for (&(_, t, arg), &left) in edges.iter().zip(left_side) {
+        rows[t][usize::from(left)].push(arg);
+    }
+    for side in rows.iter_mut().flatten() {
+        side.sort_unstable();
+        side.dedup();
+    }
+    rows
 }
 
 /// The path of one edge.
