@@ -14,6 +14,7 @@
 //! Everything iterates in index order with fixed pass counts: the same input always gives
 //! bit-identical output.
 
+use super::work;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};
 
@@ -95,6 +96,7 @@ pub fn place(input: &Input) -> Placement {
 /// Kahn's algorithm, smallest index first; nodes on a cycle (never in a valid workflow)
 /// follow in index order.
 fn topological_order(n: usize, edges: &[(usize, usize)]) -> Vec<usize> {
+    work::add(n + edges.len());
     let mut indegree = vec![0usize; n];
     let mut succs = vec![Vec::new(); n];
     for &(s, t) in edges {
@@ -129,6 +131,7 @@ fn ranks(n: usize, edges: &[(usize, usize)], forward: &[bool], order: &[usize]) 
         preds[t].push(s);
         succs[s].push(t);
     }
+    work::add(n + edges.len());
     let mut rank = vec![0usize; n];
     for &v in order {
         rank[v] = preds[v].iter().map(|&p| rank[p] + 1).max().unwrap_or(0);
@@ -136,6 +139,7 @@ fn ranks(n: usize, edges: &[(usize, usize)], forward: &[bool], order: &[usize]) 
     // Moving a node down one rank lengthens its in-edges and shortens its out-edges by one
     // each: move nodes with more out- than in-edges down, and the reverse up.
     for _ in 0..8 {
+        work::add(2 * (n + edges.len()));
         let mut changed = false;
         for &v in order.iter().rev() {
             if preds[v].len() < succs[v].len() {
@@ -159,6 +163,7 @@ fn ranks(n: usize, edges: &[(usize, usize)], forward: &[bool], order: &[usize]) 
             break;
         }
     }
+    work::add(2 * n);
     let used: BTreeSet<usize> = rank.iter().copied().collect();
     let compact: Vec<usize> = {
         let mut map = vec![0; used.iter().next_back().map_or(0, |m| m + 1)];
@@ -221,10 +226,12 @@ impl Layers {
                 links.insert((above, v));
             }
             let via = &trunks[s][..span - 1];
+            work::add(span);
             links.insert((via.last().copied().unwrap_or(s), t));
             edge_virtuals.push(via.to_vec());
         }
         let total = layer_rank.len();
+        work::add(total + links.len());
         let mut preds = vec![Vec::new(); total];
         let mut succs = vec![Vec::new(); total];
         for &(a, b) in &links {
@@ -249,10 +256,7 @@ impl Layers {
     fn relative_positions(&self) -> Vec<f64> {
         let mut pos = vec![0.0; self.rank.len()];
         for layer in &self.ranks {
-            let len = layer.len() as f64;
-            for (i, &v) in layer.iter().enumerate() {
-                pos[v] = (i as f64 + 0.5) / len;
-            }
+            set_relative_positions(&mut pos, layer);
         }
         pos
     }
@@ -262,6 +266,9 @@ impl Layers {
         // Start from a down sweep so every rank follows the one above.
         let mut best = self.ranks.clone();
         let mut best_crossings = usize::MAX;
+        // Kept up to date rank by rank: recomputing every rank's positions before each
+        // rank's sort would cost O(ranks × nodes) per sweep.
+        let mut pos = self.relative_positions();
         for sweep in 0..ORDER_SWEEPS {
             let down = sweep % 2 == 0;
             let count = self.ranks.len();
@@ -271,12 +278,12 @@ impl Layers {
                 (0..count.saturating_sub(1)).rev().collect()
             };
             for r in rows {
-                let pos = self.relative_positions();
                 let neighbours = if down { &self.preds } else { &self.succs };
                 let mut keyed: Vec<(f64, usize)> = self.ranks[r]
                     .iter()
                     .map(|&v| {
                         let ns = &neighbours[v];
+                        work::add(1 + ns.len());
                         let key = if ns.is_empty() {
                             pos[v]
                         } else {
@@ -287,9 +294,11 @@ impl Layers {
                     .collect();
                 keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
                 self.ranks[r] = keyed.into_iter().map(|(_, v)| v).collect();
+                set_relative_positions(&mut pos, &self.ranks[r]);
             }
             let crossings = self.crossings();
             if crossings < best_crossings {
+                work::add(self.rank.len());
                 best_crossings = crossings;
                 best = self.ranks.clone();
             }
@@ -302,6 +311,7 @@ impl Layers {
 
     /// Total number of edge crossings between adjacent ranks.
     fn crossings(&self) -> usize {
+        work::add(self.rank.len());
         let mut index = vec![0usize; self.rank.len()];
         for layer in &self.ranks {
             for (i, &v) in layer.iter().enumerate() {
@@ -316,6 +326,7 @@ impl Layers {
                 .map(|(u, v)| (index[u], index[v]))
                 .collect();
             pairs.sort_unstable();
+            work::add(pairs.len() + self.ranks[r + 1].len());
             // Count pairs (i < j) with v_i > v_j: for each edge, the earlier edges ending
             // to its right.
             let mut tree = Fenwick::new(self.ranks[r + 1].len());
@@ -330,6 +341,7 @@ impl Layers {
     /// Horizontal centres of all nodes (real and virtual).
     fn x_coordinates(&self, input: &Input) -> Vec<f64> {
         let total = self.rank.len();
+        work::add(total);
         let width = |v: usize| {
             if self.is_virtual[v] {
                 0.0
@@ -383,6 +395,7 @@ impl Layers {
                 let desired: Vec<f64> = layer
                     .iter()
                     .map(|&v| {
+                        work::add(1 + self.preds[v].len() + self.succs[v].len());
                         let mut sum = 0.0;
                         let mut k = 0usize;
                         for &u in use_preds
@@ -412,11 +425,21 @@ impl Layers {
     }
 }
 
+/// The position of each node of `layer` in it, normalised to (0, 1).
+fn set_relative_positions(pos: &mut [f64], layer: &[usize]) {
+    work::add(layer.len());
+    let len = layer.len() as f64;
+    for (i, &v) in layer.iter().enumerate() {
+        pos[v] = (i as f64 + 0.5) / len;
+    }
+}
+
 /// The positions `x` minimising `Σ wᵢ (xᵢ − desiredᵢ)²` subject to
 /// `xᵢ₊₁ − xᵢ ≥ sepᵢ`: with `yᵢ = xᵢ − Σⱼ<ᵢ sepⱼ` this is isotonic regression, solved
 /// exactly by pooling adjacent violators.
 pub fn closest_non_overlapping(desired: &[f64], sep: &[f64], weight: &[f64]) -> Vec<f64> {
     let n = desired.len();
+    work::add(n);
     let mut offset = vec![0.0; n];
     for i in 1..n {
         offset[i] = offset[i - 1] + sep[i - 1];
@@ -536,6 +559,45 @@ mod tests {
         let parent = |c: usize| if c == 3 || c == 5 { 0 } else { 1 };
         assert_eq!(parent(order[0]), parent(order[1]), "{order:?}");
         assert_eq!(p.bands, [(0.0, 40.0), (70.0, 110.0)]);
+    }
+
+    /// Shapes of graphs with `n` nodes: a chain (one node per rank), a wide random DAG
+    /// like `scripts/synthetic-spec.py`'s (each node uses one of the 50 before it), a star
+    /// (one rank of `n - 1` consumers), a fan-in (`n - 1` sources, one sink).
+    fn shapes(n: usize) -> [(&'static str, Vec<(usize, usize)>); 4] {
+        let synthetic = (1..n).map(|i| (i - 1 - ((i * 2_654_435_761) >> 11) % i.min(50), i));
+        [
+            ("chain", (1..n).map(|i| (i - 1, i)).collect()),
+            ("synthetic", synthetic.collect()),
+            ("star", (1..n).map(|i| (0, i)).collect()),
+            ("fan-in", (1..n).map(|i| (i - 1, n - 1)).collect()),
+        ]
+    }
+
+    /// The layout's work per node, edge and virtual node placed.
+    fn work_per_element(n: usize, edges: &[(usize, usize)]) -> f64 {
+        work::take();
+        let p = place(&input(n, edges));
+        let size = n + edges.len() + p.waypoints.iter().map(Vec::len).sum::<usize>();
+        work::take() as f64 / size as f64
+    }
+
+    #[test]
+    fn work_grows_linearly_with_the_graph() {
+        // Each pass visits every node and edge a bounded number of times, so the work per
+        // element is bounded by the pass counts, whatever the size; an O(ranks × nodes)
+        // step (a chain of 4000 has 4000 ranks) would be thousands of times larger.
+        let bound = 4.0 * (ORDER_SWEEPS + X_PASSES + 8) as f64;
+        for n in [1000, 4000] {
+            for (shape, edges) in shapes(n) {
+                let w = work_per_element(n, &edges);
+                assert!(
+                    w <= bound,
+                    "{shape} of {n}: {w:.1} per element (bound {bound})"
+                );
+                eprintln!("{shape} {n}: {w:.1}");
+            }
+        }
     }
 
     #[test]

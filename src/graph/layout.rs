@@ -14,9 +14,9 @@
 //! argument row from the side. The lanes of one node are nested (the top row's lane
 //! innermost), so they do not cross each other.
 
-use super::TaskGraph;
 use super::font::text_width;
 use super::layered::{self, Placement};
+use super::{TaskGraph, work};
 
 /// Font size of every label, px.
 pub const FONT_SIZE: f64 = 12.0;
@@ -187,27 +187,38 @@ fn route_all(g: &TaskGraph, nodes: &[NodeBox], p: &Placement) -> Vec<EdgePath> {
         .zip(&approach)
         .map(|(&(_, t, _), &ax)| ax <= nodes[t].x + nodes[t].width / 2.0)
         .collect();
+    let rows = lane_rows(nodes.len(), &edges, &left_side);
     edges
         .iter()
         .enumerate()
         .map(|(i, &(s, t, arg))| {
             // Nested lanes: per side of the target, the topmost row's lane is innermost.
-            let mut rows: Vec<usize> = edges
-                .iter()
-                .zip(&left_side)
-                .filter(|(e, l)| e.1 == t && **l == left_side[i])
-                .map(|(e, _)| e.2)
-                .collect();
-            rows.sort_unstable();
-            rows.dedup();
-            let lane = rows
-                .iter()
-                .position(|&r| r == arg)
-                .unwrap_or(0)
-                .min(MAX_LANES - 1);
+            let side = &rows[t][usize::from(left_side[i])];
+            work::add(1);
+            let lane = side.binary_search(&arg).unwrap_or(0).min(MAX_LANES - 1);
             route(nodes, p, (s, t, arg), &p.waypoints[i], left_side[i], lane)
         })
         .collect()
+}
+
+/// Per target task and side (`[right, left]`), the argument rows its edges enter from
+/// that side, sorted and distinct: an edge's lane is its row's place in that list. One
+/// pass over the edges (not one per edge: a huge graph has hundreds of thousands).
+fn lane_rows(
+    tasks: usize,
+    edges: &[(usize, usize, usize)],
+    left_side: &[bool],
+) -> Vec<[Vec<usize>; 2]> {
+    let mut rows: Vec<[Vec<usize>; 2]> = vec![[Vec::new(), Vec::new()]; tasks];
+    work::add(tasks + edges.len());
+    for (&(_, t, arg), &left) in edges.iter().zip(left_side) {
+        rows[t][usize::from(left)].push(arg);
+    }
+    for side in rows.iter_mut().flatten() {
+        side.sort_unstable();
+        side.dedup();
+    }
+    rows
 }
 
 /// The path of one edge.
@@ -287,6 +298,7 @@ impl Path {
 mod tests {
     use super::*;
     use crate::graph::{Dependency, Task};
+    use petgraph::graph::NodeIndex;
 
     fn chain(n: usize) -> TaskGraph {
         let mut g = TaskGraph {
@@ -329,6 +341,35 @@ mod tests {
         // The long edge passes through the two intermediate ranks.
         assert!(d.edges[3].segments.len() >= 4, "{:?}", d.edges[3]);
         assert!(d.width > 0.0 && d.height > d.nodes[3].y);
+    }
+
+    /// A star: task 0 feeds argument `i % 2` of every other task.
+    fn star(n: usize) -> TaskGraph {
+        let mut g = chain(1);
+        for i in 1..n {
+            let t = g.graph.add_node(Task {
+                id: format!("task_{i}"),
+                args: vec!["df".into(), "other".into()],
+            });
+            g.graph
+                .add_edge(NodeIndex::new(0), t, Dependency { arg: i % 2 });
+        }
+        g
+    }
+
+    #[test]
+    fn routing_work_grows_linearly() {
+        // The lanes of all edges come from one pass over the edges; picking each edge's
+        // lane by scanning every edge was O(E²) (a star of 4000 would be 4000 per edge).
+        for n in [1000, 4000] {
+            for (shape, g) in [("chain", chain(n)), ("star", star(n))] {
+                work::take();
+                let d = layout(&g);
+                let size = d.nodes.len() + d.edges.len();
+                let w = work::take() as f64 / size as f64;
+                assert!(w <= 150.0, "{shape} of {n}: {w:.1} per element");
+            }
+        }
     }
 
     #[test]

@@ -22,6 +22,31 @@ mod png_file;
 pub mod raster;
 pub mod render;
 
+/// How much work the layout did, for the complexity tests: [`work::add`] counts inner-loop
+/// iterations (per node, edge or virtual node visited) in unit tests and is a no-op
+/// otherwise. The tests assert that it grows linearly with the graph, which no timing can.
+pub(crate) mod work {
+    #[cfg(test)]
+    thread_local! {
+        static COUNT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Count `n` iterations.
+    #[inline]
+    pub(crate) fn add(n: usize) {
+        #[cfg(test)]
+        COUNT.with(|c| c.set(c.get() + n));
+        #[cfg(not(test))]
+        let _ = n;
+    }
+
+    /// The iterations counted on this thread since the last call.
+    #[cfg(test)]
+    pub(crate) fn take() -> usize {
+        COUNT.with(|c| c.replace(0))
+    }
+}
+
 use crate::spec::model::Spec;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;

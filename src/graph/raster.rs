@@ -47,6 +47,13 @@ const ARROW_SCALE: f32 = 0.7 * EDGE_WIDTH;
 /// How far a flattened curve may stray from the true one, image px.
 const FLATNESS: f32 = 0.05;
 
+/// Labels are drawn only when their font is at least this high, image px. A graph of
+/// tens of thousands of tasks is scaled down to the PNG's size cap until its text is a
+/// sub-pixel smudge (0.5 px at 400k tasks); placing and compositing millions of invisible
+/// glyphs was a large share of its image's time and memory. Corpus graphs are drawn at 7 px
+/// and more, far above this.
+const MIN_LABEL_PX: f64 = 3.0;
+
 const BLACK: Rgb = [0, 0, 0];
 
 /// Why the drawing could not be rasterised. It holds messages (not the libraries' errors)
@@ -311,8 +318,10 @@ impl Glyphs {
     fn new(d: &Drawing, scale: f64) -> Result<Self, RasterError> {
         let mut text = TextPainter::new((FONT_SIZE * scale) as f32)?;
         let mut placed = Vec::new();
-        for label in render::labels(d) {
-            text.place(&label, scale, &mut placed);
+        if FONT_SIZE * scale >= MIN_LABEL_PX {
+            for label in render::labels(d) {
+                text.place(&label, scale, &mut placed);
+            }
         }
         placed.sort_by_key(|p| (p.2, p.1, p.0));
         let mut masks = Vec::new();
@@ -475,5 +484,25 @@ impl OutlinePen for Pen {
     }
     fn close(&mut self) {
         self.path.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{Task, layout};
+
+    #[test]
+    fn labels_too_small_to_read_are_not_drawn() {
+        let mut g = TaskGraph::default();
+        g.graph.add_node(Task {
+            id: "task".into(),
+            args: vec!["df".into()],
+        });
+        let d = layout::layout(&g);
+        let glyphs = |scale: f64| Glyphs::new(&d, scale).unwrap().placed.len();
+        // "task", "df", "return".
+        assert_eq!(glyphs(MIN_LABEL_PX / FONT_SIZE), 12);
+        assert_eq!(glyphs(0.99 * MIN_LABEL_PX / FONT_SIZE), 0);
     }
 }

@@ -20,6 +20,7 @@ mod generated_tests;
 mod golden;
 mod graph;
 mod hardening;
+mod huge_graph;
 mod incremental;
 mod incremental_snapshots;
 mod layers;

@@ -6,7 +6,7 @@ use crate::support::{Workspace, repo, venv_python};
 use std::process::Command;
 
 /// The generator's output for `--mb mb`.
-fn generate(python: &camino::Utf8Path, mb: &str) -> String {
+pub(crate) fn generate(python: &camino::Utf8Path, mb: &str) -> String {
     let out = Command::new(python)
         .arg(repo().join("scripts/synthetic-spec.py"))
         .args(["--mb", mb])
