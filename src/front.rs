@@ -14,7 +14,7 @@ use crate::syntax::yaml;
 use std::sync::Arc;
 
 mod pieces;
-pub use pieces::{LoweredItem, Piece, item_lowered, skeleton_tree};
+pub use pieces::{LoweredItem, Piece, PlacedItem, item_lowered, item_placed, skeleton_tree};
 
 /// Parse and lower the spec text (syntax + registry-independent rules): piece by piece
 /// when it has the plain shape (`front::pieces`: one memoized parse per `workflow:` item)
