@@ -60,6 +60,12 @@ pub fn spec_model(db: &dyn Db, wf: Workflow) -> Arc<Spec> {
     Arc::new(lowered(db, wf).spec.clone())
 }
 
+/// The spec's `id` (backdates on every edit that keeps it).
+#[salsa::tracked(returns(ref))]
+pub fn spec_id(db: &dyn Db, wf: Workflow) -> String {
+    spec_model(db, wf).id.value.clone()
+}
+
 /// The requirements. Unchanged (backdated) when only `workflow:` changes, so discovery is
 /// not re-keyed by workflow edits.
 #[salsa::tracked(returns(ref))]

@@ -37,13 +37,22 @@ fn editing_one_task_recomputes_only_its_fragment() {
     assert_eq!(count(&log, "run_sequential_py"), 1, "{log:?}");
     assert!(file_text(&pkg, "run_sequential.py").contains("factor=4"));
     // The README fingerprint: params_sha256 keeps its value (params.json did not change),
-    // spec_sha256 is recomputed.
+    // spec_sha256 is recomputed (from the spec's instances, one of them re-dumped).
     assert_eq!(count(&log, "params_sha256"), 0, "{log:?}");
-    assert_eq!(count(&log, "spec_sha256"), 1, "{log:?}");
+    assert_eq!(count(&log, "spec_dump"), 1, "{log:?}");
+    assert_eq!(count(&log, "task_spec_json"), 1, "{log:?}");
+    assert_eq!(count(&log, "readme_hashes"), 1, "{log:?}");
     assert_eq!(count(&log, "readme_md"), 1, "{log:?}");
-    // The task graph is recomputed but unchanged: nothing is laid out or rendered again.
-    assert_eq!(count(&log, "task_graph"), 1, "{log:?}");
-    for q in ["graph_dot", "graph_drawing", "graph_svg", "graph_png"] {
+    // The edited task's references are unchanged: the task graph is not rebuilt, nothing is
+    // laid out or rendered again.
+    assert_eq!(count(&log, "task_graph_args"), 1, "{log:?}");
+    for q in [
+        "task_graph",
+        "graph_dot",
+        "graph_drawing",
+        "graph_svg",
+        "graph_png",
+    ] {
         assert_eq!(count(&log, q), 0, "{q}: {log:?}");
     }
 
@@ -220,7 +229,7 @@ fn editing_one_user_template_recomputes_only_its_artifact() {
     let after = package(&db, wf).clone();
     let log = db.take_execution_log();
     assert!(file(&after, "Dockerfile").ends_with("LABEL custom=yes\n"));
-    for q in ["dockerfile", "artifact_hashes", "fingerprint", "readme_md"] {
+    for q in ["dockerfile", "readme_hashes", "fingerprint", "readme_md"] {
         assert_eq!(count(&log, q), 1, "{q}: {log:?}");
     }
     for q in [
@@ -234,7 +243,7 @@ fn editing_one_user_template_recomputes_only_its_artifact() {
         "params_json",
         "pixi_toml",
         "run_sequential_py",
-        "spec_sha256",
+        "spec_dump",
         "graph_dot",
         "graph_png",
     ] {
