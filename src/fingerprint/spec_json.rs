@@ -178,14 +178,28 @@ pub fn spec_dump(
         put(&mut out, Some(t));
     }
     out.push_str("],\"task_instance_dependencies\":");
-    let dependencies: Map<String, J> = spec
-        .flat_tasks()
-        .map(|t| {
-            let deps: Vec<&str> = t.task_refs().iter().map(|r| r.task_id).collect();
-            (t.id.value.clone(), json!(deps))
-        })
-        .collect();
-    push_compact_utf8(&mut out, &J::Object(dependencies));
+    let mut ids = std::collections::HashSet::with_capacity(texts.len());
+    if spec.flat_tasks().all(|t| ids.insert(t.id.value.as_str())) {
+        // Unique ids (always, in a spec that compiles): the instances' entries in order.
+        out.push('{');
+        for (i, t) in texts.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&t.dependencies);
+        }
+        out.push('}');
+    } else {
+        // A repeated id keeps its first place and its last value, as in a Python dict.
+        let dependencies: Map<String, J> = spec
+            .flat_tasks()
+            .map(|t| {
+                let deps: Vec<&str> = t.task_refs().iter().map(|r| r.task_id).collect();
+                (t.id.value.clone(), json!(deps))
+            })
+            .collect();
+        push_compact_utf8(&mut out, &J::Object(dependencies));
+    }
     out.push('}');
     pieces.push(DumpPiece::Text(out.into_boxed_str()));
     Ok(SpecDump(pieces))
@@ -249,7 +263,11 @@ fn skipif_json(out: &mut Pieces, s: &SkipIf, known: &[Arc<KnownTask>]) {
 /// as a reference: a memo holds only the instance's own text, and each known task is
 /// written once per spec ([`KnownTexts`]), not once per instance and skipif condition.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InstanceJson(Vec<Piece>);
+pub struct InstanceJson {
+    pieces: Vec<Piece>,
+    /// Its entry of `task_instance_dependencies`: `"<id>":["<task id>",...]`.
+    dependencies: Box<str>,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Piece {
@@ -276,7 +294,7 @@ impl KnownTexts {
 impl InstanceJson {
     /// Append the text to `out`, known tasks from (or into) `known`.
     pub fn write(&self, out: &mut String, known: &mut KnownTexts) {
-        for piece in &self.0 {
+        for piece in &self.pieces {
             match piece {
                 Piece::Text(t) => out.push_str(t),
                 Piece::Known(k) => out.push_str(known.text(k)),
@@ -286,7 +304,7 @@ impl InstanceJson {
 
     /// Feed the text to `sink` piece by piece, known tasks from (or into) `known`.
     pub fn stream(&self, known: &mut KnownTexts, sink: &mut dyn FnMut(&str)) {
-        for piece in &self.0 {
+        for piece in &self.pieces {
             match piece {
                 Piece::Text(t) => sink(t),
                 Piece::Known(k) => sink(known.text(k)),
@@ -323,7 +341,10 @@ impl Pieces {
         if !self.text.is_empty() {
             self.pieces.push(Piece::Text(self.text.into_boxed_str()));
         }
-        InstanceJson(self.pieces)
+        InstanceJson {
+            pieces: self.pieces,
+            dependencies: Box::from(""),
+        }
     }
 }
 
@@ -359,7 +380,14 @@ pub fn instance_json(task: &ResolvedTask) -> InstanceJson {
     out.text.push_str(",\"method\":");
     push_compact_utf8(&mut out.text, &J::String(t.method().as_str().to_string()));
     out.text.push('}');
-    out.finish()
+    let mut json = out.finish();
+    let mut dependencies = String::new();
+    push_compact_utf8(&mut dependencies, &J::String(t.id.value.clone()));
+    dependencies.push(':');
+    let deps: Vec<&str> = t.task_refs().iter().map(|r| r.task_id).collect();
+    push_compact_utf8(&mut dependencies, &json!(deps));
+    json.dependencies = dependencies.into_boxed_str();
+    json
 }
 
 /// A `map`/`mapvalues` block; an absent block dumps as the reference's empty default.
