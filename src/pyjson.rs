@@ -298,11 +298,22 @@ fn write_string_body(out: &mut String, s: &str, ensure_ascii: bool) {
             continue;
         }
         out.push_str(&s[start..i]);
-        let Some(c) = s[i..].chars().next() else {
-            break;
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            _ => "",
         };
-        write_char(out, c, ensure_ascii);
-        i += c.len_utf8();
+        if escape.is_empty() {
+            let Some(c) = s[i..].chars().next() else {
+                break;
+            };
+            write_char(out, c, ensure_ascii);
+            i += c.len_utf8();
+        } else {
+            out.push_str(escape);
+            i += 1;
+        }
         start = i;
     }
     out.push_str(&s[start..]);
