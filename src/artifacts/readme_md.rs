@@ -187,7 +187,7 @@ pub struct HashedJson {
 }
 
 /// [`HashedJson`], memoized: it is serialized again only when `params.json`, `rjsf.json` or
-/// `pixi.toml` change, not on every edit that re-runs [`artifact_hashes`] (a task's
+/// `pixi.toml` change, not on every edit that re-runs [`readme_hashes`] (a task's
 /// `partial` value changes the DAG modules only; the schema values backdate).
 #[salsa::tracked(returns(ref))]
 pub fn hashed_json(db: &dyn Db, wf: Workflow) -> Result<Arc<HashedJson>, Vec<Diagnostic>> {
