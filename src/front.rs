@@ -14,7 +14,7 @@ use crate::syntax::yaml;
 use std::sync::Arc;
 
 mod pieces;
-pub use pieces::{LoweredItem, Piece, item_lowered, skeleton_tree};
+pub use pieces::{LoweredItem, Piece, PlacedItem, item_lowered, item_placed, skeleton_tree};
 
 /// Parse and lower the spec text (syntax + registry-independent rules): piece by piece
 /// when it has the plain shape (`front::pieces`: one memoized parse per `workflow:` item)
@@ -58,6 +58,12 @@ pub fn lowered_whole(text: &str, wt_conda_channel: &str) -> Lowered {
 #[salsa::tracked(returns(ref))]
 pub fn spec_model(db: &dyn Db, wf: Workflow) -> Arc<Spec> {
     Arc::new(lowered(db, wf).spec.clone())
+}
+
+/// The spec's `id` (backdates on every edit that keeps it).
+#[salsa::tracked(returns(ref))]
+pub fn spec_id(db: &dyn Db, wf: Workflow) -> String {
+    spec_model(db, wf).id.value.clone()
 }
 
 /// The requirements. Unchanged (backdated) when only `workflow:` changes, so discovery is

@@ -286,23 +286,49 @@ pub fn stream_ascii_string(s: &str, sink: &mut dyn FnMut(&str)) {
 
 /// The inside of a JSON string literal (no quotes), see [`write_string`].
 fn write_string_body(out: &mut String, s: &str, ensure_ascii: bool) {
-    // Fast path: copy runs of printable ASCII other than `"` and `\\` as they are.
+    // Runs of bytes written as they are (printable ASCII other than `"` and `\\`, and
+    // without `ensure_ascii` every byte of a multi-byte character) are copied whole; the
+    // scan is one table look-up per byte.
     let bytes = s.as_bytes();
-    let mut start = 0;
-    while start < bytes.len() {
-        let run = bytes[start..]
-            .iter()
-            .position(|&b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')
-            .unwrap_or(bytes.len() - start);
-        out.push_str(&s[start..start + run]);
-        start += run;
-        let Some(c) = s[start..].chars().next() else {
-            break;
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if PLAIN[usize::from(b)] || (b >= 0x80 && !ensure_ascii) {
+            i += 1;
+            continue;
+        }
+        out.push_str(&s[start..i]);
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            _ => "",
         };
-        start += c.len_utf8();
-        write_char(out, c, ensure_ascii);
+        if escape.is_empty() {
+            let Some(c) = s[i..].chars().next() else {
+                break;
+            };
+            write_char(out, c, ensure_ascii);
+            i += c.len_utf8();
+        } else {
+            out.push_str(escape);
+            i += 1;
+        }
+        start = i;
     }
+    out.push_str(&s[start..]);
 }
+
+/// The bytes [`write_string_body`] copies as they are: printable ASCII but `"` and `\\`.
+static PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = b' ';
+    while b <= b'~' {
+        table[b as usize] = b != b'"' && b != b'\\';
+        b += 1;
+    }
+    table
+};
 
 /// One character that is not plain printable ASCII, escaped as [`write_string`] says.
 fn write_char(out: &mut String, c: char, ensure_ascii: bool) {

@@ -23,11 +23,6 @@ pub enum DagKind {
 
 const TEST_MARK: &str = "# 🧪";
 
-/// Render a DAG module for the resolved tasks (flat-workflow order).
-pub fn render(tasks: &[ResolvedTask], kind: DagKind) -> String {
-    render_with(tasks, kind, tasks.iter().map(|t| task_code(t, kind)))
-}
-
 /// The assignment statement that runs one task (`<id> = task(f).validate()...`), indented
 /// for the body of `main`.
 #[must_use]
@@ -39,39 +34,210 @@ pub fn task_code(t: &ResolvedTask, kind: DagKind) -> String {
     )
 }
 
-/// Render a DAG module from the tasks and their statements, one per task in the same
-/// order (see [`task_code`]).
-pub fn render_with<S: AsRef<str>>(
-    tasks: &[ResolvedTask],
-    kind: DagKind,
-    statements: impl IntoIterator<Item = S>,
-) -> String {
+/// A task's known task or skipif condition as the module imports (or, mocked, defines) it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct KnownImport {
+    pub alias: String,
+    pub anchor: String,
+    pub function_name: String,
+    pub is_io: bool,
+}
+
+/// What a DAG module needs from one task besides its statement: the imports of its known
+/// task and skipif conditions, whether it reads the environment, the tasks it references.
+/// Unchanged by an edit of a `partial` value that keeps the references.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TaskLinks {
+    pub imports: Vec<KnownImport>,
+    pub uses_env: bool,
+    pub refs: Vec<String>,
+}
+
+impl TaskLinks {
+    #[must_use]
+    pub fn of(t: &ResolvedTask) -> Self {
+        TaskLinks {
+            imports: std::iter::once(&t.known)
+                .chain(&t.conditions)
+                .map(|k| KnownImport {
+                    alias: k.safe_reference(),
+                    anchor: k.anchor.clone(),
+                    function_name: k.function_name.clone(),
+                    is_io: k.is_io,
+                })
+                .collect(),
+            uses_env: t.instance.uses_env(),
+            refs: t
+                .instance
+                .task_refs()
+                .iter()
+                .map(|r| r.task_id.to_string())
+                .collect(),
+        }
+    }
+}
+
+/// One task's statement, `noqa: E501` notes already added to its lines that are too long
+/// ([`crate::pyfmt::noqa_long_lines`] works line by line, so marking each statement on
+/// its own is marking the module).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    text: Arc<str>,
+    /// The length of the first line as rendered, before any note.
+    first_raw: usize,
+    /// The end of the first line in `text` (before its newline).
+    first_end: usize,
+}
+
+impl Statement {
+    #[must_use]
+    pub fn new(code: &str) -> Self {
+        let text = crate::pyfmt::noqa_long_lines(code);
+        Statement {
+            first_raw: code.find('\n').unwrap_or(code.len()),
+            first_end: text.find('\n').unwrap_or(text.len()),
+            text: Arc::from(text),
+        }
+    }
+
+    /// The statement's text; `unused`: its result is used by no later task, so it runs for
+    /// its effects: say so on its first line, rather than leave an "unused variable" (F841)
+    /// for linters to flag (that line then carries no E501 note: one `noqa` per line).
+    fn push(&self, out: &mut String, unused: bool) {
+        if !unused {
+            out.push_str(&self.text);
+            return;
+        }
+        out.push_str(&self.text[..self.first_raw]);
+        out.push_str(F841_NOTE);
+        match &self.text[self.first_end..] {
+            "" => out.push('\n'),
+            rest => out.push_str(rest),
+        }
+    }
+
+    fn len(&self, unused: bool) -> usize {
+        self.text.len() + if unused { F841_NOTE.len() + 1 } else { 0 }
+    }
+}
+
+const F841_NOTE: &str = "  # noqa: F841 (result not used by later tasks)";
+
+/// The parts of a DAG module around the task statements, from every task's [`TaskLinks`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DagFrame {
+    /// Header, imports, mocks and the start of `main`, per kind (noqa notes added).
+    pub production: Arc<str>,
+    pub mock_io: Arc<str>,
+    /// Per task (flat order): no later task uses its result.
+    pub unused: Vec<bool>,
+    /// `return <last task>` (empty without tasks).
+    pub tail: Arc<str>,
+}
+
+impl DagFrame {
+    /// The frame for tasks with these links and ids, in flat order.
+    #[must_use]
+    pub fn new<'a>(tasks: &[(&'a str, &'a TaskLinks)]) -> Self {
+        let used: std::collections::HashSet<&str> = tasks
+            .iter()
+            .flat_map(|(_, l)| &l.refs)
+            .map(String::as_str)
+            .collect();
+        let links: Vec<&TaskLinks> = tasks.iter().map(|(_, l)| *l).collect();
+        DagFrame {
+            production: Arc::from(crate::pyfmt::noqa_long_lines(&head(
+                &links,
+                DagKind::Production,
+            ))),
+            mock_io: Arc::from(crate::pyfmt::noqa_long_lines(&head(
+                &links,
+                DagKind::MockIo,
+            ))),
+            unused: tasks
+                .iter()
+                .enumerate()
+                .map(|(i, (id, _))| !used.contains(id) && i + 1 != tasks.len())
+                .collect(),
+            tail: Arc::from(match tasks.last() {
+                Some((id, _)) => crate::pyfmt::noqa_long_lines(&format!("\n    return {id}\n")),
+                None => String::new(),
+            }),
+        }
+    }
+
+    /// The module: the frame around `statements` (one per task, in flat order).
+    #[must_use]
+    pub fn module<'s>(
+        &self,
+        kind: DagKind,
+        statements: impl Iterator<Item = &'s Statement> + Clone,
+    ) -> String {
+        let head = match kind {
+            DagKind::Production => &self.production,
+            DagKind::MockIo => &self.mock_io,
+        };
+        let len = head.len()
+            + self.tail.len()
+            + statements
+                .clone()
+                .zip(&self.unused)
+                .map(|(s, unused)| 1 + s.len(*unused))
+                .sum::<usize>();
+        let mut out = String::with_capacity(len);
+        out.push_str(head);
+        for (s, unused) in statements.zip(&self.unused) {
+            out.push('\n');
+            s.push(&mut out, *unused);
+        }
+        out.push_str(&self.tail);
+        out
+    }
+}
+
+/// Render a DAG module for the resolved tasks (flat-workflow order).
+#[must_use]
+pub fn render(tasks: &[ResolvedTask], kind: DagKind) -> String {
+    let links: Vec<TaskLinks> = tasks.iter().map(TaskLinks::of).collect();
+    let ids: Vec<(&str, &TaskLinks)> = tasks
+        .iter()
+        .zip(&links)
+        .map(|(t, l)| (t.instance.id.value.as_str(), l))
+        .collect();
+    let statements: Vec<Statement> = tasks
+        .iter()
+        .map(|t| Statement::new(&task_code(t, kind)))
+        .collect();
+    DagFrame::new(&ids).module(kind, statements.iter())
+}
+
+/// Everything of a module before the task statements: header, imports, mocks, the start of
+/// `main` and the parameter validation.
+fn head(tasks: &[&TaskLinks], kind: DagKind) -> String {
     let mock = kind == DagKind::MockIo;
     let mut imports = vec![
         Import::module("typing", "Any"),
         Import::aliased("wt_contracts", "validate", "_validate"),
         Import::aliased("..", "metadata", "_metadata"),
     ];
-    if tasks.iter().any(|t| t.instance.uses_env()) {
+    if tasks.iter().any(|t| t.uses_env) {
         imports.push(Import::plain("os"));
     }
     if !tasks.is_empty() {
         imports.push(Import::module("wt_task", "task"));
     }
-    let mut mocks: Vec<(String, String, String)> = Vec::new();
-    for t in tasks {
-        for k in std::iter::once(&t.known).chain(&t.conditions) {
-            let alias = k.safe_reference();
-            if mock && k.is_io {
-                let m = (alias, k.anchor.clone(), k.function_name.clone());
-                if !mocks.contains(&m) {
-                    mocks.push(m);
-                }
-            } else if alias == k.function_name {
-                imports.push(Import::module(&k.anchor, &k.function_name));
-            } else {
-                imports.push(Import::aliased(&k.anchor, &k.function_name, &alias));
-            }
+    let mut mocks: Vec<&KnownImport> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for k in tasks.iter().flat_map(|t| &t.imports) {
+        if !seen.insert(k) {
+            continue;
+        }
+        if mock && k.is_io {
+            mocks.push(k);
+        } else if k.alias == k.function_name {
+            imports.push(Import::module(&k.anchor, &k.function_name));
+        } else {
+            imports.push(Import::aliased(&k.anchor, &k.function_name, &k.alias));
         }
     }
     if mock {
@@ -83,7 +249,7 @@ pub fn render_with<S: AsRef<str>>(
         }
     }
 
-    let mut out = String::with_capacity(4096 + tasks.len() * 512);
+    let mut out = String::with_capacity(4096);
     out.push_str(HEADER);
     out.push('\n');
     if mock {
@@ -96,9 +262,9 @@ pub fn render_with<S: AsRef<str>>(
         ));
     }
     out.push_str(&import_block(&imports));
-    for (alias, anchor, func) in &mocks {
+    for m in &mocks {
         out.push('\n');
-        mock_assignment(&mut out, alias, anchor, func);
+        mock_assignment(&mut out, &m.alias, &m.anchor, &m.function_name);
     }
     out.push_str("\n\ndef main(params: dict[str, Any], validate_params_schema: bool = True):\n");
     if mock {
@@ -108,31 +274,7 @@ pub fn render_with<S: AsRef<str>>(
         );
     }
     out.push_str("    if validate_params_schema:\n        _validate(params, _metadata.load_params_schema())\n");
-    let used: std::collections::HashSet<&str> = tasks
-        .iter()
-        .flat_map(|t| t.instance.task_refs())
-        .map(|r| r.task_id)
-        .collect();
-    for (i, (t, code)) in tasks.iter().zip(statements).enumerate() {
-        out.push('\n');
-        let id = &t.instance.id.value;
-        let code = code.as_ref();
-        if used.contains(id.as_str()) || i + 1 == tasks.len() {
-            out.push_str(code);
-        } else {
-            // No later task uses this result: the task runs for its effects. Say so, rather
-            // than leave an "unused variable" (F841) for linters to flag.
-            let (first, rest) = code.split_once('\n').unwrap_or((code, ""));
-            let _ = write!(
-                out,
-                "{first}  # noqa: F841 (result not used by later tasks)\n{rest}"
-            );
-        }
-    }
-    if let Some(last) = tasks.last() {
-        let _ = write!(out, "\n    return {}\n", last.instance.id.value);
-    }
-    crate::pyfmt::noqa_long_lines(&out)
+    out
 }
 
 /// `<alias> = create_func_magicmock(anchor=..., func_name=...)`, one argument per line with
@@ -280,8 +422,8 @@ pub fn value_expr(v: &Value) -> Expr {
 /// One task's statement in both DAG modules; the mock-io one differs only for `io` tasks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaskCode {
-    pub production: Arc<str>,
-    pub mock_io: Arc<str>,
+    pub production: Statement,
+    pub mock_io: Statement,
 }
 
 /// The statement of one task, memoized per task: an edit to one task re-renders only its
@@ -289,9 +431,9 @@ pub struct TaskCode {
 #[salsa::tracked(returns(ref))]
 pub fn task_dag_code<'db>(db: &'db dyn Db, node: TaskNode<'db>) -> TaskCode {
     let t = node.task(db);
-    let production: Arc<str> = Arc::from(task_code(t, DagKind::Production));
+    let production = Statement::new(&task_code(t, DagKind::Production));
     let mock_io = if t.known.is_io {
-        Arc::from(task_code(t, DagKind::MockIo))
+        Statement::new(&task_code(t, DagKind::MockIo))
     } else {
         production.clone()
     };
@@ -301,19 +443,34 @@ pub fn task_dag_code<'db>(db: &'db dyn Db, node: TaskNode<'db>) -> TaskCode {
     }
 }
 
+/// One task's [`TaskLinks`], memoized per task (backdates when an edit keeps them).
+#[salsa::tracked(returns(ref))]
+pub fn task_dag_links<'db>(db: &'db dyn Db, node: TaskNode<'db>) -> TaskLinks {
+    TaskLinks::of(node.task(db))
+}
+
+/// The [`DagFrame`] of both modules. Reads only the task ids and links, so an edit of a
+/// `partial` value that keeps the references does not re-run it.
+#[salsa::tracked(returns(ref))]
+pub fn dag_frame(db: &dyn Db, wf: Workflow) -> Arc<DagFrame> {
+    let tasks: Vec<(&str, &TaskLinks)> = task_nodes(db, wf)
+        .iter()
+        .map(|n| (n.id(db).as_str(), task_dag_links(db, *n)))
+        .collect();
+    Arc::new(DagFrame::new(&tasks))
+}
+
 /// A DAG module from the per-task nodes only (span-free), so an edit that merely moves the
-/// workflow in the file (a comment, a `requirements:` change above it) re-renders nothing.
+/// workflow in the file (a comment, a `requirements:` change above it) re-renders nothing;
+/// an edit of one task re-renders its statement and copies the others into place.
 fn render_dag(db: &dyn Db, wf: Workflow, kind: DagKind) -> Arc<str> {
     let nodes = task_nodes(db, wf);
-    let tasks: Vec<ResolvedTask> = nodes.iter().map(|n| n.task(db).as_ref().clone()).collect();
-    let statements = nodes.iter().map(|n| {
-        let code = task_dag_code(db, *n);
-        match kind {
-            DagKind::MockIo => code.mock_io.clone(),
-            DagKind::Production => code.production.clone(),
-        }
+    let codes: Vec<&TaskCode> = nodes.iter().map(|n| task_dag_code(db, *n)).collect();
+    let statements = codes.iter().map(|c| match kind {
+        DagKind::MockIo => &c.mock_io,
+        DagKind::Production => &c.production,
     });
-    Arc::from(render_with(&tasks, kind, statements))
+    Arc::from(dag_frame(db, wf).module(kind, statements))
 }
 
 #[salsa::tracked(returns(ref))]

@@ -4,7 +4,7 @@
 //! does not change the task graph (a title, a comment, a requirement) renders nothing:
 //!
 //! ```text
-//! spec_model ── task_graph ──┬── graph_dot
+//! task_nodes ── task_graph ──┬── graph_dot
 //!                            └── graph_drawing ──┬── graph_svg
 //!                                                └── graph_png
 //! ```
@@ -13,13 +13,30 @@
 //! the CLI instead of `graph_svg`/`graph_png`.
 
 use crate::db::{Db, Workflow};
-use crate::graph::{TaskGraph, dot, layout, raster, render};
+use crate::front::{TaskNode, spec_id, task_nodes};
+use crate::graph::{TaskArgs, TaskGraph, dot, layout, raster, render, task_args};
 use std::sync::Arc;
 
-/// The task graph of the spec (tasks, argument ports, dependency edges).
+/// The task graph of the spec (tasks, argument ports, dependency edges), from the task
+/// nodes (a package is only made when every task resolved, so they are all the tasks):
+/// an edit that keeps every task's references does not re-run it.
 #[salsa::tracked(returns(ref))]
 pub fn task_graph(db: &dyn Db, wf: Workflow) -> Arc<TaskGraph> {
-    Arc::new(TaskGraph::from_spec(crate::front::spec_model(db, wf)))
+    let nodes = task_nodes(db, wf);
+    let args: Vec<&TaskArgs> = nodes.iter().map(|n| task_graph_args(db, *n)).collect();
+    Arc::new(TaskGraph::from_tasks(
+        spec_id(db, wf),
+        nodes
+            .iter()
+            .zip(args)
+            .map(|(n, a)| (n.id(db).as_str(), a.as_slice())),
+    ))
+}
+
+/// One task's argument ports and the task ids they reference, memoized per task.
+#[salsa::tracked(returns(ref))]
+pub fn task_graph_args<'db>(db: &'db dyn Db, node: TaskNode<'db>) -> TaskArgs {
+    task_args(&node.task(db).instance)
 }
 
 /// `graph.dot`: the reference's DOT source.

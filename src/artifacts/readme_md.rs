@@ -6,9 +6,9 @@
 //! | query | from |
 //! |---|---|
 //! | [`params_sha256`] | [`params_value`] |
-//! | [`spec_sha256`] | [`spec_model`] × the registry |
+//! | [`spec_sha256`] | [`spec_dump`]: [`spec_model`] × the registry × [`task_spec_json`] (one memo per task) |
 //! | [`installed_requirements`] | [`requirement_values`] × the solved records |
-//! | [`artifact_hashes`] | every other generated file (informational, see [`ArtifactContainer`]) |
+//! | [`readme_hashes`] | `spec_sha256` and the artifact hashes over every other generated file (informational, see [`ArtifactContainer`]), on two threads |
 //! | [`fingerprint`] → [`readme_md`] | all of the above |
 
 use crate::artifacts::params_json::params_value;
@@ -22,7 +22,7 @@ use crate::db::{Db, Workflow};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::fingerprint::{
     ArtifactContainer, DagsArtifacts, Fingerprint, FingerprintError, InstalledRequirement,
-    PackageArtifacts, TestsArtifacts,
+    PackageArtifacts, SpecDump, TestsArtifacts,
 };
 use crate::front::{TaskNode, requirement_values, spec_model, task_nodes};
 use crate::templates::HEADER;
@@ -41,28 +41,37 @@ pub fn params_sha256(db: &dyn Db, wf: Workflow) -> Result<Arc<str>, Vec<Diagnost
 /// `spec_sha256` of the workflow's spec, resolved against its registry.
 #[salsa::tracked(returns(ref))]
 pub fn spec_sha256(db: &dyn Db, wf: Workflow) -> Result<Arc<str>, FingerprintError> {
+    spec_dump(db, wf)
+        .as_ref()
+        .map(|d| spec_hash(d))
+        .map_err(Clone::clone)
+}
+
+/// The spec dump (`spec_sha256`'s input) with each task instance's text memoized per task
+/// ([`task_spec_json`]). Span-free: an edit that only moves things backdates it.
+#[salsa::tracked(returns(ref))]
+pub fn spec_dump(db: &dyn Db, wf: Workflow) -> Result<Arc<SpecDump>, FingerprintError> {
     let registry = wf.registry(db).registry(db);
     let nodes: HashMap<&str, TaskNode<'_>> = task_nodes(db, wf)
         .iter()
         .map(|n| (n.id(db).as_str(), *n))
         .collect();
+    crate::fingerprint::spec_dump(spec_model(db, wf), registry, &mut |t| {
+        match nodes.get(t.id.value.as_str()) {
+            Some(n) => Ok(task_spec_json(db, *n).clone()),
+            // Only a task that did not resolve has no node (the compile reports it).
+            None => crate::fingerprint::resolve_instance(t, registry)
+                .map(|r| Arc::new(crate::fingerprint::instance_json(&r))),
+        }
+    })
+    .map(Arc::new)
+}
+
+/// The spec dump hashed.
+fn spec_hash(dump: &SpecDump) -> Arc<str> {
     let mut hasher = Sha256::new();
-    crate::fingerprint::spec_json_with(
-        spec_model(db, wf),
-        registry,
-        &mut |t| {
-            match nodes.get(t.id.value.as_str()) {
-                Some(n) => Ok(task_spec_json(db, *n).clone()),
-                // Only a task that did not resolve has no node (the compile reports it).
-                None => crate::fingerprint::resolve_instance(t, registry)
-                    .map(|r| Arc::new(crate::fingerprint::instance_json(&r))),
-            }
-        },
-        &mut |text| hasher.update(text.as_bytes()),
-    )?;
-    Ok(Arc::from(crate::fingerprint::hex_digest(
-        &hasher.finalize(),
-    )))
+    dump.stream(&mut |text| hasher.update(text.as_bytes()));
+    Arc::from(crate::fingerprint::hex_digest(&hasher.finalize()))
 }
 
 /// One task instance as the spec dump writes it (memoized per task).
@@ -91,18 +100,59 @@ pub struct ArtifactHashes {
     pub strict: Arc<str>,
 }
 
-/// The artifact hashes over the files wtc generates. Informational: they cannot equal the
+/// The README's two hash families, computed together: the spec dump and the artifact
+/// texts are hashed on separate threads (SHA-256 is sequential within a text; for a large
+/// spec these are several megabytes, most of a one-task edit's work).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadmeHashes {
+    pub spec: Result<Arc<str>, FingerprintError>,
+    pub artifacts: Result<ArtifactHashes, Vec<Diagnostic>>,
+}
+
+/// [`ReadmeHashes`]: `spec_sha256` (equal to [`spec_sha256`]) and the artifact hashes over
+/// the files wtc generates. The artifact hashes are informational: they cannot equal the
 /// reference's (see [`ArtifactContainer`]), since wtc's files are its own.
 #[salsa::tracked(returns(ref))]
-pub fn artifact_hashes(db: &dyn Db, wf: Workflow) -> Result<ArtifactHashes, Vec<Diagnostic>> {
+pub fn readme_hashes(db: &dyn Db, wf: Workflow) -> ReadmeHashes {
+    let dump = spec_dump(db, wf);
+    let json = hashed_json(db, wf);
+    let inits = (init_py::dags_init_py(), init_py::package_init_py());
+    let container = json
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|json| artifact_container(db, wf, json, &inits));
+    std::thread::scope(|scope| {
+        let spec_hash = scope.spawn(|| dump.as_ref().map(|d| spec_hash(d)).map_err(Clone::clone));
+        let artifacts = container.map(|c| {
+            let (basic, strict) = c.sha256_pair();
+            ArtifactHashes {
+                basic: Arc::from(basic),
+                strict: Arc::from(strict),
+            }
+        });
+        ReadmeHashes {
+            spec: spec_hash
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            artifacts,
+        }
+    })
+}
+
+/// Every generated file the artifact hashes cover.
+fn artifact_container<'a>(
+    db: &'a dyn Db,
+    wf: Workflow,
+    json: &'a HashedJson,
+    (dags_init, package_init): &'a (Arc<str>, Arc<str>),
+) -> Result<ArtifactContainer<'a>, Vec<Diagnostic>> {
     let n = names(db, wf);
-    let json = hashed_json(db, wf).clone()?;
-    let container = ArtifactContainer {
+    Ok(ArtifactContainer {
         release_name: &n.release_name,
         package_name: &n.package_name,
         package: PackageArtifacts {
             dags: DagsArtifacts {
-                init_dot_py: &init_py::dags_init_py(),
+                init_dot_py: dags_init,
                 run_sequential_mock_io: dag::run_sequential_mock_io_py(db, wf),
                 run_sequential: dag::run_sequential_py(db, wf),
             },
@@ -112,7 +162,7 @@ pub fn artifact_hashes(db: &dyn Db, wf: Workflow) -> Result<ArtifactHashes, Vec<
             dispatch: ok(package_modules::dispatch_py(db, wf))?,
             metadata: ok(package_modules::metadata_py(db, wf))?,
             response: ok(package_modules::response_py(db, wf))?,
-            init_dot_py: &init_py::package_init_py(),
+            init_dot_py: package_init,
         },
         tests: Some(TestsArtifacts {
             conftest: ok(tests_conftest::conftest_py(db, wf))?,
@@ -124,11 +174,6 @@ pub fn artifact_hashes(db: &dyn Db, wf: Workflow) -> Result<ArtifactHashes, Vec<
         dockerignore: Some(ok(dockerignore::dockerignore(db, wf))?),
         pyproject_toml: Some(ok(pyproject_toml::pyproject_toml(db, wf))?),
         hatch_build_py: Some(ok(hatch_build_py::hatch_build_py(db, wf))?),
-    };
-    let (basic, strict) = container.sha256_pair();
-    Ok(ArtifactHashes {
-        basic: Arc::from(basic),
-        strict: Arc::from(strict),
     })
 }
 
@@ -142,7 +187,7 @@ pub struct HashedJson {
 }
 
 /// [`HashedJson`], memoized: it is serialized again only when `params.json`, `rjsf.json` or
-/// `pixi.toml` change, not on every edit that re-runs [`artifact_hashes`] (a task's
+/// `pixi.toml` change, not on every edit that re-runs [`readme_hashes`] (a task's
 /// `partial` value changes the DAG modules only; the schema values backdate).
 #[salsa::tracked(returns(ref))]
 pub fn hashed_json(db: &dyn Db, wf: Workflow) -> Result<Arc<HashedJson>, Vec<Diagnostic>> {
@@ -163,7 +208,8 @@ fn ok(rendered: &Rendered) -> Result<&str, Vec<Diagnostic>> {
 #[salsa::tracked(returns(ref))]
 pub fn fingerprint(db: &dyn Db, wf: Workflow) -> Result<Arc<Fingerprint>, Vec<Diagnostic>> {
     let params = params_sha256(db, wf).clone()?;
-    let spec = spec_sha256(db, wf).clone().map_err(|e| {
+    let hashes = readme_hashes(db, wf);
+    let spec = hashes.spec.clone().map_err(|e| {
         vec![
             Diagnostic::error(
                 Code::Fingerprint,
@@ -172,7 +218,7 @@ pub fn fingerprint(db: &dyn Db, wf: Workflow) -> Result<Arc<Fingerprint>, Vec<Di
             .without_source(),
         ]
     })?;
-    let hashes = artifact_hashes(db, wf).clone()?;
+    let hashes = hashes.artifacts.clone()?;
     Ok(Arc::new(Fingerprint {
         artifacts_sha256_basic: hashes.basic.to_string(),
         artifacts_sha256_strict: hashes.strict.to_string(),

@@ -16,7 +16,7 @@ use crate::artifacts::dag::{run_sequential_mock_io_py, run_sequential_py};
 use crate::artifacts::formdata_py::formdata_py;
 use crate::artifacts::graph::{graph_png, graph_svg};
 use crate::artifacts::params_py::params_py;
-use crate::artifacts::readme_md::spec_sha256;
+use crate::artifacts::readme_md::spec_dump;
 use crate::artifacts::{
     Compiled, Package, check_diagnostics, front_end_diagnostics, names, package,
     package_without_images,
@@ -437,8 +437,8 @@ fn compile_one(db: &Database, wf: Workflow, mode: &Mode, reuse_png: bool) -> Arc
 }
 
 /// The per-task work [`package_without_images`] reaches last, so a second worker can do
-/// it meanwhile: the two DAG modules (every task's statement), the spec dump's hash
-/// (every task's dump), the parameter models. Nothing when the front end failed (the
+/// it meanwhile: the two DAG modules (every task's statement), the spec dump (every
+/// task's; the README hashes it), the parameter models. Nothing when the front end failed (the
 /// compile stops there).
 fn prefetch(db: &Database, wf: Workflow) {
     if front_end_diagnostics(db, wf)
@@ -449,7 +449,7 @@ fn prefetch(db: &Database, wf: Workflow) {
     }
     let _ = run_sequential_py(db, wf);
     let _ = run_sequential_mock_io_py(db, wf);
-    let _ = spec_sha256(db, wf);
+    let _ = spec_dump(db, wf);
     let _ = params_py(db, wf);
     let _ = formdata_py(db, wf);
 }

@@ -91,19 +91,42 @@ impl ArtifactContainer<'_> {
     /// `(artifacts_sha256_basic, artifacts_sha256_strict)`: the basic hash leaves out
     /// `dockerfile` and `pixi_toml`. The texts are streamed into the two hashers (each value
     /// serialized once, the large file texts escaped piecewise), never built whole: for a
-    /// large spec they are twice the size of the package.
+    /// large spec they are twice the size of the package. The basic text is hashed on
+    /// another thread, in pieces of about 64 KiB handed over as they are escaped.
     #[must_use]
     pub fn sha256_pair(&self) -> (String, String) {
-        let (mut basic, mut strict) = (Sha256::new(), Sha256::new());
-        self.write(&mut Out {
-            basic: &mut |t| basic.update(t.as_bytes()),
-            strict: &mut |t| strict.update(t.as_bytes()),
-            basic_on: true,
-        });
-        (
-            super::hex_digest(&basic.finalize()),
-            super::hex_digest(&strict.finalize()),
-        )
+        const PIECE: usize = 64 * 1024;
+        let (send, receive) = std::sync::mpsc::sync_channel::<String>(4);
+        std::thread::scope(|scope| {
+            let basic = scope.spawn(move || {
+                let mut hasher = Sha256::new();
+                for piece in receive {
+                    hasher.update(piece.as_bytes());
+                }
+                super::hex_digest(&hasher.finalize())
+            });
+            let mut strict = Sha256::new();
+            let mut piece = String::with_capacity(PIECE + 1024);
+            // A send fails only when the hashing thread is gone (it panicked: join says so).
+            self.write(&mut Out {
+                basic: &mut |t| {
+                    piece.push_str(t);
+                    if piece.len() >= PIECE {
+                        let full =
+                            std::mem::replace(&mut piece, String::with_capacity(PIECE + 1024));
+                        let _ = send.send(full);
+                    }
+                },
+                strict: &mut |t| strict.update(t.as_bytes()),
+                basic_on: true,
+            });
+            let _ = send.send(piece);
+            drop(send);
+            let basic = basic
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (basic, super::hex_digest(&strict.finalize()))
+        })
     }
 
     /// Write both texts into `out`, keys sorted at every level.

@@ -18,7 +18,7 @@ mod yaml;
 pub use container::{ArtifactContainer, DagsArtifacts, PackageArtifacts, TestsArtifacts};
 pub use installed::{InstalledRequirement, channel_text, installed_requirements};
 pub use spec_json::{
-    InstanceJson, KnownTexts, instance_json, resolve_instance, spec_json, spec_json_with,
+    InstanceJson, KnownTexts, SpecDump, instance_json, resolve_instance, spec_dump, spec_json,
     value_json,
 };
 pub use yaml::yaml_scalar;

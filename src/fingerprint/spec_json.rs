@@ -43,13 +43,11 @@ use std::sync::Arc;
 /// The spec as the reference's pydantic model dumps it (see the module docs), as compact
 /// JSON text, resolving every task through `registry`.
 pub fn spec_json(spec: &Spec, registry: &Registry) -> Result<String, FingerprintError> {
+    let dump = spec_dump(spec, registry, &mut |t| {
+        Ok(Arc::new(instance_json(&resolve_instance(t, registry)?)))
+    })?;
     let mut out = String::new();
-    spec_json_with(
-        spec,
-        registry,
-        &mut |t| Ok(Arc::new(instance_json(&resolve_instance(t, registry)?))),
-        &mut |text| out.push_str(text),
-    )?;
+    dump.stream(&mut |text| out.push_str(text));
     Ok(out)
 }
 
@@ -72,26 +70,43 @@ pub fn resolve_instance(
     })
 }
 
-/// Gives one instance's text (see [`spec_json_with`]).
+/// Gives one instance's text (see [`spec_dump`]).
 pub type InstanceText<'a> =
     dyn FnMut(&Arc<TaskInstance>) -> Result<Arc<InstanceJson>, FingerprintError> + 'a;
 
-/// [`spec_json`] with each instance's text ([`instance_json`]) taken from `instance`, so a
-/// caller can memoize it per task, and the text fed to `sink` in pieces (a hasher never
-/// needs it whole: for a large spec it is several times the size of the YAML).
-pub fn spec_json_with(
+/// The spec dump with its task instances by reference: the texts around them, in order.
+/// It holds no spans, so it is equal across edits that only move things in the file, and
+/// an instance's text is shared with its memo, not copied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecDump(Vec<DumpPiece>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum DumpPiece {
+    Text(Box<str>),
+    Instance(Arc<InstanceJson>),
+}
+
+impl SpecDump {
+    /// Feed the text to `sink` in pieces (a hasher never needs it whole: for a large spec
+    /// it is several times the size of the YAML).
+    pub fn stream(&self, sink: &mut dyn FnMut(&str)) {
+        let mut known = KnownTexts::default();
+        for piece in &self.0 {
+            match piece {
+                DumpPiece::Text(t) => sink(t),
+                DumpPiece::Instance(i) => i.stream(&mut known, sink),
+            }
+        }
+    }
+}
+
+/// The [`SpecDump`] of `spec`, each instance's text ([`instance_json`]) taken from
+/// `instance`, so a caller can memoize it per task.
+pub fn spec_dump(
     spec: &Spec,
     registry: &Registry,
     instance: &mut InstanceText<'_>,
-    sink: &mut dyn FnMut(&str),
-) -> Result<(), FingerprintError> {
-    const PIECE: usize = 64 * 1024;
-    let mut flush = |out: &mut String| {
-        if out.len() >= PIECE {
-            sink(out);
-            out.clear();
-        }
-    };
+) -> Result<SpecDump, FingerprintError> {
     let default_skipif = match &spec.default_skipif {
         Some(s) => {
             let known = s
@@ -105,12 +120,18 @@ pub fn spec_json_with(
         }
         None => "null".to_string(),
     };
-    let mut known = KnownTexts::default();
     let mut texts = Vec::new();
     for t in spec.flat_tasks() {
         texts.push(instance(t)?);
     }
-    let mut out = String::with_capacity(2 * PIECE);
+    let mut pieces = Vec::with_capacity(4 * texts.len() + 4);
+    let mut out = String::new();
+    let mut put = |out: &mut String, t: Option<&Arc<InstanceJson>>| {
+        if let Some(t) = t {
+            pieces.push(DumpPiece::Text(std::mem::take(out).into_boxed_str()));
+            pieces.push(DumpPiece::Instance(t.clone()));
+        }
+    };
     let o = &spec.rjsf_overrides;
     out.push_str("{\"id\":");
     push_compact_utf8(&mut out, &J::String(spec.id.value.clone()));
@@ -132,12 +153,7 @@ pub fn spec_json_with(
             out.push(',');
         }
         match entry {
-            WorkflowEntry::Task(_) => {
-                if let Some(t) = flat.next() {
-                    t.write(&mut out, &mut known);
-                }
-                flush(&mut out);
-            }
+            WorkflowEntry::Task(_) => put(&mut out, flat.next()),
             WorkflowEntry::Group(g) => {
                 out.push_str("{\"title\":");
                 push_compact_utf8(&mut out, &J::String(g.title.value.clone()));
@@ -148,10 +164,7 @@ pub fn spec_json_with(
                     if j > 0 {
                         out.push(',');
                     }
-                    if let Some(t) = flat.next() {
-                        t.write(&mut out, &mut known);
-                    }
-                    flush(&mut out);
+                    put(&mut out, flat.next());
                 }
                 out.push_str("],\"type\":\"task-group\"}");
             }
@@ -162,21 +175,34 @@ pub fn spec_json_with(
         if i > 0 {
             out.push(',');
         }
-        t.write(&mut out, &mut known);
-        flush(&mut out);
+        put(&mut out, Some(t));
     }
     out.push_str("],\"task_instance_dependencies\":");
-    let dependencies: Map<String, J> = spec
-        .flat_tasks()
-        .map(|t| {
-            let deps: Vec<&str> = t.task_refs().iter().map(|r| r.task_id).collect();
-            (t.id.value.clone(), json!(deps))
-        })
-        .collect();
-    push_compact_utf8(&mut out, &J::Object(dependencies));
+    let mut ids = std::collections::HashSet::with_capacity(texts.len());
+    if spec.flat_tasks().all(|t| ids.insert(t.id.value.as_str())) {
+        // Unique ids (always, in a spec that compiles): the instances' entries in order.
+        out.push('{');
+        for (i, t) in texts.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&t.dependencies);
+        }
+        out.push('}');
+    } else {
+        // A repeated id keeps its first place and its last value, as in a Python dict.
+        let dependencies: Map<String, J> = spec
+            .flat_tasks()
+            .map(|t| {
+                let deps: Vec<&str> = t.task_refs().iter().map(|r| r.task_id).collect();
+                (t.id.value.clone(), json!(deps))
+            })
+            .collect();
+        push_compact_utf8(&mut out, &J::Object(dependencies));
+    }
     out.push('}');
-    sink(&out);
-    Ok(())
+    pieces.push(DumpPiece::Text(out.into_boxed_str()));
+    Ok(SpecDump(pieces))
 }
 
 fn lookup(registry: &Registry, reference: &str) -> Result<Arc<KnownTask>, FingerprintError> {
@@ -237,7 +263,11 @@ fn skipif_json(out: &mut Pieces, s: &SkipIf, known: &[Arc<KnownTask>]) {
 /// as a reference: a memo holds only the instance's own text, and each known task is
 /// written once per spec ([`KnownTexts`]), not once per instance and skipif condition.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InstanceJson(Vec<Piece>);
+pub struct InstanceJson {
+    pieces: Vec<Piece>,
+    /// Its entry of `task_instance_dependencies`: `"<id>":["<task id>",...]`.
+    dependencies: Box<str>,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Piece {
@@ -250,20 +280,34 @@ enum Piece {
 #[derive(Default)]
 pub struct KnownTexts(HashMap<*const KnownTask, (Arc<KnownTask>, String)>);
 
+impl KnownTexts {
+    fn text(&mut self, k: &Arc<KnownTask>) -> &str {
+        let (_, text) = self.0.entry(Arc::as_ptr(k)).or_insert_with(|| {
+            let mut text = String::new();
+            push_known_task(&mut text, k);
+            (k.clone(), text)
+        });
+        text
+    }
+}
+
 impl InstanceJson {
     /// Append the text to `out`, known tasks from (or into) `known`.
     pub fn write(&self, out: &mut String, known: &mut KnownTexts) {
-        for piece in &self.0 {
+        for piece in &self.pieces {
             match piece {
                 Piece::Text(t) => out.push_str(t),
-                Piece::Known(k) => {
-                    let (_, text) = known.0.entry(Arc::as_ptr(k)).or_insert_with(|| {
-                        let mut text = String::new();
-                        push_known_task(&mut text, k);
-                        (k.clone(), text)
-                    });
-                    out.push_str(text);
-                }
+                Piece::Known(k) => out.push_str(known.text(k)),
+            }
+        }
+    }
+
+    /// Feed the text to `sink` piece by piece, known tasks from (or into) `known`.
+    pub fn stream(&self, known: &mut KnownTexts, sink: &mut dyn FnMut(&str)) {
+        for piece in &self.pieces {
+            match piece {
+                Piece::Text(t) => sink(t),
+                Piece::Known(k) => sink(known.text(k)),
             }
         }
     }
@@ -297,7 +341,10 @@ impl Pieces {
         if !self.text.is_empty() {
             self.pieces.push(Piece::Text(self.text.into_boxed_str()));
         }
-        InstanceJson(self.pieces)
+        InstanceJson {
+            pieces: self.pieces,
+            dependencies: Box::from(""),
+        }
     }
 }
 
@@ -333,7 +380,14 @@ pub fn instance_json(task: &ResolvedTask) -> InstanceJson {
     out.text.push_str(",\"method\":");
     push_compact_utf8(&mut out.text, &J::String(t.method().as_str().to_string()));
     out.text.push('}');
-    out.finish()
+    let mut json = out.finish();
+    let mut dependencies = String::new();
+    push_compact_utf8(&mut dependencies, &J::String(t.id.value.clone()));
+    dependencies.push(':');
+    let deps: Vec<&str> = t.task_refs().iter().map(|r| r.task_id).collect();
+    push_compact_utf8(&mut dependencies, &json!(deps));
+    json.dependencies = dependencies.into_boxed_str();
+    json
 }
 
 /// A `map`/`mapvalues` block; an absent block dumps as the reference's empty default.

@@ -64,42 +64,62 @@ pub fn lowered_in_pieces(db: &dyn Db, text: &str, wt_conda_channel: &str) -> Opt
     for i in 0..outline.starts.len() {
         let span = outline.item(i);
         let piece = Piece::new(db, &text[span.start..span.end]);
-        items.push((span.start, item_lowered(db, piece).clone()?));
+        items.push((span.start, piece, item_lowered(db, piece).clone()?));
     }
-    let root = skeleton_root(&skeleton, &outline, &items)?;
+    let (last_at, _, last) = items.last()?;
+    let root = skeleton_root(&skeleton, &outline, last_at + last.span.end);
     Some(lower_with(
         &root,
         wt_conda_channel,
         &mut |_, default_skipif, diagnostics| {
             let mut entries = Vec::with_capacity(items.len());
-            for (at, item) in &items {
-                diagnostics.extend(item.diagnostics.iter().map(|d| diagnostic_at(d, *at)));
-                entries.extend(
-                    item.entry
-                        .as_ref()
-                        .map(|e| entry_at(e, *at, default_skipif)),
-                );
+            for (at, piece, _) in &items {
+                if let Some(placed) = item_placed(db, *piece, *at, default_skipif.cloned()) {
+                    diagnostics.extend(placed.diagnostics.iter().cloned());
+                    entries.extend(placed.entry.clone());
+                }
             }
             entries
         },
     ))
 }
 
+/// One item at its offset in the whole text, with the document's default `skipif`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlacedItem {
+    pub entry: Option<WorkflowEntry>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// [`item_lowered`] moved to offset `at`, the marker replaced by `default_skipif`;
+/// memoized, so an edit copies only the items it touched or moved, and every other task
+/// instance of the new revision is the very `Arc` of the previous one (equality checks
+/// downstream stop at the pointer).
+#[salsa::tracked(returns(ref))]
+pub fn item_placed<'db>(
+    db: &'db dyn Db,
+    piece: Piece<'db>,
+    at: usize,
+    default_skipif: Option<SkipIf>,
+) -> Option<Arc<PlacedItem>> {
+    let item = item_lowered(db, piece).as_ref()?;
+    Some(Arc::new(PlacedItem {
+        entry: item
+            .entry
+            .as_ref()
+            .map(|e| entry_at(e, at, default_skipif.as_ref())),
+        diagnostics: item
+            .diagnostics
+            .iter()
+            .map(|d| diagnostic_at(d, at))
+            .collect(),
+    }))
+}
+
 /// The skeleton with its spans in the whole text and an empty `workflow` sequence where the
 /// items are (the items are lowered apart).
-fn skeleton_root(
-    skeleton: &Node,
-    outline: &Outline,
-    items: &[(usize, Arc<LoweredItem>)],
-) -> Option<Node> {
-    let (last_at, last) = items.last()?;
-    let seq_end = last_at + last.span.end;
-    Some(outline::splice(
-        skeleton.clone(),
-        outline,
-        seq_end,
-        Vec::new(),
-    ))
+fn skeleton_root(skeleton: &Node, outline: &Outline, seq_end: usize) -> Node {
+    outline::splice(skeleton.clone(), outline, seq_end, Vec::new())
 }
 
 /// The default `skipif` items are lowered with: no real one has a span past every text.

@@ -47,7 +47,7 @@ pub(crate) mod work {
     }
 }
 
-use crate::spec::model::Spec;
+use crate::spec::model::{Spec, TaskInstance};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use std::collections::HashMap;
@@ -60,6 +60,23 @@ pub struct Task {
     /// The argument ports, in `all_dependencies_dict` order: every `partial` key, then the
     /// `map`/`mapvalues` argnames. Arguments without task references are ports too.
     pub args: Vec<String>,
+}
+
+/// One task's argument ports with the task ids each one references (see [`Task::args`]).
+pub type TaskArgs = Vec<(String, Vec<String>)>;
+
+/// The [`TaskArgs`] of a task instance.
+#[must_use]
+pub fn task_args(t: &TaskInstance) -> TaskArgs {
+    t.arg_dependencies()
+        .into_iter()
+        .map(|(arg, deps)| {
+            (
+                arg.to_string(),
+                deps.into_iter().map(str::to_string).collect(),
+            )
+        })
+        .collect()
 }
 
 /// An edge `dep:return → task:arg`: the task's argument `arg` uses `dep`'s return value.
@@ -82,32 +99,42 @@ impl TaskGraph {
     /// Build the graph of a (resolved, error-free) spec. References to unknown task ids,
     /// which resolution reports as errors, are left out.
     pub fn from_spec(spec: &Spec) -> Self {
+        let tasks: Vec<(&str, TaskArgs)> = spec
+            .flat_tasks()
+            .map(|t| (t.id.value.as_str(), task_args(t)))
+            .collect();
+        Self::from_tasks(
+            &spec.id.value,
+            tasks.iter().map(|(id, a)| (*id, a.as_slice())),
+        )
+    }
+
+    /// Build the graph named `name` of the tasks `(id, its` [`task_args`]`)`, in flat order.
+    pub fn from_tasks<'a>(
+        name: &str,
+        tasks: impl Iterator<Item = (&'a str, &'a [(String, Vec<String>)])> + Clone,
+    ) -> Self {
         let mut graph = DiGraph::new();
         let mut index: HashMap<&str, NodeIndex> = HashMap::new();
-        for t in spec.flat_tasks() {
-            let args = t
-                .arg_dependencies()
-                .iter()
-                .map(|(arg, _)| arg.to_string())
-                .collect();
+        for (id, args) in tasks.clone() {
             let n = graph.add_node(Task {
-                id: t.id.value.clone(),
-                args,
+                id: id.to_string(),
+                args: args.iter().map(|(arg, _)| arg.clone()).collect(),
             });
-            index.entry(t.id.value.as_str()).or_insert(n);
+            index.entry(id).or_insert(n);
         }
-        for (target, t) in spec.flat_tasks().enumerate() {
+        for (target, (_, args)) in tasks.enumerate() {
             let target = NodeIndex::new(target);
-            for (arg, (_, deps)) in t.arg_dependencies().iter().enumerate() {
+            for (arg, (_, deps)) in args.iter().enumerate() {
                 for dep in deps {
-                    if let Some(&source) = index.get(dep) {
+                    if let Some(&source) = index.get(dep.as_str()) {
                         graph.add_edge(source, target, Dependency { arg });
                     }
                 }
             }
         }
         Self {
-            name: spec.id.value.clone(),
+            name: name.to_string(),
             graph,
         }
     }

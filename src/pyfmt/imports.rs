@@ -96,8 +96,14 @@ impl Import {
 /// or obsolete `__future__` features) and `F401`, which deletes unused imports;
 /// see the [module docs](super). Relative modules need a `name`.
 pub fn import_block(imports: &[Import]) -> String {
+    // Exact duplicates first (cheap, and a large module imports each task many times),
+    // then the ones the fixes below make equal.
+    let mut seen = std::collections::HashSet::new();
     let mut entries: Vec<Entry> = Vec::new();
     for import in imports {
+        if !seen.insert((&import.module, &import.name, &import.alias)) {
+            continue;
+        }
         let entry = Entry::new(import);
         if !entries.iter().any(|seen| seen.same_import(&entry)) {
             entries.push(entry);

@@ -37,13 +37,22 @@ fn editing_one_task_recomputes_only_its_fragment() {
     assert_eq!(count(&log, "run_sequential_py"), 1, "{log:?}");
     assert!(file_text(&pkg, "run_sequential.py").contains("factor=4"));
     // The README fingerprint: params_sha256 keeps its value (params.json did not change),
-    // spec_sha256 is recomputed.
+    // spec_sha256 is recomputed (from the spec's instances, one of them re-dumped).
     assert_eq!(count(&log, "params_sha256"), 0, "{log:?}");
-    assert_eq!(count(&log, "spec_sha256"), 1, "{log:?}");
+    assert_eq!(count(&log, "spec_dump"), 1, "{log:?}");
+    assert_eq!(count(&log, "task_spec_json"), 1, "{log:?}");
+    assert_eq!(count(&log, "readme_hashes"), 1, "{log:?}");
     assert_eq!(count(&log, "readme_md"), 1, "{log:?}");
-    // The task graph is recomputed but unchanged: nothing is laid out or rendered again.
-    assert_eq!(count(&log, "task_graph"), 1, "{log:?}");
-    for q in ["graph_dot", "graph_drawing", "graph_svg", "graph_png"] {
+    // The edited task's references are unchanged: the task graph is not rebuilt, nothing is
+    // laid out or rendered again.
+    assert_eq!(count(&log, "task_graph_args"), 1, "{log:?}");
+    for q in [
+        "task_graph",
+        "graph_dot",
+        "graph_drawing",
+        "graph_svg",
+        "graph_png",
+    ] {
         assert_eq!(count(&log, q), 0, "{q}: {log:?}");
     }
 
@@ -220,7 +229,7 @@ fn editing_one_user_template_recomputes_only_its_artifact() {
     let after = package(&db, wf).clone();
     let log = db.take_execution_log();
     assert!(file(&after, "Dockerfile").ends_with("LABEL custom=yes\n"));
-    for q in ["dockerfile", "artifact_hashes", "fingerprint", "readme_md"] {
+    for q in ["dockerfile", "readme_hashes", "fingerprint", "readme_md"] {
         assert_eq!(count(&log, q), 1, "{q}: {log:?}");
     }
     for q in [
@@ -234,7 +243,7 @@ fn editing_one_user_template_recomputes_only_its_artifact() {
         "params_json",
         "pixi_toml",
         "run_sequential_py",
-        "spec_sha256",
+        "spec_dump",
         "graph_dot",
         "graph_png",
     ] {
@@ -280,4 +289,77 @@ fn editing_one_user_template_recomputes_only_its_artifact() {
     assert_eq!(warned.package, again.package);
     assert_eq!(warned.diagnostics.len(), 1, "{:?}", warned.diagnostics);
     assert_eq!(warned.diagnostics[0].code, "unknown-template");
+}
+
+/// Edits applied one after the other to one database give, each time, the package a fresh
+/// database compiles from the same text: the DAG modules reassembled from memoized
+/// statements (a new `noqa: E501` line, an F841 note that moves to another task, imports
+/// that change), the placed items (moved by an edit above them), the spec dump and the
+/// README hashes.
+#[test]
+fn edited_packages_equal_fresh_compiles() {
+    let mut db = Database::default();
+    let path = repo().join("examples/map-reduce/spec.yaml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    let wf = example_builder().build(&db, path.clone(), text.clone());
+    let file = *wf.spec(&db);
+    assert!(package(&db, wf).package.is_some());
+    let long = format!("label: {}", "x".repeat(120));
+    let edits: [(&str, &str); 5] = [
+        ("factor: 3", "factor: 4"),
+        ("label: total", &long),
+        (
+            "value: ${{ workflow.grand_total.return }}",
+            "value: ${{ workflow.sums.return }}",
+        ),
+        (
+            "conditions: [any_is_negative, wtc_example_tasks.any_is_empty]",
+            "conditions: [any_is_negative]",
+        ),
+        (
+            "workflow:\n",
+            "workflow:\n# a comment that moves every item\n",
+        ),
+    ];
+    for (from, to) in edits {
+        let edited = text.replacen(from, to, 1);
+        assert_ne!(edited, text, "{from}");
+        text = edited;
+        file.set_text(&mut db).to(text.clone());
+        let incremental = package(&db, wf).clone();
+        let fresh_db = Database::default();
+        let fresh_wf = example_builder().build(&fresh_db, path.clone(), text.clone());
+        let fresh = package(&fresh_db, fresh_wf).clone();
+        assert_eq!(incremental.diagnostics, fresh.diagnostics, "after `{to}`");
+        let (a, b) = (
+            incremental.package.clone().unwrap(),
+            fresh.package.clone().unwrap(),
+        );
+        assert_eq!(
+            a.files.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            b.files.iter().map(|(p, _)| p).collect::<Vec<_>>()
+        );
+        for ((path, x), (_, y)) in a.files.iter().zip(&b.files) {
+            assert!(x == y, "after `{to}`: {path} differs");
+        }
+    }
+    let dag = |p: &wtc::artifacts::Package| {
+        String::from_utf8(
+            p.files
+                .iter()
+                .find(|(n, _)| n.ends_with("dags/run_sequential.py"))
+                .unwrap()
+                .1
+                .to_vec(),
+        )
+        .unwrap()
+    };
+    // The edits did what they say.
+    let text = dag(package(&db, wf).package.as_ref().unwrap());
+    assert!(text.contains("noqa: E501"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("grand_total =") && l.contains("noqa: F841")),
+        "{text}"
+    );
 }

@@ -139,6 +139,7 @@ fn a_partial_value_edit() {
         expect![[r#"
             lowered
             item_lowered
+            item_placed
             front_end_diagnostics
             spec_model
             resolution
@@ -148,16 +149,18 @@ fn a_partial_value_edit() {
             task_nodes
             rjsf_value
             test_tasks
-            spec_sha256
+            spec_dump
             task_spec_json
-            fingerprint
-            run_sequential_mock_io_py
+            readme_hashes
             task_dag_code
-            artifact_hashes
+            run_sequential_mock_io_py
+            task_dag_links
             run_sequential_py
+            fingerprint
             readme_md
             package_without_images
-            task_graph
+            task_graph_args
+            spec_id
             package
         "#]],
     );
@@ -185,6 +188,7 @@ fn a_partial_edit_that_changes_the_params() {
         expect![[r#"
             lowered
             item_lowered
+            item_placed ×4
             front_end_diagnostics
             spec_model
             resolution
@@ -201,17 +205,20 @@ fn a_partial_edit_that_changes_the_params() {
             test_tasks
             params_sha256
             fingerprint
-            spec_sha256
+            spec_dump
             task_spec_json
+            readme_hashes
             hashed_json
-            artifact_hashes
-            run_sequential_mock_io_py
             task_dag_code
+            run_sequential_mock_io_py
+            task_dag_links
             run_sequential_py
             readme_md
             params_py
             formdata_py
+            task_graph_args
             task_graph
+            spec_id
             graph_dot
             package
             graph_svg
@@ -253,6 +260,7 @@ fn b_requirements_edit_with_the_same_registry() {
         expect![[r#"
             lowered
             skeleton_tree
+            item_placed ×7
             front_end_diagnostics
             spec_model
             resolution
@@ -265,15 +273,15 @@ fn b_requirements_edit_with_the_same_registry() {
             rjsf_value
             dockerfile
             test_tasks
-            spec_sha256
+            spec_dump
             pixi_toml
             hashed_json
-            artifact_hashes
+            readme_hashes
             fingerprint
             installed_requirements
             readme_md
             package_without_images
-            task_graph
+            spec_id
             package
         "#]],
     );
@@ -323,14 +331,15 @@ fn b_requirements_edit_with_a_new_registry() {
             task_nodes
             task_fragment
             test_tasks
-            spec_sha256
+            spec_dump
             task_spec_json
-            fingerprint
-            run_sequential_mock_io_py
+            readme_hashes
             task_dag_code
-            run_sequential_py
+            task_dag_links
+            fingerprint
             readme_md
             package_without_images
+            task_graph_args
             package
         "#]],
     );
@@ -354,6 +363,7 @@ fn c_comment_and_whitespace_edits() {
             lowered
             skeleton_tree
             item_lowered
+            item_placed ×7
             front_end_diagnostics
             spec_model
             resolution
@@ -364,8 +374,8 @@ fn c_comment_and_whitespace_edits() {
             task_nodes
             rjsf_value
             test_tasks
-            spec_sha256
-            task_graph
+            spec_dump
+            spec_id
         "#]],
     );
     assert_eq!(changed_files(&before, &after), Vec::<String>::new());

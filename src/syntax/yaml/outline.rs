@@ -78,13 +78,17 @@ fn is_entry(content: &str) -> bool {
 /// at column 0 (or at the end of the text); no carriage returns, no tab in an indentation.
 #[must_use]
 pub fn outline(text: &str) -> Option<Outline> {
-    if text.contains('\r') || text.split_inclusive('\n').any(tab_indented) {
+    if text.contains('\r') {
         return None;
     }
+    // One pass over the lines: every line is taken from `lines` on the way to `Some`, and
+    // each is checked for a tab in its indentation as it is.
     let mut offset = 0;
+    let mut tabbed = false;
     let mut lines = text.split_inclusive('\n').map(|line| {
         let start = offset;
         offset += line.len();
+        tabbed |= tab_indented(line);
         (start, line)
     });
     // The `workflow:` line.
@@ -122,7 +126,7 @@ pub fn outline(text: &str) -> Option<Outline> {
         break;
     }
     // A second `workflow:` key (a duplicate) is left to the whole-text parse.
-    if lines.any(|(_, line)| line.starts_with("workflow:")) {
+    if lines.any(|(_, line)| line.starts_with("workflow:")) || tabbed {
         return None;
     }
     Some(Outline {
