@@ -16,6 +16,7 @@ mod driver;
 pub mod explain;
 pub mod fuzz;
 pub mod graphviz;
+pub mod huge_pages;
 mod lock;
 pub mod overrides;
 pub mod reads;

@@ -58,6 +58,7 @@ impl Running {
             use std::os::unix::process::CommandExt;
             command.process_group(0);
         }
+        crate::cli::huge_pages::restore_for(&mut command);
         let child = command.spawn()?;
         let handle = Handle::default();
         let pid = i32::try_from(child.id()).unwrap_or(0);
