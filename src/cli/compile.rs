@@ -91,35 +91,27 @@ pub(super) fn run(
     let fresh = fresh_stamps(&driver, stamps.as_ref(), &loaded);
     let stale = loaded.iter().zip(&fresh).filter(|(_, f)| f.is_none());
     let units: Vec<&Unit> = stale.filter_map(|(l, _)| l.as_ref().ok()).collect();
-    let mut built = driver.compile(&units).into_iter();
 
-    let mut summary = Summary {
-        batch,
-        quiet: check.quiet,
-        verb: match action {
-            Action::Write(_) => "Compiled",
-            _ => "Checked",
-        },
-        total: 0,
-        up_to_date: 0,
-        out_of_date: 0,
-        failed: 0,
-    };
+    let mut summary = Summary::new(batch, check.quiet, &action);
     let mut reported = Vec::new();
-    for ((spec, unit), fresh) in specs.iter().zip(&loaded).zip(fresh) {
-        let unit = match unit {
-            Ok(u) => u,
-            Err(e) => {
-                summary.failed(spec, &e.to_string());
-                continue;
+    // Every spec in order; a compiled one is settled (written) as soon as it and those
+    // before it are built, while the others still compile.
+    let mut entries = specs.iter().zip(&loaded).zip(fresh);
+    let mut until_stale = |summary: &mut Summary| {
+        for ((spec, unit), fresh) in entries.by_ref() {
+            match (unit, fresh) {
+                (Err(e), _) => summary.failed(spec, &e.to_string()),
+                (Ok(unit), Some((stamp, elapsed))) => {
+                    summary.up_to_date(unit, &stamp.release_name, stamp.files.len(), elapsed)
+                }
+                (Ok(unit), None) => return Some((spec, unit)),
             }
-        };
-        if let Some((stamp, elapsed)) = fresh {
-            summary.up_to_date(unit, &stamp.release_name, stamp.files.len(), elapsed);
-            continue;
         }
-        let Some(built) = built.next() else {
-            break;
+        None
+    };
+    driver.compile_each(&units, |_, built| {
+        let Some((spec, unit)) = until_stale(&mut summary) else {
+            return;
         };
         let clean = built.compiled.diagnostics.is_empty();
         let delivered = settle(
@@ -134,7 +126,9 @@ pub(super) fn run(
         if let (Some(stamps), Some(name)) = (&stamps, delivered) {
             stamps.record(&driver, unit, &name, clean);
         }
-    }
+    });
+    // What follows the last compiled spec: failed loads and up-to-date ones.
+    let _ = until_stale(&mut summary);
     driver.footer.print();
     // The process exits next: freeing the database (every memo of a large spec, millions
     // of allocations) would only delay that.
@@ -324,6 +318,21 @@ struct Summary {
 }
 
 impl Summary {
+    fn new(batch: bool, quiet: bool, action: &Action) -> Self {
+        Self {
+            batch,
+            quiet,
+            verb: match action {
+                Action::Write(_) => "Compiled",
+                _ => "Checked",
+            },
+            total: 0,
+            up_to_date: 0,
+            out_of_date: 0,
+            failed: 0,
+        }
+    }
+
     fn failed(&mut self, spec: &Utf8Path, why: &str) {
         self.total += 1;
         self.failed += 1;

@@ -268,38 +268,55 @@ impl Driver {
 
     /// Compile `units` in parallel; results in the same order.
     pub fn compile(&self, units: &[&Unit]) -> Vec<Built> {
-        let (mode, deny_warnings, reuse_png) = (&self.mode, self.deny_warnings, self.reuse_png);
-        let work: Vec<(Workflow, bool)> = units.iter().map(|u| (u.wf, u.registered())).collect();
-        work.par_iter()
-            .map_with(self.db.clone(), |db, &(wf, registered)| {
-                let start = Instant::now();
-                let compiled = match registered {
-                    true => compile_one(db, wf, mode, reuse_png),
-                    false => {
-                        let mut diagnostics = lowered(db, wf).diagnostics.clone();
-                        diagnostics.sort_by_key(|d| {
-                            d.primary.as_ref().map_or(usize::MAX, |p| p.span.start)
-                        });
-                        Arc::new(Compiled {
-                            diagnostics,
-                            package: None,
-                        })
-                    }
-                };
-                let package = match (&compiled.package, mode) {
-                    (Some(_), _) if has_errors(&compiled.diagnostics, deny_warnings) => None,
-                    (Some(pkg), Mode::Graphviz(dot)) => {
-                        Some(Arc::new(with_graphviz_images(db, wf, pkg, dot)))
-                    }
-                    (pkg, _) => pkg.clone(),
-                };
-                Built {
-                    compiled,
-                    package,
-                    elapsed: start.elapsed(),
+        let mut built = Vec::with_capacity(units.len());
+        self.compile_each(units, |_, b| built.push(b));
+        built
+    }
+
+    /// Compile `units` in parallel and hand each result to `each` on this thread, in the
+    /// units' order, as soon as it and those before it are done: what `each` does (write
+    /// a package) overlaps the compiles still running instead of waiting for all of them.
+    pub fn compile_each(&self, units: &[&Unit], mut each: impl FnMut(usize, Built)) {
+        let db = self.db.clone();
+        let job = Job {
+            mode: self.mode.clone(),
+            deny_warnings: self.deny_warnings,
+            reuse_png: self.reuse_png,
+        };
+        let work: Vec<(usize, Workflow, bool)> = units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (i, u.wf, u.registered()))
+            .collect();
+        if work.len() <= 1 {
+            for &(i, wf, registered) in &work {
+                each(i, job.build(&db, wf, registered));
+            }
+            return;
+        }
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::scope(|s| {
+            let job = &job;
+            let compiles = s.spawn(move || {
+                work.par_iter()
+                    .for_each_with((db, send), |(db, send), &(i, wf, reg)| {
+                        // The receiver only goes away when this thread's scope unwinds.
+                        let _ = send.send((i, job.build(db, wf, reg)));
+                    });
+            });
+            let mut pending: Vec<Option<Built>> = (0..units.len()).map(|_| None).collect();
+            let mut next = 0;
+            for (i, built) in receive.iter() {
+                pending[i] = Some(built);
+                while let Some(built) = pending.get_mut(next).and_then(Option::take) {
+                    each(next, built);
+                    next += 1;
                 }
-            })
-            .collect()
+            }
+            if let Err(panic) = compiles.join() {
+                std::panic::resume_unwind(panic);
+            }
+        });
     }
 
     /// Print `compiled`'s diagnostics for `unit` on stderr (a problem of the env-overrides
@@ -392,6 +409,44 @@ pub(super) fn read_spec(abs: &Utf8Path) -> Result<String, SpecReadError> {
 /// for them last and finds them done), unless `reuse_png` and [`previous_png`] has it.
 /// The workers share the memos: whichever asks for a query the other is computing waits
 /// for it, so nothing is computed twice, and the output is the same as on one worker.
+/// What a compile worker needs of the [`Driver`] besides a database handle (the driver
+/// stays with the thread that writes).
+struct Job {
+    mode: Mode,
+    deny_warnings: bool,
+    reuse_png: bool,
+}
+
+impl Job {
+    fn build(&self, db: &Database, wf: Workflow, registered: bool) -> Built {
+        let start = Instant::now();
+        let compiled = match registered {
+            true => compile_one(db, wf, &self.mode, self.reuse_png),
+            false => {
+                let mut diagnostics = lowered(db, wf).diagnostics.clone();
+                diagnostics
+                    .sort_by_key(|d| d.primary.as_ref().map_or(usize::MAX, |p| p.span.start));
+                Arc::new(Compiled {
+                    diagnostics,
+                    package: None,
+                })
+            }
+        };
+        let package = match (&compiled.package, &self.mode) {
+            (Some(_), _) if has_errors(&compiled.diagnostics, self.deny_warnings) => None,
+            (Some(pkg), Mode::Graphviz(dot)) => {
+                Some(Arc::new(with_graphviz_images(db, wf, pkg, dot)))
+            }
+            (pkg, _) => pkg.clone(),
+        };
+        Built {
+            compiled,
+            package,
+            elapsed: start.elapsed(),
+        }
+    }
+}
+
 fn compile_one(db: &Database, wf: Workflow, mode: &Mode, reuse_png: bool) -> Arc<Compiled> {
     let images = match mode {
         // Diagnostics only: no package is built (`Built::package` stays `None`).

@@ -31,6 +31,20 @@ fn compile(ws: &Workspace, args: &[&str]) -> (Option<i32>, String, String) {
     (out.status.code(), out.stdout, out.stderr)
 }
 
+/// `wtc compile --all . --clobber --registry examples/registry.json`.
+fn compile_all(ws: &Workspace) -> crate::support::Run {
+    let registry = repo().join("examples/registry.json");
+    ws.wtc([
+        "compile",
+        "--all",
+        ".",
+        "--clobber",
+        "--registry",
+        registry.as_str(),
+    ])
+    .output()
+}
+
 /// The only stamp in the workspace's cache, if any.
 fn stamp(ws: &Workspace) -> Option<Utf8PathBuf> {
     let dir = ws.cache().join("stamps");
@@ -104,17 +118,7 @@ fn an_untouched_package_is_answered_by_its_stamp() {
     );
 
     // A batch says so in its line, with the package's file count.
-    let registry = repo().join("examples/registry.json");
-    let out = ws
-        .wtc([
-            "compile",
-            "--all",
-            ".",
-            "--clobber",
-            "--registry",
-            registry.as_str(),
-        ])
-        .output();
+    let out = compile_all(&ws);
     assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     let line = out.stdout.lines().next().unwrap_or_default().to_string();
     let count = before.len();
@@ -244,4 +248,53 @@ fn a_damaged_stamp_is_a_miss() {
     assert!(stderr.is_empty(), "{stderr}");
     let saved = std::fs::read_to_string(stamp(&ws).unwrap()).unwrap();
     assert!(saved.starts_with("{\"key\":"), "saved again: {saved}");
+}
+
+/// A batch writes each package while later specs still compile, yet reports every spec in
+/// order: compiled, unreadable, up to date (stamped), failed, compiled.
+#[test]
+fn a_batch_reports_every_spec_in_order_while_it_writes() {
+    let ws = Workspace::new();
+    for dir in ["a", "c", "e"] {
+        ws.copy_example("chain", dir);
+    }
+    ws.write("b/spec.yaml", b"x: \xff\n");
+    ws.write("d/spec.yaml", "id: broken\nworkflow: 3\n");
+    let registry = repo().join("examples/registry.json");
+    let stamped = ws
+        .wtc(["compile", "c/spec.yaml", "--registry", registry.as_str()])
+        .output();
+    assert_eq!(stamped.status.code(), Some(0), "{}", stamped.stderr);
+    let out = compile_all(&ws);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    let heads: Vec<String> = out
+        .stdout
+        .lines()
+        .map(|l| {
+            let head = l.split(" →").next().unwrap_or(l);
+            let head = head.split(':').next().unwrap_or(head);
+            head.split(" in ").next().unwrap_or(head).to_string()
+        })
+        .collect();
+    assert_eq!(
+        heads,
+        [
+            "  compiled a/spec.yaml",
+            "  failed   b/spec.yaml",
+            "  up to date c/spec.yaml",
+            "  failed   d/spec.yaml",
+            "  compiled e/spec.yaml",
+            "Compiled 5 specs (1 up to date, 2 failed)",
+        ]
+        .map(String::from),
+        "{}",
+        out.stdout
+    );
+    for dir in ["a", "c", "e"] {
+        let init = ws
+            .root
+            .join(dir)
+            .join("wt-greeting-chain-workflow/pyproject.toml");
+        assert!(init.is_file(), "{dir}'s package was written");
+    }
 }
