@@ -202,25 +202,29 @@ impl Canvas {
                 continue;
             };
             let (lo, hi) = self.columns(a.max(xmin), b.min(xmax));
-            let mut covered = (usize::MAX, 0);
-            for x in lo..hi {
-                let cx = x as f32 + 0.5;
-                let (wx, wy) = (cx - p.0, cy - p.1);
-                let t = if len2 > 0.0 {
-                    ((wx * dx + wy * dy) / len2).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
+            let row = &mut self.cover[r * self.width..][lo..hi];
+            // Branch-free, so the loop vectorises: a pixel outside the stroke gets
+            // coverage 0, which leaves its cell as it was. Its tile may be marked dirty
+            // (`columns` rounds outwards); a dirty white tile encodes the same.
+            let cover = |t: f32, wx: f32, wy: f32| {
                 let (ex, ey) = (wx - t * dx, wy - t * dy);
                 let d = (ex * ex + ey * ey).sqrt();
-                let c = (d + 0.5).min(half) - (d - 0.5).max(-half);
-                if c > 0.0 {
-                    let cell = &mut self.cover[r * self.width + x];
-                    *cell = (*cell).max(alpha(c));
-                    covered = (covered.0.min(x), x + 1);
+                (d + 0.5).min(half) - (d - 0.5).max(-half)
+            };
+            let wy = cy - p.1;
+            if len2 > 0.0 {
+                for (x, cell) in (lo..).zip(row.iter_mut()) {
+                    let wx = x as f32 + 0.5 - p.0;
+                    let t = ((wx * dx + wy * dy) / len2).clamp(0.0, 1.0);
+                    *cell = (*cell).max(alpha(cover(t, wx, wy)));
+                }
+            } else {
+                for (x, cell) in (lo..).zip(row.iter_mut()) {
+                    let wx = x as f32 + 0.5 - p.0;
+                    *cell = (*cell).max(alpha(cover(0.0, wx, wy)));
                 }
             }
-            self.cover_span(r, covered);
+            self.cover_span(r, (lo, hi));
         }
     }
 
@@ -333,7 +337,6 @@ impl<'a> Dirty<'a> {
     }
 }
 
-/// Coverage in `[0, 1]` as a byte.
 /// Where the horizontal line `y = cy` crosses the capsule of the points within `reach` of
 /// the segment from `p` along the unit vector `u` for `len`: the hull of its crossings
 /// with the segment's band (the rectangle) and with the discs at both ends. `None` when it
@@ -374,8 +377,10 @@ fn interval(k: f32, c: f32, lo: f32, hi: f32) -> Option<(f32, f32)> {
     Some((a.min(b), a.max(b)))
 }
 
+/// Coverage in `[0, 1]` as a byte (through `i32`: the value is in `[0.5, 255.5]`, so the
+/// same byte, and the conversion vectorises).
 fn alpha(c: f32) -> u8 {
-    (c.clamp(0.0, 1.0) * 255.0 + 0.5) as u8
+    (c.clamp(0.0, 1.0) * 255.0 + 0.5) as i32 as u8
 }
 
 /// Every pixel of `px` (RGB) in `colour`: the first written, then the filled part copied
