@@ -26,7 +26,7 @@ use crate::db::TemplateDir;
 use crate::db::{Database, SharedInputs, Workflow, WorkflowBuilder};
 use crate::diagnostics::{Diagnostic, Severity, has_errors};
 use crate::discovery::plan::inputs::host_platform;
-use crate::front::lowered;
+use crate::front::{lowered, spec_requirements};
 use camino::{Utf8Path, Utf8PathBuf};
 use rayon::prelude::*;
 use std::io::Write;
@@ -250,6 +250,14 @@ impl Driver {
     /// discovery failed (reported).
     pub fn attach(&mut self, units: Vec<&mut Unit>) -> bool {
         let wfs: Vec<Workflow> = units.iter().map(|u| u.wf).collect();
+        // What the loop below asks one spec at a time (each spec's parse and lowering,
+        // its requirements for the local-channel probe and its discovery key), asked
+        // first for all of them in parallel.
+        if wfs.len() > 1 {
+            wfs.par_iter().for_each_with(self.db.clone(), |db, &wf| {
+                let _ = spec_requirements(db, wf);
+            });
+        }
         self.probe_local_channels(&wfs);
         let mut ok = true;
         for unit in units {
