@@ -13,6 +13,7 @@ pub mod files;
 pub mod fingerprint;
 pub mod front;
 pub mod graph;
+pub mod hex;
 pub mod lsp;
 pub mod output;
 pub mod pydantic_gen;

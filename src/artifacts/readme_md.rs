@@ -71,7 +71,7 @@ pub fn spec_dump(db: &dyn Db, wf: Workflow) -> Result<Arc<SpecDump>, Fingerprint
 fn spec_hash(dump: &SpecDump) -> Arc<str> {
     let mut hasher = Sha256::new();
     dump.stream(&mut |text| hasher.update(text.as_bytes()));
-    Arc::from(crate::fingerprint::hex_digest(&hasher.finalize()))
+    Arc::from(crate::hex::lower(&hasher.finalize()))
 }
 
 /// One task instance as the spec dump writes it (memoized per task).

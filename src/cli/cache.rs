@@ -94,7 +94,7 @@ pub(super) fn run(args: &CacheArgs) -> ExitCode {
 }
 
 /// The local cache root of `--cache-dir` / `$WTC_CACHE_DIR` / the user cache directory.
-fn cache_root(dir: &Option<Utf8PathBuf>) -> Option<PathBuf> {
+pub(super) fn cache_root(dir: &Option<Utf8PathBuf>) -> Option<PathBuf> {
     crate::discovery::Settings::new(dir.clone().map(Into::into), ProgressMode::Silent).cache_root
 }
 

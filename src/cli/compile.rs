@@ -109,7 +109,7 @@ pub(super) fn run(
         }
         None
     };
-    driver.compile_each(&units, |_, built| {
+    driver.compile_each(&units, |built| {
         let Some((spec, unit)) = until_stale(&mut summary) else {
             return;
         };

@@ -277,14 +277,14 @@ impl Driver {
     /// Compile `units` in parallel; results in the same order.
     pub fn compile(&self, units: &[&Unit]) -> Vec<Built> {
         let mut built = Vec::with_capacity(units.len());
-        self.compile_each(units, |_, b| built.push(b));
+        self.compile_each(units, |b| built.push(b));
         built
     }
 
     /// Compile `units` in parallel and hand each result to `each` on this thread, in the
     /// units' order, as soon as it and those before it are done: what `each` does (write
     /// a package) overlaps the compiles still running instead of waiting for all of them.
-    pub fn compile_each(&self, units: &[&Unit], mut each: impl FnMut(usize, Built)) {
+    pub fn compile_each(&self, units: &[&Unit], mut each: impl FnMut(Built)) {
         let db = self.db.clone();
         let job = Job {
             mode: self.mode.clone(),
@@ -297,8 +297,8 @@ impl Driver {
             .map(|(i, u)| (i, u.wf, u.registered()))
             .collect();
         if work.len() <= 1 {
-            for &(i, wf, registered) in &work {
-                each(i, job.build(&db, wf, registered));
+            for &(_, wf, registered) in &work {
+                each(job.build(&db, wf, registered));
             }
             return;
         }
@@ -317,7 +317,7 @@ impl Driver {
             for (i, built) in receive.iter() {
                 pending[i] = Some(built);
                 while let Some(built) = pending.get_mut(next).and_then(Option::take) {
-                    each(next, built);
+                    each(built);
                     next += 1;
                 }
             }

@@ -29,19 +29,8 @@ impl Stamps {
         if release.check || release.update {
             return None;
         }
-        let cache_dir = check
-            .build
-            .discovery
-            .given
-            .cache_dir
-            .clone()
-            .map(Into::into);
-        let settings = crate::discovery::Settings::new(
-            cache_dir,
-            crate::discovery::progress::ProgressMode::Silent,
-        );
         Some(Self {
-            root: settings.cache_root?,
+            root: super::cache::cache_root(&check.build.discovery.given.cache_dir)?,
             identity: identity()?,
             answer: matches!(mode, Mode::Builtin)
                 && release.clobber

@@ -62,7 +62,7 @@ pub fn input_digest(db: &dyn Db, wf: Workflow, extra: &[&str]) -> String {
     let host = wf.host(db);
     host.platform(db).hash(&mut h);
     host.local_channels(db).hash(&mut h);
-    hex(&h.0.finalize())
+    crate::hex::lower(&h.0.finalize())
 }
 
 /// Every field of a registry entry; the schema as its JSON text (streamed).
@@ -78,10 +78,6 @@ fn known_task(h: &mut Feed, t: &KnownTask) {
     let _ = serde_json::to_writer(&mut *h, &t.json_schema.0);
     // The schema's end, so the next field cannot be read as part of it.
     h.write_u8(0xff);
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A SHA-256 fed through `Hash` (which frames strings and sequences, so fields cannot run

@@ -9,7 +9,7 @@
 
 use super::Discovered;
 use super::plan::inputs::DiscoveryInputs;
-use super::plan::key::{DiscoveryKey, hex};
+use super::plan::key::DiscoveryKey;
 use crate::db::SolvedRecord;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -52,7 +52,7 @@ impl Payload {
 
     fn checksum(&self) -> String {
         let bytes = serde_json::to_vec(self).unwrap_or_default();
-        hex(&Sha256::digest(bytes))
+        crate::hex::lower(&Sha256::digest(bytes))
     }
 }
 
@@ -301,7 +301,7 @@ pub fn stamps(inputs: &DiscoveryInputs) -> Vec<Stamp> {
         }
         out.push(Stamp {
             source: channel.clone(),
-            digest: hex(&h.finalize()),
+            digest: crate::hex::lower(&h.finalize()),
         });
     }
     for p in &inputs.pypi {
@@ -358,5 +358,5 @@ fn tree_digest(root: &Path) -> String {
     for (rel, len, mtime) in files {
         h.update(format!("{rel}\0{len}\0{mtime}\n").as_bytes());
     }
-    hex(&h.finalize())
+    crate::hex::lower(&h.finalize())
 }

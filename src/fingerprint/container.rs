@@ -103,7 +103,7 @@ impl ArtifactContainer<'_> {
                 for piece in receive {
                     hasher.update(piece.as_bytes());
                 }
-                super::hex_digest(&hasher.finalize())
+                crate::hex::lower(&hasher.finalize())
             });
             let mut strict = Sha256::new();
             let mut piece = String::with_capacity(PIECE + 1024);
@@ -125,7 +125,7 @@ impl ArtifactContainer<'_> {
             let basic = basic
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            (basic, super::hex_digest(&strict.finalize()))
+            (basic, crate::hex::lower(&strict.finalize()))
         })
     }
 

@@ -39,17 +39,7 @@ pub enum FingerprintError {
 /// Lower-case hex SHA-256 of `bytes`.
 #[must_use]
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex_digest(&Sha256::digest(bytes))
-}
-
-/// A digest as lowercase hex.
-pub(crate) fn hex_digest(digest: &[u8]) -> String {
-    let mut out = String::with_capacity(2 * digest.len());
-    for b in digest {
-        use std::fmt::Write as _;
-        let _ = write!(out, "{b:02x}");
-    }
-    out
+    crate::hex::lower(&Sha256::digest(bytes))
 }
 
 /// `params_sha256` (§11.1): the `params.json` value with every `title`, `description`,

@@ -102,7 +102,7 @@ fn file_stamp(path: String, meta: &std::fs::Metadata) -> FileStamp {
 /// Where the stamp of the spec at absolute path `spec` is kept under the cache root.
 pub fn stamp_path(cache_root: &Path, spec: &Utf8Path) -> PathBuf {
     let digest = Sha256::digest(spec.as_str().as_bytes());
-    let name: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let name = crate::hex::lower(&digest[..16]);
     cache_root.join("stamps").join(format!("{name}.json"))
 }
 

@@ -11,7 +11,7 @@ use std::path::Path;
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
-        &["syntax", "files", "pyjson", "tomlw", "pyfmt"],
+        &["syntax", "files", "hex", "pyjson", "tomlw", "pyfmt"],
     ),
     ("diagnostics", &["diagnostics"]),
     ("model", &["spec", "registry"]),

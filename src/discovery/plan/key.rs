@@ -61,12 +61,7 @@ pub fn discovery_key(inputs: &DiscoveryInputs) -> DiscoveryKey {
             .collect(),
     };
     let bytes = serde_json::to_vec(&canonical).unwrap_or_default();
-    DiscoveryKey(hex(&Sha256::digest(bytes)))
-}
-
-/// Lower-case hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    DiscoveryKey(crate::hex::lower(&Sha256::digest(bytes)))
 }
 
 #[cfg(test)]
