@@ -7,6 +7,7 @@
 //! [`package_without_images`] is the same without the rendered `graph.svg`/`graph.png`
 //! (for `check`, and for the Graphviz engine, which renders them from `graph.dot` in the CLI).
 
+pub mod covered;
 pub mod dag;
 pub mod dockerfile;
 pub mod dockerignore;
@@ -28,6 +29,8 @@ pub mod version_yaml;
 
 use crate::db::{Db, Workflow};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::templates::Rendered;
+use covered::Covered;
 use std::sync::Arc;
 
 /// Names derived from the spec id and options.
@@ -164,8 +167,8 @@ pub fn package(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
 /// Every file of the package except the rendered graph images; all the diagnostics of a
 /// compile (what `check` reports).
 ///
-/// Write order, group by group: [`root_files`], [`packaging_files`], `README.md`,
-/// [`test_files`], [`package_module_files`], [`generated_code_files`]. The queries are
+/// Write order, group by group: [`root_files`], [`PACKAGING`], `README.md`,
+/// [`TESTS`], [`MODULES`], [`generated_code_files`]. The queries are
 /// asked in a different order: the front end, the schemas, every templated file (so all
 /// their errors are reported), the README (which would fail on the same errors), the
 /// models, then the rest.
@@ -190,9 +193,9 @@ pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
     let pkg = &names.package_name;
     // The files rendered from templates; a user template that fails fails the compile
     // (every such failure is reported).
-    let packaging = rendered(packaging_files(db, wf), &mut diagnostics);
-    let tests = rendered(test_files(db, wf), &mut diagnostics);
-    let modules = rendered(package_module_files(db, wf, pkg), &mut diagnostics);
+    let packaging = rendered(templated(db, wf, pkg, &PACKAGING), &mut diagnostics);
+    let tests = rendered(templated(db, wf, pkg, &TESTS), &mut diagnostics);
+    let modules = rendered(templated(db, wf, pkg, &MODULES), &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return failed(diagnostics);
     }
@@ -216,7 +219,7 @@ pub fn package_without_images(db: &dyn Db, wf: Workflow) -> Arc<Compiled> {
             return failed(diagnostics);
         }
     };
-    let root = root_files(db, wf);
+    let root = root_files(db, wf, pkg);
     let models = Models {
         rjsf,
         params,
@@ -263,15 +266,9 @@ pub fn check_diagnostics(db: &dyn Db, wf: Workflow) -> Arc<Vec<Diagnostic>> {
         }
         return Arc::new(diagnostics);
     }
-    let names = names(db, wf);
-    let templated = [
-        packaging_files(db, wf),
-        test_files(db, wf),
-        package_module_files(db, wf, &names.package_name),
-    ];
-    for (_, result) in templated.into_iter().flatten() {
-        if let Err(e) = result {
-            diagnostics.extend(e.iter().cloned());
+    for file in [PACKAGING.as_slice(), &TESTS, &MODULES].concat() {
+        if let Err(e) = file.text(db, wf) {
+            diagnostics.extend(e);
         }
     }
     Arc::new(diagnostics)
@@ -305,30 +302,27 @@ fn failed(diagnostics: Vec<Diagnostic>) -> Arc<Compiled> {
 }
 
 /// A templated file: its path and its rendering (or the template's diagnostics).
-type Templated<'db> = (String, &'db Result<Arc<str>, Vec<Diagnostic>>);
+type Templated = (String, Rendered);
 
 /// The files of `templated` that rendered; the diagnostics of the others go to
 /// `diagnostics`.
-fn rendered(
-    templated: Vec<Templated<'_>>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<(String, Bytes)> {
+fn rendered(templated: Vec<Templated>, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, Bytes)> {
     let mut files = Vec::with_capacity(templated.len());
     for (path, result) in templated {
         match result {
-            Ok(t) => files.push((path, shared(t))),
-            Err(e) => diagnostics.extend(e.iter().cloned()),
+            Ok(t) => files.push((path, shared(&t))),
+            Err(e) => diagnostics.extend(e),
         }
     }
     files
 }
 
 /// First group, release-dir root, not templated: `graph.dot`, `pixi.toml`, `VERSION.yaml`.
-fn root_files(db: &dyn Db, wf: Workflow) -> Vec<(String, Bytes)> {
+fn root_files(db: &dyn Db, wf: Workflow, pkg: &str) -> Vec<(String, Bytes)> {
     vec![
         ("graph.dot".to_string(), graph::graph_dot(db, wf).clone()),
         (
-            "pixi.toml".to_string(),
+            Covered::PixiToml.path(pkg),
             shared(pixi_toml::pixi_toml(db, wf)),
         ),
         (
@@ -338,63 +332,35 @@ fn root_files(db: &dyn Db, wf: Workflow) -> Vec<(String, Bytes)> {
     ]
 }
 
-/// Second group, release-dir root, templated: `Dockerfile`, `.dockerignore`,
-/// `pyproject.toml`, `hatch_build.py` (`README.md` follows them).
-fn packaging_files(db: &dyn Db, wf: Workflow) -> Vec<Templated<'_>> {
-    vec![
-        ("Dockerfile".to_string(), dockerfile::dockerfile(db, wf)),
-        (
-            ".dockerignore".to_string(),
-            dockerignore::dockerignore(db, wf),
-        ),
-        (
-            "pyproject.toml".to_string(),
-            pyproject_toml::pyproject_toml(db, wf),
-        ),
-        (
-            "hatch_build.py".to_string(),
-            hatch_build_py::hatch_build_py(db, wf),
-        ),
-    ]
-}
+/// Second group, release-dir root, templated (`README.md` follows them).
+const PACKAGING: [Covered; 4] = [
+    Covered::Dockerfile,
+    Covered::Dockerignore,
+    Covered::PyprojectToml,
+    Covered::HatchBuildPy,
+];
 
-/// The generated test suite, templated: `tests/conftest.py`, `tests/test_metadata.py`,
-/// `tests/test_results.py` (after `README.md`).
-fn test_files(db: &dyn Db, wf: Workflow) -> Vec<Templated<'_>> {
-    vec![
-        (
-            "tests/conftest.py".to_string(),
-            tests_conftest::conftest_py(db, wf),
-        ),
-        (
-            "tests/test_metadata.py".to_string(),
-            tests_test_metadata::test_metadata_py(db, wf),
-        ),
-        (
-            "tests/test_results.py".to_string(),
-            tests_test_results::test_results_py(db, wf),
-        ),
-    ]
-}
+/// The generated test suite, templated (after `README.md`).
+const TESTS: [Covered; 3] = [
+    Covered::Conftest,
+    Covered::TestMetadata,
+    Covered::TestResults,
+];
 
-/// The package's templated modules: `<pkg>/cli.py`, `dispatch.py`, `metadata.py`,
-/// `response.py`.
-fn package_module_files<'db>(db: &'db dyn Db, wf: Workflow, pkg: &str) -> Vec<Templated<'db>> {
-    vec![
-        (format!("{pkg}/cli.py"), package_modules::cli_py(db, wf)),
-        (
-            format!("{pkg}/dispatch.py"),
-            package_modules::dispatch_py(db, wf),
-        ),
-        (
-            format!("{pkg}/metadata.py"),
-            package_modules::metadata_py(db, wf),
-        ),
-        (
-            format!("{pkg}/response.py"),
-            package_modules::response_py(db, wf),
-        ),
-    ]
+/// The package's templated modules.
+const MODULES: [Covered; 4] = [
+    Covered::Cli,
+    Covered::Dispatch,
+    Covered::Metadata,
+    Covered::Response,
+];
+
+/// `files` with their paths and renderings.
+fn templated(db: &dyn Db, wf: Workflow, pkg: &str, files: &[Covered]) -> Vec<Templated> {
+    files
+        .iter()
+        .map(|file| (file.path(pkg), file.text(db, wf)))
+        .collect()
 }
 
 /// The schemas and their models, already checked.
@@ -416,23 +382,20 @@ fn generated_code_files(
 ) -> Vec<(String, Bytes)> {
     vec![
         (
-            format!("{pkg}/__init__.py"),
+            Covered::PackageInit.path(pkg),
             text(&init_py::package_init_py()),
         ),
-        (format!("{pkg}/rjsf.json"), models.rjsf),
-        (format!("{pkg}/params.json"), models.params),
+        (Covered::RjsfJson.path(pkg), models.rjsf),
+        (Covered::ParamsJson.path(pkg), models.params),
         (format!("{pkg}/params.py"), models.params_py),
         (format!("{pkg}/formdata.py"), models.formdata_py),
+        (Covered::DagsInit.path(pkg), text(&init_py::dags_init_py())),
         (
-            format!("{pkg}/dags/__init__.py"),
-            text(&init_py::dags_init_py()),
-        ),
-        (
-            format!("{pkg}/dags/run_sequential_mock_io.py"),
+            Covered::RunSequentialMockIo.path(pkg),
             shared(dag::run_sequential_mock_io_py(db, wf)),
         ),
         (
-            format!("{pkg}/dags/run_sequential.py"),
+            Covered::RunSequential.path(pkg),
             shared(dag::run_sequential_py(db, wf)),
         ),
     ]

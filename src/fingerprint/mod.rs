@@ -5,18 +5,18 @@
 //! | `params_sha256` | [`params_sha256`] | yes (it drives `--update` version bumps) |
 //! | `spec_sha256` | [`spec_sha256`] over [`spec_json`] | yes: the exact pydantic dump is rebuilt |
 //! | `installed_requirements` | [`installed_requirements`] | yes |
-//! | `artifacts_sha256_basic` / `_strict` | [`ArtifactContainer`] | only if every generated file is byte-identical to the reference's, which wtc's are not (imports, `noqa` notes, templates): **informational** |
+//! | `artifacts_sha256_basic` / `_strict` | [`artifact_hashes`] over per-file hashes | no: wtc's own definition (a `sha256sum` manifest, see [`artifact_hashes`] and `manifest.rs`); the reference's could equal only for byte-identical files, which wtc's are not: **informational** |
 //!
 //! [`Fingerprint::to_yaml`] renders the block the README carries, as the reference's
 //! ruamel safe dumper writes it.
 
-mod container;
 mod installed;
+mod manifest;
 mod spec_json;
 mod yaml;
 
-pub use container::{ArtifactContainer, DagsArtifacts, PackageArtifacts, TestsArtifacts};
 pub use installed::{InstalledRequirement, channel_text, installed_requirements};
+pub use manifest::{FileDigest, artifact_hashes, manifest_line};
 pub use spec_json::{
     InstanceJson, KnownTexts, SpecDump, instance_json, resolve_instance, spec_dump, spec_json,
     value_json,

@@ -297,62 +297,43 @@ fn yaml_scalar_styles() {
 }
 
 #[test]
-fn artifact_container_fields() {
-    let (rjsf, params, pixi) = (json!({"r": 1}), json!({"p": 1.5}), json!({"tasks": {}}));
-    let sorted = crate::pyjson::to_string_sorted;
-    let (rjsf_text, params_text, pixi_text) = (sorted(&rjsf), sorted(&params), sorted(&pixi));
-    let mut c = ArtifactContainer {
-        release_name: "wt-x-workflow",
-        package_name: "wt_x_workflow",
-        package: PackageArtifacts {
-            dags: DagsArtifacts {
-                init_dot_py: "i",
-                run_sequential_mock_io: "m",
-                run_sequential: "s",
-            },
-            rjsf: &rjsf_text,
-            params_json: &params_text,
-            cli: "c",
-            dispatch: "d",
-            metadata: "md",
-            response: "r",
-            init_dot_py: "",
-        },
-        tests: None,
-        pixi_toml: Some(&pixi_text),
-        dockerfile: Some("FROM x"),
-        dockerignore: None,
-        pyproject_toml: None,
-        hatch_build_py: None,
+fn artifact_hashes_hash_a_sha256sum_manifest() {
+    let digest = |text: &str| -> [u8; 32] { Sha256::digest(text.as_bytes()).into() };
+    let file = |path, text, in_basic| FileDigest {
+        path,
+        sha256: digest(text),
+        in_basic,
     };
-    // The text is what `json.dumps(sort_keys=True)` writes for the parsed value.
-    let parse = |strict| -> serde_json::Value {
-        let (basic, strict_text) = c.to_json_texts();
-        let text = if strict { strict_text } else { basic };
-        let v = serde_json::from_str(&text).unwrap();
-        assert_eq!(crate::pyjson::to_string_sorted(&v), text);
-        v
-    };
-    let basic = parse(false);
-    assert!(basic.get("dockerfile").is_none() && basic.get("pixi_toml").is_none());
-    assert_eq!(basic["tests"], serde_json::Value::Null);
-    let strict = parse(true);
-    assert_eq!(strict["pixi_toml"], pixi);
-    assert_eq!(strict["package"]["dags"]["run_sequential_mock_io"], "m");
-    assert_eq!(strict["package"]["params_json"], params);
-    // The basic hash ignores the Dockerfile, the strict one does not.
-    let (b1, s1) = c.sha256_pair();
-    c.dockerfile = Some("FROM y");
-    let (b2, s2) = c.sha256_pair();
-    assert_eq!(b2, b1);
-    assert_ne!(s2, s1);
-    // The streamed hashes are those of the texts.
-    let (basic_text, strict_text) = c.to_json_texts();
+    let mut files = vec![
+        file("wt_x_workflow/cli.py", "c", true),
+        file("Dockerfile", "FROM x", false),
+        file(".dockerignore", "*", true),
+    ];
+    // A line is what `sha256sum` prints for the file.
     assert_eq!(
-        (b2, s2),
-        (
-            sha256_hex(basic_text.as_bytes()),
-            sha256_hex(strict_text.as_bytes())
-        )
+        manifest_line(&files[2]),
+        format!("{}  .dockerignore\n", sha256_hex(b"*"))
     );
+    // The manifests list the files sorted by path, the basic one without the files it
+    // leaves out.
+    let strict_manifest = [&files[2], &files[1], &files[0]]
+        .map(manifest_line)
+        .concat();
+    let basic_manifest = [&files[2], &files[0]].map(manifest_line).concat();
+    let (basic, strict) = artifact_hashes(&files);
+    assert_eq!(strict, sha256_hex(strict_manifest.as_bytes()));
+    assert_eq!(basic, sha256_hex(basic_manifest.as_bytes()));
+    // The order the files come in does not matter.
+    files.reverse();
+    assert_eq!(artifact_hashes(&files), (basic.clone(), strict.clone()));
+    // The basic hash ignores the Dockerfile, the strict one does not; any covered file's
+    // text changes both.
+    files[1].sha256 = digest("FROM y");
+    let (basic2, strict2) = artifact_hashes(&files);
+    assert_eq!(basic2, basic);
+    assert_ne!(strict2, strict);
+    files[0].sha256 = digest("d");
+    let (basic3, strict3) = artifact_hashes(&files);
+    assert_ne!(basic3, basic2);
+    assert_ne!(strict3, strict2);
 }

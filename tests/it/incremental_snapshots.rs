@@ -155,6 +155,7 @@ fn a_partial_value_edit() {
             task_dag_code
             run_sequential_mock_io_py
             task_dag_links
+            covered_sha256 ×2
             run_sequential_py
             fingerprint
             readme_md
@@ -208,7 +209,7 @@ fn a_partial_edit_that_changes_the_params() {
             spec_dump
             task_spec_json
             readme_hashes
-            hashed_json
+            covered_sha256 ×4
             task_dag_code
             run_sequential_mock_io_py
             task_dag_links
@@ -275,7 +276,7 @@ fn b_requirements_edit_with_the_same_registry() {
             test_tasks
             spec_dump
             pixi_toml
-            hashed_json
+            covered_sha256
             readme_hashes
             fingerprint
             installed_requirements

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod artifact_hashes;
 mod check_diagnostics;
 mod ci;
 mod cli;
