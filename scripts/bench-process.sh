@@ -10,7 +10,8 @@
 #
 # Needs WTC_CORPUS (or ../shared/corpus). Quick mode for CI (scripts/test.sh):
 # WTC_BENCH_PROFILE=debug scripts/bench-process.sh 1 — one run with the debug binary the
-# tests built, so the script cannot rot (its figures mean nothing).
+# tests built, so the script cannot rot (its figures mean nothing). WTC_BIN=PATH times that
+# binary instead of building one (to compare two builds in the same machine phase).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
@@ -18,8 +19,12 @@ corpus="${WTC_CORPUS:-../shared/corpus}"
 [ -d "$corpus" ] || { echo "error: no corpus at $corpus (set WTC_CORPUS)" >&2; exit 2; }
 corpus="$(cd "$corpus" && pwd)"
 profile="${WTC_BENCH_PROFILE:-release}"
-if [ "$profile" = release ]; then cargo build --release --quiet; else cargo build --quiet; fi
-wtc="${CARGO_TARGET_DIR:-$PWD/target}/$profile/wtc"
+if [ -n "${WTC_BIN:-}" ]; then
+    wtc="$(realpath "$WTC_BIN")"
+else
+    if [ "$profile" = release ]; then cargo build --release --quiet; else cargo build --quiet; fi
+    wtc="${CARGO_TARGET_DIR:-$PWD/target}/$profile/wtc"
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 # Up-to-date stamps (and any discovery) go to a cache of the run's own.
