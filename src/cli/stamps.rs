@@ -13,7 +13,10 @@ use super::driver::{Driver, Mode, Unit};
 use super::{CheckArgs, ReleaseArgs};
 use crate::db::input_digest;
 use crate::output::stamp::{self, Stamp};
+use camino::Utf8PathBuf;
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
 
 /// Where this run keeps stamps, and the identity of the compiler that makes them.
 pub(super) struct Stamps {
@@ -21,6 +24,9 @@ pub(super) struct Stamps {
     identity: String,
     /// Whether a fresh stamp may answer (else stamps are only saved).
     answer: bool,
+    /// Each spec's input digest, computed once: a stale stamp's compile saves the digest
+    /// its freshness test computed (the inputs cannot change within one run).
+    keys: Mutex<HashMap<Utf8PathBuf, String>>,
 }
 
 impl Stamps {
@@ -36,11 +42,15 @@ impl Stamps {
                 && release.clobber
                 && !release.force
                 && !release.install,
+            keys: Mutex::default(),
         })
     }
 
     fn key(&self, driver: &Driver, unit: &Unit) -> String {
-        input_digest(&driver.db, unit.wf, &[&self.identity, "builtin"])
+        let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
+        keys.entry(unit.abs.clone())
+            .or_insert_with(|| input_digest(&driver.db, unit.wf, &[&self.identity, "builtin"]))
+            .clone()
     }
 
     /// The stamp that says `unit`'s release directory is up to date, if there is one.
