@@ -100,11 +100,6 @@ pub fn push_compact_utf8(out: &mut String, v: &Value) {
     .value(v, 0);
 }
 
-/// Append `s` as a JSON string literal as `json.dumps` writes it (ASCII only).
-pub fn push_ascii_string(out: &mut String, s: &str) {
-    write_string(out, s, true);
-}
-
 /// `repr(f)` for a Python `float`: the shortest digits that round-trip, positional notation when
 /// the decimal exponent is in `-4..16` (always with a fractional part, e.g. `1.0`, `0.0001`,
 /// `123456789012345.0`), scientific otherwise with a signed exponent of at least two digits
@@ -259,29 +254,6 @@ fn write_string(out: &mut String, s: &str, ensure_ascii: bool) {
     out.push('"');
     write_string_body(out, s, ensure_ascii);
     out.push('"');
-}
-
-/// Feed `s` as a JSON string literal (as [`push_ascii_string`] writes it) to `sink` in pieces
-/// of about 64 KiB, so a large text is never escaped into one copy (used by the hashes).
-pub fn stream_ascii_string(s: &str, sink: &mut dyn FnMut(&str)) {
-    const CHUNK: usize = 64 * 1024;
-    let mut buf = String::with_capacity(CHUNK + CHUNK / 4);
-    buf.push('"');
-    let mut rest = s;
-    while !rest.is_empty() {
-        let mut end = rest.len().min(CHUNK);
-        while !rest.is_char_boundary(end) {
-            end += 1;
-        }
-        write_string_body(&mut buf, &rest[..end], true);
-        rest = &rest[end..];
-        if buf.len() >= CHUNK {
-            sink(&buf);
-            buf.clear();
-        }
-    }
-    buf.push('"');
-    sink(&buf);
 }
 
 /// The inside of a JSON string literal (no quotes), see [`write_string`].

@@ -203,20 +203,3 @@ fn decimal_literals_split_into_digits_and_exponent() {
     assert_eq!(parse_decimal(".5"), None);
     assert_eq!(parse_decimal("1e"), None);
 }
-
-#[test]
-fn streamed_strings_equal_the_whole_escape() {
-    // Long enough for several 64 KiB pieces, with multi-byte characters (escaped as
-    // `\uXXXX`, surrogate pairs included) straddling the piece boundaries.
-    let unit = "plain text \"quoted\" \\ tab\t é 漢 😀 \u{1}\n";
-    let text = unit.repeat(9000);
-    let mut whole = String::new();
-    push_ascii_string(&mut whole, &text);
-    let mut pieces = Vec::new();
-    stream_ascii_string(&text, &mut |piece| pieces.push(piece.to_string()));
-    assert!(pieces.len() > 3, "{} pieces", pieces.len());
-    assert_eq!(pieces.concat(), whole);
-    let mut empty = String::new();
-    stream_ascii_string("", &mut |piece| empty.push_str(piece));
-    assert_eq!(empty, "\"\"");
-}
