@@ -138,32 +138,32 @@ pub fn fault_point(point: &str) {
 /// Whether `parent` holds a temporary directory of `release` (a compile at work there, or
 /// one killed part-way that [`recover`] would clean up).
 pub fn has_leftovers(parent: &Utf8Path, release: &str) -> bool {
+    leftovers(parent, release).next().is_some()
+}
+
+/// The entries of `parent` named like a staging directory of `release`, with their names
+/// (none when `parent` cannot be read).
+fn leftovers(parent: &Utf8Path, release: &str) -> impl Iterator<Item = (String, fs::DirEntry)> {
     let prefix = prefix(release);
-    fs::read_dir(parent).is_ok_and(|entries| {
-        entries.flatten().any(|e| {
-            e.file_name()
-                .to_str()
-                .is_some_and(|n| n.starts_with(&prefix))
+    fs::read_dir(parent)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(move |e| {
+            let name = e.file_name().to_str()?.to_string();
+            name.starts_with(&prefix).then_some((name, e))
         })
-    })
 }
 
 /// Recover `parent/<release>` from compiles that were killed part-way: restore a missing
 /// release directory from a leftover's `old`, then delete every leftover of this release
 /// that no running wtc holds. Returns one line saying what was done, if anything.
 pub fn recover(parent: &Utf8Path, release: &str) -> io::Result<Option<String>> {
-    let prefix = prefix(release);
-    let Ok(entries) = fs::read_dir(parent) else {
-        return Ok(None);
-    };
     let dir = parent.join(release);
     let mut restored = false;
     let mut removed = 0;
-    for entry in entries.flatten() {
-        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
-            continue;
-        };
-        if !name.starts_with(&prefix) || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+    for (name, entry) in leftovers(parent, release) {
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
             continue;
         }
         let path = parent.join(&name);
