@@ -410,13 +410,6 @@ pub(super) fn read_spec(abs: &Utf8Path) -> Result<String, SpecReadError> {
     })
 }
 
-/// Compile one spec for `mode`. `check` computes only the diagnostics
-/// ([`check_diagnostics`]: no package). Otherwise on two workers: one goes through the package in order
-/// ([`package_without_images`]) while the other computes what that asks for last
-/// ([`prefetch`]) and then, with the built-in engine, the graph images (`package` asks
-/// for them last and finds them done), unless `reuse_png` and [`previous_png`] has it.
-/// The workers share the memos: whichever asks for a query the other is computing waits
-/// for it, so nothing is computed twice, and the output is the same as on one worker.
 /// What a compile worker needs of the [`Driver`] besides a database handle (the driver
 /// stays with the thread that writes).
 struct Job {
@@ -455,6 +448,13 @@ impl Job {
     }
 }
 
+/// Compile one spec for `mode`. `check` computes only the diagnostics
+/// ([`check_diagnostics`]: no package). Otherwise on two workers: one goes through the package in order
+/// ([`package_without_images`]) while the other computes what that asks for last
+/// ([`prefetch`]) and then, with the built-in engine, the graph images (`package` asks
+/// for them last and finds them done), unless `reuse_png` and [`previous_png`] has it.
+/// The workers share the memos: whichever asks for a query the other is computing waits
+/// for it, so nothing is computed twice, and the output is the same as on one worker.
 fn compile_one(db: &Database, wf: Workflow, mode: &Mode, reuse_png: bool) -> Arc<Compiled> {
     let images = match mode {
         // Diagnostics only: no package is built (`Built::package` stays `None`).

@@ -14,9 +14,9 @@ use super::{CheckArgs, ReleaseArgs};
 use crate::db::input_digest;
 use crate::output::stamp::{self, Stamp};
 use camino::Utf8PathBuf;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Mutex, PoisonError};
 
 /// Where this run keeps stamps, and the identity of the compiler that makes them.
 pub(super) struct Stamps {
@@ -26,7 +26,7 @@ pub(super) struct Stamps {
     answer: bool,
     /// Each spec's input digest, computed once: a stale stamp's compile saves the digest
     /// its freshness test computed (the inputs cannot change within one run).
-    keys: Mutex<HashMap<Utf8PathBuf, String>>,
+    keys: RefCell<HashMap<Utf8PathBuf, String>>,
 }
 
 impl Stamps {
@@ -42,13 +42,14 @@ impl Stamps {
                 && release.clobber
                 && !release.force
                 && !release.install,
-            keys: Mutex::default(),
+            keys: RefCell::default(),
         })
     }
 
     fn key(&self, driver: &Driver, unit: &Unit) -> String {
-        let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
-        keys.entry(unit.abs.clone())
+        self.keys
+            .borrow_mut()
+            .entry(unit.abs.clone())
             .or_insert_with(|| input_digest(&driver.db, unit.wf, &[&self.identity, "builtin"]))
             .clone()
     }
